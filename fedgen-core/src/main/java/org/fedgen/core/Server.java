@@ -1,0 +1,430 @@
+package org.fedgen.core;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.fedgen.core.sampling.ClientSampler;
+import org.fedgen.core.sampling.FixedSizeSampler;
+import org.fedgen.core.util.Seeds;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the federated round loop: sample clients → send the global state and instructions through each
+ * {@link ClientProxy} → collect updates with a deadline → validate → aggregate (in client-id order) → optional
+ * {@link ServerStep} → evaluate → notify {@link RoundListener}s.
+ *
+ * <p>Every random choice derives from the run seed, the round and the client id, so the result does not depend on
+ * how many threads run the clients or on the order in which they finish.
+ */
+public final class Server {
+    private static final Logger LOG = LoggerFactory.getLogger(Server.class);
+
+    private final List<ClientProxy> clients;
+    private final List<Integer> clientIds;
+    private final Aggregator aggregator;
+    private final ClientSampler sampler;
+    private final int rounds;
+    private final long seed;
+    private final FitInstructions fitTemplate;
+    private final Duration roundTimeout;
+    private final ServerStep serverStep;
+    private final GlobalEvaluator evaluator;
+    private final int evaluateEvery;
+    private final int federatedEvaluateEvery;
+    private final List<RoundListener> listeners;
+    private final Map<Integer, Set<String>> resumeDecisions = new HashMap<>();
+    private final List<RoundResult> history = new ArrayList<>();
+    private ModelState global;
+
+    private Server(Builder b) {
+        this.global = Objects.requireNonNull(b.initialState, "initialState");
+        this.aggregator = Objects.requireNonNull(b.aggregator, "aggregator");
+        if (b.clients.isEmpty()) {
+            throw new IllegalArgumentException("a server needs at least one client");
+        }
+        TreeMap<Integer, ClientProxy> byId = new TreeMap<>();
+        for (ClientProxy c : b.clients) {
+            if (byId.put(c.clientId(), c) != null) {
+                throw new IllegalArgumentException("duplicate client id " + c.clientId());
+            }
+        }
+        this.clients = List.copyOf(byId.values());
+        this.clientIds = List.copyOf(byId.keySet());
+        this.sampler = b.sampler;
+        if (b.rounds < 0) {
+            throw new IllegalArgumentException("rounds must be >= 0, got " + b.rounds);
+        }
+        this.rounds = b.rounds;
+        this.seed = b.seed;
+        this.fitTemplate = b.fitTemplate;
+        this.roundTimeout = b.roundTimeout;
+        this.serverStep = b.serverStep;
+        this.evaluator = b.evaluator;
+        this.evaluateEvery = b.evaluateEvery;
+        this.federatedEvaluateEvery = b.federatedEvaluateEvery;
+        this.listeners = List.copyOf(b.listeners);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The current global state. */
+    public ModelState global() {
+        return global;
+    }
+
+    /** Results of the rounds run so far. */
+    public List<RoundResult> history() {
+        return List.copyOf(history);
+    }
+
+    /** The number of clients (W). */
+    public int populationSize() {
+        return clients.size();
+    }
+
+    /**
+     * Runs rounds {@code global().round() + 1} to {@code rounds}, stopping early if a listener refuses a round.
+     *
+     * @return the final global state
+     */
+    public ModelState run() {
+        try {
+            for (long r = global.round() + 1; r <= rounds; r++) {
+                if (!approve(r)) {
+                    LOG.info("run stopped before round {} by a listener", r);
+                    break;
+                }
+                runRound(r);
+            }
+        } finally {
+            for (RoundListener l : listeners) {
+                l.onRunEnd(global);
+            }
+        }
+        return global;
+    }
+
+    private boolean approve(long round) {
+        boolean ok = true;
+        for (RoundListener l : listeners) {
+            ok &= l.beforeRound(round);
+        }
+        return ok;
+    }
+
+    /** Runs one round and returns its result; listeners are notified. */
+    public RoundResult runRound(long round) {
+        long t0 = System.nanoTime();
+        List<Integer> sampled = sampler.sample(clientIds, round,
+                new SplittableRandom(Seeds.derive(seed, "sample", round)));
+        FitInstructions base = aggregator.configureFit(fitTemplate.toBuilder().round(round).build(), global);
+
+        Map<Integer, FitInstructions> sent = new LinkedHashMap<>();
+        Map<Integer, CompletableFuture<ClientUpdate>> futures = new LinkedHashMap<>();
+        long bytesDown = 0;
+        for (int id : sampled) {
+            FitInstructions ins = instructionsFor(base, id, round);
+            sent.put(id, ins);
+            bytesDown += downloadBytes(ins);
+            futures.put(id, proxy(id).fit(global, ins));
+        }
+
+        long deadline = roundTimeout == null ? Long.MAX_VALUE : t0 + roundTimeout.toNanos();
+        List<ClientUpdate> accepted = new ArrayList<>();
+        Map<Integer, String> rejections = new LinkedHashMap<>();
+        int failed = 0;
+        int timedOut = 0;
+        int rejected = 0;
+        long bytesUp = 0;
+        for (Map.Entry<Integer, CompletableFuture<ClientUpdate>> e : futures.entrySet()) {
+            int id = e.getKey();
+            ClientUpdate u;
+            try {
+                long wait = Math.max(0, deadline - System.nanoTime());
+                u = deadline == Long.MAX_VALUE ? e.getValue().get() : e.getValue().get(wait, TimeUnit.NANOSECONDS);
+            } catch (TimeoutException ex) {
+                e.getValue().cancel(true);
+                timedOut++;
+                rejections.put(id, "timed out after " + roundTimeout);
+                LOG.warn("round {}: client {} timed out", round, id);
+                continue;
+            } catch (ExecutionException ex) {
+                failed++;
+                Throwable cause = ex.getCause() == null ? ex : ex.getCause();
+                rejections.put(id, "failed: " + cause);
+                LOG.warn("round {}: client {} failed: {}", round, id, cause.toString(), cause);
+                continue;
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for client " + id, ex);
+            }
+            if (u != null) {
+                bytesUp += u.numBytes();
+            }
+            String reason = UpdateValidator.rejectionReason(u, id, round, global, sent.get(id));
+            if (reason != null) {
+                rejected++;
+                rejections.put(id, "rejected: " + reason);
+                LOG.warn("round {}: rejected update of client {}: {}", round, id, reason);
+            } else {
+                accepted.add(u);
+            }
+        }
+
+        RoundContext ctx = new RoundContext(round, Seeds.derive(seed, "aggregate", round), clients.size(),
+                sampler.expectedClients(clients.size()), sampled);
+        ModelState next = checkedResult(aggregator.aggregate(global, accepted, ctx), "aggregator " + aggregator);
+        if (serverStep != null) {
+            next = checkedResult(serverStep.apply(next, ctx), "server step");
+        }
+        global = next.withRound(round);
+        ctx.resumeDecisions().forEach((id, parts) -> {
+            if (parts.isEmpty()) {
+                resumeDecisions.remove(id);
+            } else {
+                resumeDecisions.put(id, parts);
+            }
+        });
+
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("round", (double) round);
+        m.put("sampled", (double) sampled.size());
+        m.put("accepted", (double) accepted.size());
+        m.put("rejected", (double) rejected);
+        m.put("failed", (double) failed);
+        m.put("timed_out", (double) timedOut);
+        long examples = 0;
+        for (ClientUpdate u : accepted) {
+            examples += u.numExamples();
+        }
+        m.put("examples", (double) examples);
+        m.put("bytes_down", (double) bytesDown);
+        m.put("bytes_up", (double) bytesUp);
+        m.putAll(clientMetricMeans(accepted));
+        m.putAll(ctx.metrics());
+        if (federatedEvaluateEvery > 0 && (round % federatedEvaluateEvery == 0 || round == rounds)) {
+            m.putAll(federatedEvaluation(sampled, round));
+        }
+        if (evaluator != null && (round % evaluateEvery == 0 || round == rounds)) {
+            m.putAll(evaluator.evaluate(global, round));
+        }
+        m.put("wall_ms", (System.nanoTime() - t0) / 1e6);
+        RoundResult result = new RoundResult(round, global, m, rejections);
+        history.add(result);
+        LOG.info("round {}/{}: {} of {} clients accepted, loss {}, {} ms", round, rounds, accepted.size(),
+                sampled.size(), String.format("%.4f", m.getOrDefault("client_loss", Double.NaN)),
+                String.format("%.0f", m.get("wall_ms")));
+        for (RoundListener l : listeners) {
+            l.onRoundEnd(result);
+        }
+        return result;
+    }
+
+    private ClientProxy proxy(int id) {
+        return clients.get(clientIds.indexOf(id));
+    }
+
+    private FitInstructions instructionsFor(FitInstructions base, int id, long round) {
+        Set<String> resume = new LinkedHashSet<>(base.resumeParts());
+        resume.addAll(resumeDecisions.getOrDefault(id, Set.of()));
+        return base.toBuilder().seed(Seeds.derive(seed, "client", round, id)).resumeParts(resume).build();
+    }
+
+    /** Parts the client starts from its own copy of need not be downloaded. */
+    private long downloadBytes(FitInstructions ins) {
+        long n = 0;
+        for (Map.Entry<String, INDArray> e : global.parts().entrySet()) {
+            if (!ins.resumeParts().contains(e.getKey())) {
+                n += e.getValue().length() * Float.BYTES;
+            }
+        }
+        return n;
+    }
+
+    private ModelState checkedResult(ModelState result, String who) {
+        if (result == null) {
+            throw new IllegalStateException(who + " returned null");
+        }
+        for (Map.Entry<String, INDArray> e : global.parts().entrySet()) {
+            if (!result.has(e.getKey())) {
+                throw new IllegalStateException(who + " dropped part '" + e.getKey() + "'");
+            }
+            if (result.part(e.getKey()).length() != e.getValue().length()) {
+                throw new IllegalStateException(who + " returned part '" + e.getKey() + "' of length "
+                        + result.part(e.getKey()).length() + ", expected " + e.getValue().length());
+            }
+        }
+        return result;
+    }
+
+    private static Map<String, Double> clientMetricMeans(List<ClientUpdate> accepted) {
+        Map<String, double[]> acc = new LinkedHashMap<>();
+        for (ClientUpdate u : accepted) {
+            for (Map.Entry<String, Double> e : u.metrics().entrySet()) {
+                if (Double.isFinite(e.getValue())) {
+                    double[] s = acc.computeIfAbsent(e.getKey(), k -> new double[2]);
+                    s[0] += u.numExamples() * e.getValue();
+                    s[1] += u.numExamples();
+                }
+            }
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        acc.forEach((k, s) -> out.put("client_" + k, s[1] > 0 ? s[0] / s[1] : Double.NaN));
+        return out;
+    }
+
+    private Map<String, Double> federatedEvaluation(List<Integer> sampled, long round) {
+        Map<Integer, CompletableFuture<Map<String, Double>>> futures = new LinkedHashMap<>();
+        for (int id : sampled) {
+            futures.put(id, proxy(id).evaluate(global, new EvalInstructions(round,
+                    Seeds.derive(seed, "evaluate", round, id))));
+        }
+        Map<String, double[]> acc = new LinkedHashMap<>();
+        for (Map.Entry<Integer, CompletableFuture<Map<String, Double>>> e : futures.entrySet()) {
+            Map<String, Double> r;
+            try {
+                r = e.getValue().get();
+            } catch (ExecutionException ex) {
+                LOG.warn("round {}: evaluation on client {} failed: {}", round, e.getKey(), ex.getCause().toString());
+                continue;
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted during federated evaluation", ex);
+            }
+            double n = r.getOrDefault("numExamples", 0.0);
+            for (Map.Entry<String, Double> me : r.entrySet()) {
+                if (me.getKey().equals("numExamples") || n <= 0 || !Double.isFinite(me.getValue())) {
+                    continue;
+                }
+                double[] s = acc.computeIfAbsent(me.getKey(),
+                        k -> new double[] {0, 0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY});
+                s[0] += n * me.getValue();
+                s[1] += n;
+                s[2] = Math.min(s[2], me.getValue());
+                s[3] = Math.max(s[3], me.getValue());
+            }
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        acc.forEach((k, s) -> {
+            out.put("fed_" + k, s[0] / s[1]);
+            out.put("fed_" + k + "_min", s[2]);
+            out.put("fed_" + k + "_max", s[3]);
+        });
+        return out;
+    }
+
+    /** Builder for a {@link Server}; initial state, clients and aggregator are required. */
+    public static final class Builder {
+        private ModelState initialState;
+        private final List<ClientProxy> clients = new ArrayList<>();
+        private Aggregator aggregator;
+        private ClientSampler sampler = FixedSizeSampler.all();
+        private int rounds = 1;
+        private long seed = 0;
+        private FitInstructions fitTemplate = FitInstructions.builder().build();
+        private Duration roundTimeout;
+        private ServerStep serverStep;
+        private GlobalEvaluator evaluator;
+        private int evaluateEvery = 1;
+        private int federatedEvaluateEvery = 0;
+        private final List<RoundListener> listeners = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        public Builder initialState(ModelState v) {
+            initialState = v;
+            return this;
+        }
+
+        public Builder clients(List<? extends ClientProxy> v) {
+            clients.addAll(v);
+            return this;
+        }
+
+        public Builder aggregator(Aggregator v) {
+            aggregator = v;
+            return this;
+        }
+
+        public Builder sampler(ClientSampler v) {
+            sampler = Objects.requireNonNull(v, "sampler");
+            return this;
+        }
+
+        /** The last round to run (rounds are numbered from 1; a restored state continues after its round). */
+        public Builder rounds(int v) {
+            rounds = v;
+            return this;
+        }
+
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
+
+        /** Instructions every client gets, before the aggregator adjusts them and the server sets round and seed. */
+        public Builder fitInstructions(FitInstructions v) {
+            fitTemplate = Objects.requireNonNull(v, "fitInstructions");
+            return this;
+        }
+
+        /** How long a round waits for updates; late ones are dropped and counted. Null (default) waits for all. */
+        public Builder roundTimeout(Duration v) {
+            if (v != null && (v.isNegative() || v.isZero())) {
+                throw new IllegalArgumentException("round timeout must be positive, got " + v);
+            }
+            roundTimeout = v;
+            return this;
+        }
+
+        public Builder serverStep(ServerStep v) {
+            serverStep = v;
+            return this;
+        }
+
+        /** A server-side evaluator run every {@code every} rounds and after the last round. */
+        public Builder evaluator(GlobalEvaluator v, int every) {
+            if (every < 1) {
+                throw new IllegalArgumentException("evaluation interval must be >= 1, got " + every);
+            }
+            evaluator = v;
+            evaluateEvery = every;
+            return this;
+        }
+
+        /** Federated evaluation on the round's sampled clients every {@code every} rounds; 0 disables it. */
+        public Builder federatedEvaluation(int every) {
+            if (every < 0) {
+                throw new IllegalArgumentException("federated evaluation interval must be >= 0, got " + every);
+            }
+            federatedEvaluateEvery = every;
+            return this;
+        }
+
+        public Builder listener(RoundListener v) {
+            listeners.add(Objects.requireNonNull(v, "listener"));
+            return this;
+        }
+
+        public Server build() {
+            return new Server(this);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package org.fedgen.core;
+
+import java.util.Map;
+import java.util.Set;
+import org.fedgen.core.util.Vectors;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Decides whether a client update may reach the aggregator: it must be for this round, of the payload kind asked for,
+ * carry exactly the parts asked for with the global lengths, and hold only finite values.
+ */
+public final class UpdateValidator {
+    private UpdateValidator() {
+    }
+
+    /**
+     * @return null if the update is acceptable, else the reason it is not
+     */
+    public static String rejectionReason(ClientUpdate u, int expectedClient, long round, ModelState global,
+            FitInstructions instructions) {
+        if (u == null) {
+            return "no update";
+        }
+        if (u.clientId() != expectedClient) {
+            return "update claims client " + u.clientId() + " but came from client " + expectedClient;
+        }
+        if (u.round() != round) {
+            return "update is for round " + u.round() + ", current round is " + round;
+        }
+        if (u.kind() != instructions.payloadKind()) {
+            return "payload kind " + u.kind() + ", expected " + instructions.payloadKind();
+        }
+        Set<String> expected = instructions.sendParts().isEmpty() ? global.partNames() : instructions.sendParts();
+        if (!u.parts().keySet().equals(expected)) {
+            return "parts " + u.parts().keySet() + ", expected " + expected;
+        }
+        for (Map.Entry<String, INDArray> e : u.parts().entrySet()) {
+            long want = global.part(e.getKey()).length();
+            if (e.getValue().length() != want) {
+                return "part '" + e.getKey() + "' has length " + e.getValue().length() + ", expected " + want;
+            }
+            if (!Vectors.allFinite(e.getValue())) {
+                return "part '" + e.getKey() + "' contains NaN or infinite values";
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,75 @@
+package org.fedgen.core.aggregate;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.fedgen.core.Aggregator;
+import org.fedgen.core.ClientUpdate;
+import org.fedgen.core.FitInstructions;
+import org.fedgen.core.ModelState;
+import org.fedgen.core.PayloadKind;
+import org.fedgen.core.RoundContext;
+import org.fedgen.core.util.Vectors;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * FedSGD: each client sends g_k = ∇F_k(w_t) over all its local data (E = 1, B = ∞); the server takes one step
+ * w_{t+1} = w_t − η_s Σ_k (n_k/n) g_k. The server learning rate η_s is the only step size.
+ */
+public final class FedSgd implements Aggregator {
+    private static final Logger LOG = LoggerFactory.getLogger(FedSgd.class);
+    private final double serverLearningRate;
+
+    public FedSgd(double serverLearningRate) {
+        if (!(serverLearningRate > 0) || !Double.isFinite(serverLearningRate)) {
+            throw new IllegalArgumentException("FedSgd server learning rate must be finite and > 0, got "
+                    + serverLearningRate);
+        }
+        this.serverLearningRate = serverLearningRate;
+    }
+
+    public double serverLearningRate() {
+        return serverLearningRate;
+    }
+
+    @Override
+    public FitInstructions configureFit(FitInstructions instructions, ModelState global) {
+        return instructions.toBuilder().payloadKind(PayloadKind.GRADIENT).localEpochs(1).localSteps(0).build();
+    }
+
+    @Override
+    public ModelState aggregate(ModelState global, List<ClientUpdate> updates, RoundContext context) {
+        for (ClientUpdate u : updates) {
+            if (u.kind() != PayloadKind.GRADIENT) {
+                throw new IllegalStateException("FedSgd needs GRADIENT payloads; client " + u.clientId() + " sent "
+                        + u.kind());
+            }
+        }
+        double[] w = FedAvg.weights(updates, FedAvg.Weighting.SAMPLES);
+        if (w == null) {
+            LOG.warn("round {}: no gradient with examples; global unchanged", context.round());
+            return global;
+        }
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        for (String part : global.partNames()) {
+            List<INDArray> vs = new ArrayList<>(updates.size() + 1);
+            double[] coef = new double[updates.size() + 1];
+            vs.add(global.part(part));
+            coef[0] = 1.0;
+            for (int i = 0; i < updates.size(); i++) {
+                vs.add(updates.get(i).part(part));
+                coef[i + 1] = -serverLearningRate * w[i];
+            }
+            out.put(part, Vectors.weightedSum(vs, coef));
+        }
+        return ModelState.of(global.round(), out);
+    }
+
+    @Override
+    public String toString() {
+        return "FedSgd(lr=" + serverLearningRate + ")";
+    }
+}

@@ -1,0 +1,32 @@
+package org.fedgen.core.sim;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The parts a client keeps between rounds (local-only parts, a generator it keeps training): the only per-client model
+ * memory of a simulation, held only for the parts an aggregator asks clients to persist.
+ */
+public final class ClientStore {
+    private final Map<String, INDArray> parts = new LinkedHashMap<>();
+
+    /** The stored part, or null. */
+    public synchronized INDArray get(String part) {
+        return parts.get(part);
+    }
+
+    /** Stores a part, replacing the earlier copy in place when the length matches (no new native buffer). */
+    public synchronized void put(String part, INDArray value) {
+        INDArray old = parts.get(part);
+        if (old != null && old.length() == value.length()) {
+            old.assign(value);
+        } else {
+            parts.put(part, value.dup());
+        }
+    }
+
+    public synchronized boolean isEmpty() {
+        return parts.isEmpty();
+    }
+}

@@ -1,0 +1,228 @@
+package org.fedgen.core.sim;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.fedgen.core.Aggregator;
+import org.fedgen.core.FitInstructions;
+import org.fedgen.core.GeneratorScore;
+import org.fedgen.core.GlobalEvaluator;
+import org.fedgen.core.ModelState;
+import org.fedgen.core.PartPolicy;
+import org.fedgen.core.RoundListener;
+import org.fedgen.core.Server;
+import org.fedgen.core.ServerStep;
+import org.fedgen.core.TrainableModel;
+import org.fedgen.core.data.Dataset;
+import org.fedgen.core.sampling.ClientSampler;
+import org.fedgen.core.sampling.FixedSizeSampler;
+import org.fedgen.core.util.Seeds;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Federated training of N virtual clients in one JVM: each client is a data shard (plus the parts it must keep), and
+ * W worker threads each own one model instance into which a client's starting parameters are loaded. Updates are
+ * aggregated in client-id order, so for a given seed the final state is bit-identical for any W.
+ *
+ * <p>Clients with no training examples are left out of the population with a warning.
+ */
+public final class Simulation implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Simulation.class);
+
+    private final WorkerPool<TrainableModel> pool;
+    private final Server server;
+    private final List<VirtualClient> clients;
+
+    private Simulation(Builder b) {
+        Objects.requireNonNull(b.modelFactory, "model factory");
+        Objects.requireNonNull(b.aggregator, "aggregator");
+        if (b.clientData.isEmpty()) {
+            throw new IllegalArgumentException("a simulation needs at least one client dataset");
+        }
+        if (b.clientEvalData != null && b.clientEvalData.size() != b.clientData.size()) {
+            throw new IllegalArgumentException(b.clientData.size() + " client training sets but "
+                    + b.clientEvalData.size() + " evaluation sets");
+        }
+        this.pool = new WorkerPool<>(b.workers, b.modelFactory);
+        Set<String> localOnly = b.aggregator instanceof PartPolicy p ? p.localOnly() : Set.of();
+        List<VirtualClient> cs = new ArrayList<>();
+        List<Integer> empty = new ArrayList<>();
+        for (int i = 0; i < b.clientData.size(); i++) {
+            Dataset d = b.clientData.get(i);
+            if (d.size() == 0) {
+                empty.add(i);
+                continue;
+            }
+            cs.add(new VirtualClient(i, d, b.clientEvalData == null ? null : b.clientEvalData.get(i), pool,
+                    b.generatorScore, localOnly));
+        }
+        if (!empty.isEmpty()) {
+            LOG.warn("clients {} have no training examples and are left out of the population ({} of {} remain)",
+                    empty, cs.size(), b.clientData.size());
+        }
+        if (cs.isEmpty()) {
+            throw new IllegalArgumentException("every client dataset is empty");
+        }
+        this.clients = List.copyOf(cs);
+        ModelState init = b.initialState;
+        if (init == null) {
+            TrainableModel m = b.modelFactory.get();
+            init = m.initialize(Seeds.derive(b.seed, "init"));
+        }
+        Server.Builder sb = Server.builder().initialState(init).clients(clients).aggregator(b.aggregator)
+                .sampler(b.sampler).rounds(b.rounds).seed(b.seed).fitInstructions(b.fitInstructions)
+                .roundTimeout(b.roundTimeout).serverStep(b.serverStep).federatedEvaluation(b.federatedEvaluateEvery);
+        if (b.evaluator != null) {
+            sb.evaluator(b.evaluator, b.evaluateEvery);
+        }
+        b.listeners.forEach(sb::listener);
+        this.server = sb.build();
+        LOG.info("simulation: {} clients, {} workers, aggregator {}, sampler {}, {} parameters", clients.size(),
+                b.workers, b.aggregator, b.sampler, init.numParams());
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The server that runs the rounds. */
+    public Server server() {
+        return server;
+    }
+
+    /** The virtual clients, ascending by id. */
+    public List<VirtualClient> clients() {
+        return clients;
+    }
+
+    /** Runs all rounds and returns the final global state. */
+    public ModelState run() {
+        return server.run();
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    /** Builder for a {@link Simulation}. */
+    public static final class Builder {
+        private Supplier<? extends TrainableModel> modelFactory;
+        private List<Dataset> clientData = List.of();
+        private List<Dataset> clientEvalData;
+        private int workers = 1;
+        private Aggregator aggregator;
+        private ClientSampler sampler = FixedSizeSampler.all();
+        private int rounds = 1;
+        private long seed = 0;
+        private FitInstructions fitInstructions = FitInstructions.builder().build();
+        private ModelState initialState;
+        private Duration roundTimeout;
+        private ServerStep serverStep;
+        private GlobalEvaluator evaluator;
+        private int evaluateEvery = 1;
+        private int federatedEvaluateEvery = 0;
+        private GeneratorScore generatorScore;
+        private final List<RoundListener> listeners = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** Creates one model per worker thread (called on that thread). */
+        public Builder model(Supplier<? extends TrainableModel> v) {
+            modelFactory = v;
+            return this;
+        }
+
+        /** One training set per client; client ids are the list indices. */
+        public Builder clientData(List<Dataset> v) {
+            clientData = List.copyOf(v);
+            return this;
+        }
+
+        /** One held-out set per client for federated evaluation (same order as the training sets). */
+        public Builder clientEvalData(List<Dataset> v) {
+            clientEvalData = List.copyOf(v);
+            return this;
+        }
+
+        public Builder workers(int v) {
+            if (v < 1) {
+                throw new IllegalArgumentException("workers must be >= 1, got " + v);
+            }
+            workers = v;
+            return this;
+        }
+
+        public Builder aggregator(Aggregator v) {
+            aggregator = v;
+            return this;
+        }
+
+        public Builder sampler(ClientSampler v) {
+            sampler = Objects.requireNonNull(v, "sampler");
+            return this;
+        }
+
+        public Builder rounds(int v) {
+            rounds = v;
+            return this;
+        }
+
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
+
+        public Builder fitInstructions(FitInstructions v) {
+            fitInstructions = Objects.requireNonNull(v, "fitInstructions");
+            return this;
+        }
+
+        /** Start from this state instead of a fresh initialisation (e.g. a restored checkpoint). */
+        public Builder initialState(ModelState v) {
+            initialState = v;
+            return this;
+        }
+
+        public Builder roundTimeout(Duration v) {
+            roundTimeout = v;
+            return this;
+        }
+
+        public Builder serverStep(ServerStep v) {
+            serverStep = v;
+            return this;
+        }
+
+        public Builder evaluator(GlobalEvaluator v, int every) {
+            evaluator = v;
+            evaluateEvery = every;
+            return this;
+        }
+
+        public Builder federatedEvaluation(int every) {
+            federatedEvaluateEvery = every;
+            return this;
+        }
+
+        /** How clients score their generator when the MMD aggregator asks (required for it). */
+        public Builder generatorScore(GeneratorScore v) {
+            generatorScore = v;
+            return this;
+        }
+
+        public Builder listener(RoundListener v) {
+            listeners.add(Objects.requireNonNull(v, "listener"));
+            return this;
+        }
+
+        public Simulation build() {
+            return new Simulation(this);
+        }
+    }
+}
