@@ -1,0 +1,35 @@
+package org.fedgen.examples.cli;
+
+import org.fedgen.core.ModelState;
+import org.fedgen.core.RoundListener;
+import org.fedgen.core.RoundResult;
+
+/** Prints one line per round: the CLI's progress display. */
+final class ConsoleProgress implements RoundListener {
+    private final long start = System.nanoTime();
+
+    @Override
+    public void onRoundEnd(RoundResult r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format("round %3d  clients %2.0f/%-2.0f  loss %9.4f", r.round(), r.metric("accepted"),
+                r.metric("sampled"), r.metric("client_loss")));
+        for (String key : new String[] {"elbo", "fid", "mmd", "epsilon"}) {
+            double v = r.metric(key);
+            if (Double.isFinite(v)) {
+                sb.append(String.format("  %s %.4f", key, v));
+            }
+        }
+        if (r.metric("rejected") + r.metric("failed") + r.metric("timed_out") > 0) {
+            sb.append(String.format("  rejected %.0f", r.metric("rejected") + r.metric("failed")
+                    + r.metric("timed_out")));
+        }
+        sb.append(String.format("  round %.1f s  total %.1f s", r.metric("wall_ms") / 1000,
+                (System.nanoTime() - start) / 1e9));
+        System.out.println(sb);
+    }
+
+    @Override
+    public void onRunEnd(ModelState finalState) {
+        System.out.printf("finished after round %d in %.1f s%n", finalState.round(), (System.nanoTime() - start) / 1e9);
+    }
+}

@@ -1,0 +1,178 @@
+package org.fedgen.examples.run;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.fedgen.core.Aggregator;
+import org.fedgen.core.FitInstructions;
+import org.fedgen.core.ModelState;
+import org.fedgen.core.PartPolicy;
+import org.fedgen.core.RoundListener;
+import org.fedgen.core.RoundResult;
+import org.fedgen.core.aggregate.FedAvg;
+import org.fedgen.core.aggregate.FedProx;
+import org.fedgen.core.aggregate.FedSgd;
+import org.fedgen.core.aggregate.MmdAggregator;
+import org.fedgen.core.data.Dataset;
+import org.fedgen.core.data.Digits;
+import org.fedgen.core.data.DirichletPartitioner;
+import org.fedgen.core.data.IidPartitioner;
+import org.fedgen.core.data.Partition;
+import org.fedgen.core.data.Partitioner;
+import org.fedgen.core.data.ShardPartitioner;
+import org.fedgen.core.io.MetricsCsv;
+import org.fedgen.core.io.ModelStateIO;
+import org.fedgen.core.metrics.KernelMmd;
+import org.fedgen.core.sampling.ClientSampler;
+import org.fedgen.core.sampling.FixedSizeSampler;
+import org.fedgen.core.sim.Simulation;
+import org.fedgen.core.util.Seeds;
+import org.fedgen.models.image.ImageGrid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One federated training run on the bundled digits, as the CLI configures it: partition the training pool, train, and
+ * write metrics.csv, sample grids, an IDX sample file and a checkpoint into the output directory.
+ */
+public final class FederatedRun {
+    private static final Logger LOG = LoggerFactory.getLogger(FederatedRun.class);
+    /** The first 7 000 bundled digits are the clients' pool; the last 1 000 are held out for evaluation. */
+    public static final int TRAIN_POOL = 7000;
+
+    private final RunOptions o;
+    private final RoundListener progress;
+
+    public FederatedRun(RunOptions options, RoundListener progress) {
+        this.o = options;
+        this.progress = progress;
+    }
+
+    /** The data and model of a run: client shards of the training pool, the held-out digits, the model recipe. */
+    record Setup(List<Dataset> shards, Dataset heldOut, ModelRecipe recipe) {
+    }
+
+    /** Training throughput of one timed run. */
+    public record Timing(long steps, double seconds, ModelState finalState) {
+        public double stepsPerSecond() {
+            return steps / seconds;
+        }
+    }
+
+    private static Setup setup(RunOptions o) {
+        o.validate();
+        Dataset all = Digits.bundled();
+        Dataset pool = all.range(0, TRAIN_POOL);
+        Dataset heldOut = all.range(TRAIN_POOL, all.size());
+        Partition partition = partitioner(o).partition(pool.labels(), o.clients, Seeds.derive(o.seed, "partition"));
+        LOG.info("partition {}: client sizes {}, mean label distance {}", o.partition, partition.sizes(),
+                String.format("%.3f", partition.meanLabelDistance()));
+        return new Setup(partition.apply(pool), heldOut, recipe(o));
+    }
+
+    private static Simulation.Builder simulation(RunOptions o, Setup s, int workers) {
+        ClientSampler sampler = o.clientsPerRound == 0 ? FixedSizeSampler.all()
+                : FixedSizeSampler.count(o.clientsPerRound);
+        return Simulation.builder().model(s.recipe().factory()).clientData(s.shards()).workers(workers)
+                .aggregator(aggregator(o)).sampler(sampler).rounds(o.rounds).seed(o.seed)
+                .fitInstructions(s.recipe().fitDefaults(o).build())
+                .generatorScore(KernelMmd::unbiasedMedianHeuristic);
+    }
+
+    /**
+     * Trains with every client in every round and no evaluation, timing the rounds after {@code warmupRounds}.
+     * Steps are counted from the instructions: each client runs localSteps, or localEpochs · ⌈n_k / B⌉ steps.
+     */
+    public static Timing timeTraining(RunOptions o, int workers, int warmupRounds) {
+        int timedRounds = o.rounds;
+        o.clientsPerRound = 0;
+        Setup s = setup(o);
+        long stepsPerRound = 0;
+        for (Dataset d : s.shards()) {
+            stepsPerRound += o.localSteps > 0 ? o.localSteps
+                    : (long) o.localEpochs * ((d.size() + o.batchSize - 1) / o.batchSize);
+        }
+        long[] t0 = {0};
+        RoundListener clock = r -> {
+            if (r.round() == warmupRounds) {
+                t0[0] = System.nanoTime();
+            }
+        };
+        o.rounds = warmupRounds + timedRounds;
+        ModelState last;
+        long start = System.nanoTime();
+        try (Simulation sim = simulation(o, s, workers).listener(clock).build()) {
+            last = sim.run();
+        } finally {
+            o.rounds = timedRounds;
+        }
+        long begin = warmupRounds == 0 ? start : t0[0];
+        return new Timing(stepsPerRound * timedRounds, (System.nanoTime() - begin) / 1e9, last);
+    }
+
+    /** Runs and returns the output directory. */
+    public Path run() throws IOException {
+        Setup s = setup(o);
+        Path out = o.outputDirectory();
+        Files.createDirectories(out);
+        ModelRecipe recipe = s.recipe();
+        List<Map<String, Double>> rows = new ArrayList<>();
+        Path csv = out.resolve("metrics.csv");
+        RoundListener writer = r -> {
+            rows.add(r.metrics());
+            try {
+                MetricsCsv.write(csv, rows);
+                if (r.round() % o.evalEvery == 0 || r.round() == o.rounds) {
+                    ImageGrid.write(out.resolve(String.format("samples-round-%04d.png", r.round())),
+                            recipe.sample(r.global(), 64, Seeds.derive(o.seed, "grid")), 28, 28);
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        ModelState finalState;
+        try (Simulation sim = simulation(o, s, o.workers)
+                .evaluator((g, round) -> recipe.evaluate(g, s.heldOut(), Seeds.derive(o.seed, "eval", round)),
+                        o.evalEvery)
+                .listener(writer).listener(progress).build()) {
+            finalState = sim.run();
+        }
+        ImageGrid.write(out.resolve("samples.png"), recipe.sample(finalState, 64, Seeds.derive(o.seed, "grid")), 28,
+                28);
+        if (o.samples > 0) {
+            Digits.writeIdx(out.resolve("samples-idx3-ubyte"),
+                    recipe.sample(finalState, o.samples, Seeds.derive(o.seed, "samples")), 28, 28);
+        }
+        ModelStateIO.write(out.resolve("checkpoint.fgs"), finalState, new LinkedHashMap<>());
+        return out;
+    }
+
+    private static Partitioner partitioner(RunOptions o) {
+        return switch (o.partition) {
+            case dirichlet -> new DirichletPartitioner(o.alpha);
+            case iid -> new IidPartitioner();
+            case shards -> new ShardPartitioner(o.labelsPerClient);
+        };
+    }
+
+    private static ModelRecipe recipe(RunOptions o) {
+        return switch (o.model) {
+            case vae -> new VaeRecipe();
+        };
+    }
+
+    private static Aggregator aggregator(RunOptions o) {
+        return switch (o.aggregator) {
+            case fedavg -> new FedAvg();
+            case fedsgd -> new FedSgd(o.serverLearningRate);
+            case fedprox -> new FedProx(o.mu);
+            case mmd -> PartPolicy.builder()
+                    .route(new MmdAggregator(o.mmdSign, o.mmdTemperature, o.mmdThreshold), "decoder")
+                    .otherwise(new FedAvg()).build();
+        };
+    }
+}

@@ -1,0 +1,41 @@
+package org.fedgen.examples.run;
+
+import java.util.Map;
+import java.util.function.Supplier;
+import org.fedgen.core.FitInstructions;
+import org.fedgen.core.GenerativeModel;
+import org.fedgen.core.ModelState;
+import org.fedgen.core.data.Dataset;
+import org.fedgen.models.vae.Vae;
+import org.fedgen.models.vae.VaeConfig;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** The default 784-400-20 Bernoulli VAE with Adam. */
+final class VaeRecipe implements ModelRecipe {
+    private final VaeConfig config = VaeConfig.builder().build();
+    private final Vae serverModel = new Vae(config);
+
+    @Override
+    public Supplier<GenerativeModel> factory() {
+        return () -> new Vae(config);
+    }
+
+    @Override
+    public FitInstructions.Builder fitDefaults(RunOptions o) {
+        return FitInstructions.builder().learningRate(o.learningRate).batchSize(o.batchSize)
+                .localEpochs(o.localEpochs).localSteps(o.localSteps);
+    }
+
+    @Override
+    public Map<String, Double> evaluate(ModelState global, Dataset heldOut, long seed) {
+        serverModel.load(global);
+        Map<String, Double> m = serverModel.evaluate(heldOut, seed);
+        return Map.of("elbo", m.get("elbo"), "recon", m.get("recon"), "kl", m.get("kl"));
+    }
+
+    @Override
+    public INDArray sample(ModelState global, int n, long seed) {
+        serverModel.load(global);
+        return serverModel.sample(n, seed);
+    }
+}
