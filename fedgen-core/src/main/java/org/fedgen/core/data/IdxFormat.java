@@ -51,6 +51,18 @@ public final class IdxFormat {
      * @throws IOException naming the source if the magic number, type or length is wrong
      */
     public static UbyteArray read(InputStream raw, String source) throws IOException {
+        try {
+            return readNamed(raw, source);
+        } catch (IOException e) {
+            // The gzip layer reports corrupt or truncated streams without saying which file they came from.
+            if (e.getMessage() != null && e.getMessage().startsWith(source + ":")) {
+                throw e;
+            }
+            throw new IOException(source + ": cannot read IDX data: " + e, e);
+        }
+    }
+
+    private static UbyteArray readNamed(InputStream raw, String source) throws IOException {
         BufferedInputStream buf = new BufferedInputStream(raw, 1 << 16);
         buf.mark(2);
         int b0 = buf.read();
@@ -75,7 +87,11 @@ public final class IdxFormat {
         int[] dims = new int[rank];
         long total = 1;
         for (int i = 0; i < rank; i++) {
-            dims[i] = din.readInt();
+            try {
+                dims[i] = din.readInt();
+            } catch (EOFException e) {
+                throw new IOException(source + ": truncated in the dimensions (rank " + rank + ")", e);
+            }
             if (dims[i] < 0) {
                 throw new IOException(source + ": negative dimension " + dims[i]);
             }
