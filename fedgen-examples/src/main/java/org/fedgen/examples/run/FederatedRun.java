@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.fedgen.core.Aggregator;
-import org.fedgen.core.FitInstructions;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.PartPolicy;
 import org.fedgen.core.RoundListener;
@@ -25,7 +23,7 @@ import org.fedgen.core.data.Partition;
 import org.fedgen.core.data.Partitioner;
 import org.fedgen.core.data.ShardPartitioner;
 import org.fedgen.core.io.MetricsCsv;
-import org.fedgen.core.io.ModelStateIO;
+import org.fedgen.core.io.CheckpointListener;
 import org.fedgen.core.metrics.KernelMmd;
 import org.fedgen.core.sampling.ClientSampler;
 import org.fedgen.core.sampling.FixedSizeSampler;
@@ -135,7 +133,9 @@ public final class FederatedRun {
             }
         };
         ModelState finalState;
-        try (Simulation sim = simulation(o, s, o.workers)
+        Aggregator aggregator = aggregator(o);
+        try (Simulation sim = simulation(o, s, o.workers).aggregator(aggregator)
+                .listener(new CheckpointListener(out.resolve("checkpoint.fgs"), aggregator, o.evalEvery))
                 .evaluator((g, round) -> recipe.evaluate(g, s.heldOut(), Seeds.derive(o.seed, "eval", round)),
                         o.evalEvery)
                 .listener(writer).listener(progress).build()) {
@@ -147,7 +147,6 @@ public final class FederatedRun {
             Digits.writeIdx(out.resolve("samples-idx3-ubyte"),
                     recipe.sample(finalState, o.samples, Seeds.derive(o.seed, "samples")), 28, 28);
         }
-        ModelStateIO.write(out.resolve("checkpoint.fgs"), finalState, new LinkedHashMap<>());
         return out;
     }
 
