@@ -1,0 +1,263 @@
+package org.fedgen.privacy;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.fedgen.core.Aggregator;
+import org.fedgen.core.ClientUpdate;
+import org.fedgen.core.ModelState;
+import org.fedgen.core.PayloadKind;
+import org.fedgen.core.RoundContext;
+import org.fedgen.core.util.Seeds;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * DP-FedAvg (McMahan, Ramage, Talwar, Zhang 2018, Algorithm 1) over the parts it is given: with a part policy it sees
+ * exactly the protected parts.
+ *
+ * <p>Each client's delta over all its parts flattened together, Δ_k = w_k − w_t (or the DELTA payload itself), is clipped
+ * to Δ_k·min(1, S/‖Δ_k‖₂), weighted by w_k ≤ 1 ({@link ClientWeighting#UNIFORM} or {@link ClientWeighting#CAPPED}),
+ * summed, and N(0, (zS)² I) is added; the sum is divided by the fixed denominator qW
+ * ({@link RoundContext#expectedClientsPerRound()}) and added to θ. The fixed denominator makes the sensitivity of the
+ * average S/(qW) whether or not a client took part, so the noise std on the average is zS/(qW). Noise is added even in a
+ * round without updates, since the accountant charges every round.
+ *
+ * <p>The guarantee covers the noisy average. Whatever is computed from it afterwards (a server optimizer such as
+ * FedAdam, a server-side generator step, evaluation) is post-processing and keeps it. A rule that reads individual
+ * updates before the noise does not; {@link DpChecks#requireCompatible} refuses such combinations.
+ *
+ * <p>With {@link AdaptiveClipping}, S is its current clip norm and the noisy count it releases is paid for by using the
+ * smaller update noise multiplier z_Δ; the accountant must still be given {@link #noiseMultiplier()} z.
+ *
+ * <p>Metrics written to the round context: {@code dp_clip_norm} (S used this round), {@code dp_clipped_fraction},
+ * {@code dp_noise_std} (zS/(qW), the noise std on the averaged update), {@code dp_clients}, and with adaptive clipping
+ * {@code dp_unclipped_estimate} (b̄) and {@code dp_next_clip_norm}.
+ */
+public final class DpFedAvg implements Aggregator {
+    private static final String CLIP_STATE = "dp_clip_norm";
+
+    private final double fixedClipNorm;
+    private final double noiseMultiplier;
+    private final double updateNoiseMultiplier;
+    private final ClientWeighting weighting;
+    private final double weightCap;
+    private final NoiseMode noiseMode;
+    private final AdaptiveClipping adaptive;
+
+    private DpFedAvg(Builder b) {
+        if (!(b.noiseMultiplier >= 0) || Double.isInfinite(b.noiseMultiplier)) {
+            throw new IllegalArgumentException("noise multiplier must be finite and >= 0, got " + b.noiseMultiplier);
+        }
+        if (b.weighting == ClientWeighting.SAMPLE_COUNT) {
+            throw new IllegalArgumentException("DP-FedAvg cannot weight clients by sample count: an unbounded weight"
+                    + " makes one client's influence exceed the clip norm S that the noise is calibrated to; use"
+                    + " UNIFORM or CAPPED (w_k = min(n_k/cap, 1))");
+        }
+        if (b.weighting == ClientWeighting.CAPPED && (!(b.weightCap > 0) || Double.isInfinite(b.weightCap))) {
+            throw new IllegalArgumentException("CAPPED weighting needs a finite weight cap > 0, got " + b.weightCap);
+        }
+        if (b.adaptive == null && (!(b.clipNorm > 0) || Double.isInfinite(b.clipNorm))) {
+            throw new IllegalArgumentException("clip norm S must be finite and > 0, got " + b.clipNorm);
+        }
+        this.fixedClipNorm = b.clipNorm;
+        this.noiseMultiplier = b.noiseMultiplier;
+        this.weighting = b.weighting;
+        this.weightCap = b.weightCap;
+        this.noiseMode = b.noiseMode;
+        this.adaptive = b.adaptive;
+        this.updateNoiseMultiplier = adaptive == null ? noiseMultiplier : adaptive.updateNoiseMultiplier(
+                noiseMultiplier);
+    }
+
+    /** A builder; clip norm and noise multiplier are required, weighting defaults to UNIFORM, noise to SECURE. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** z, the noise multiplier the accountant charges per round. */
+    public double noiseMultiplier() {
+        return noiseMultiplier;
+    }
+
+    /** z_Δ, the multiplier of the noise actually added to the update sum (z without adaptive clipping). */
+    public double updateNoiseMultiplier() {
+        return updateNoiseMultiplier;
+    }
+
+    /** The clip norm S the next round will use. */
+    public double clipNorm() {
+        return adaptive == null ? fixedClipNorm : adaptive.clipNorm();
+    }
+
+    public ClientWeighting weighting() {
+        return weighting;
+    }
+
+    public NoiseMode noiseMode() {
+        return noiseMode;
+    }
+
+    /** The adaptive clipping rule, or null for a fixed clip norm. */
+    public AdaptiveClipping adaptiveClipping() {
+        return adaptive;
+    }
+
+    @Override
+    public ModelState aggregate(ModelState global, List<ClientUpdate> updates, RoundContext context) {
+        double denominator = context.expectedClientsPerRound();
+        if (!(denominator > 0) || Double.isInfinite(denominator)) {
+            throw new IllegalArgumentException("DP-FedAvg needs expected clients per round qW > 0, got "
+                    + denominator);
+        }
+        double clip = clipNorm();
+        List<String> names = new ArrayList<>(global.partNames());
+        Map<String, INDArray> sum = new LinkedHashMap<>();
+        List<INDArray> scratch = new ArrayList<>();
+        for (String p : names) {
+            long len = global.part(p).length();
+            sum.put(p, Nd4j.zeros(DataType.FLOAT, len));
+            scratch.add(Nd4j.createUninitialized(DataType.FLOAT, len));
+        }
+        double[] norms = new double[updates.size()];
+        int clipped = 0;
+        for (int k = 0; k < updates.size(); k++) {
+            ClientUpdate u = updates.get(k);
+            loadDelta(u, global, names, scratch);
+            norms[k] = L2Clip.norm(scratch);
+            double factor = L2Clip.factor(norms[k], clip);
+            if (factor < 1) {
+                clipped++;
+            }
+            double scale = factor * weight(u);
+            for (int i = 0; i < names.size(); i++) {
+                sum.get(names.get(i)).addi(scratch.get(i).muli(scale));
+            }
+        }
+        GaussianNoise noise = noiseMode.create(Seeds.derive(context.seed(), "dp-fedavg-noise"));
+        double noiseStd = updateNoiseMultiplier * clip;
+        Map<String, INDArray> next = new LinkedHashMap<>();
+        for (String p : names) {
+            INDArray s = sum.get(p);
+            noise.addTo(s, noiseStd);
+            next.put(p, s.divi(denominator).addi(global.part(p)));
+        }
+        context.metric("dp_clip_norm", clip);
+        context.metric("dp_clipped_fraction", updates.isEmpty() ? 0 : clipped / (double) updates.size());
+        context.metric("dp_noise_std", noiseStd / denominator);
+        context.metric("dp_clients", updates.size());
+        if (adaptive != null) {
+            GaussianNoise countNoise = noiseMode.create(Seeds.derive(context.seed(), "dp-clip-count-noise"));
+            context.metric("dp_unclipped_estimate", adaptive.update(norms, denominator, countNoise));
+            context.metric("dp_next_clip_norm", adaptive.clipNorm());
+        }
+        return ModelState.of(global.round(), next);
+    }
+
+    /** Writes client k's delta for every part into the scratch vectors. */
+    private static void loadDelta(ClientUpdate u, ModelState global, List<String> names, List<INDArray> scratch) {
+        if (u.kind() == PayloadKind.GRADIENT) {
+            throw new IllegalArgumentException("DP-FedAvg clips model deltas, but client " + u.clientId()
+                    + " sent a GRADIENT payload; ask clients for WEIGHTS or DELTA");
+        }
+        for (int i = 0; i < names.size(); i++) {
+            String p = names.get(i);
+            INDArray payload = u.part(p);
+            INDArray target = scratch.get(i);
+            if (payload.length() != target.length()) {
+                throw new IllegalArgumentException("client " + u.clientId() + " sent part '" + p + "' of length "
+                        + payload.length() + ", expected " + target.length());
+            }
+            target.assign(payload);
+            if (u.kind() == PayloadKind.WEIGHTS) {
+                target.subi(global.part(p));
+            }
+        }
+    }
+
+    private double weight(ClientUpdate u) {
+        return weighting == ClientWeighting.UNIFORM ? 1.0 : Math.min(u.numExamples() / weightCap, 1.0);
+    }
+
+    @Override
+    public Map<String, INDArray> state() {
+        return adaptive == null ? Map.of() : Map.of(CLIP_STATE, Nd4j.scalar(adaptive.clipNorm()));
+    }
+
+    @Override
+    public void restoreState(Map<String, INDArray> state) {
+        if (adaptive == null || state.isEmpty()) {
+            Aggregator.super.restoreState(state);
+            return;
+        }
+        INDArray c = state.get(CLIP_STATE);
+        if (c == null || state.size() != 1) {
+            throw new IllegalArgumentException("DP-FedAvg state must hold exactly '" + CLIP_STATE + "', got "
+                    + state.keySet());
+        }
+        adaptive.restoreClipNorm(c.getDouble(0));
+    }
+
+    @Override
+    public String toString() {
+        return "DpFedAvg{S=" + clipNorm() + ", z=" + noiseMultiplier + ", zDelta=" + updateNoiseMultiplier
+                + ", weighting=" + weighting + (weighting == ClientWeighting.CAPPED ? "(cap=" + weightCap + ")" : "")
+                + ", noise=" + noiseMode + ", adaptive=" + (adaptive != null) + '}';
+    }
+
+    /** Builder for {@link DpFedAvg}. */
+    public static final class Builder {
+        private double clipNorm = Double.NaN;
+        private double noiseMultiplier = Double.NaN;
+        private ClientWeighting weighting = ClientWeighting.UNIFORM;
+        private double weightCap = Double.NaN;
+        private NoiseMode noiseMode = NoiseMode.SECURE;
+        private AdaptiveClipping adaptive;
+
+        private Builder() {
+        }
+
+        /** S, the fixed clip norm (ignored when adaptive clipping is set). */
+        public Builder clipNorm(double s) {
+            clipNorm = s;
+            return this;
+        }
+
+        /** z: the noise std on the sum is zS. */
+        public Builder noiseMultiplier(double z) {
+            noiseMultiplier = z;
+            return this;
+        }
+
+        /** Client weights; {@link ClientWeighting#SAMPLE_COUNT} is refused at {@link #build()}. */
+        public Builder weighting(ClientWeighting w) {
+            weighting = w == null ? ClientWeighting.UNIFORM : w;
+            return this;
+        }
+
+        /** CAPPED weighting with cap ŵ: w_k = min(n_k/ŵ, 1). */
+        public Builder cappedWeights(double cap) {
+            weighting = ClientWeighting.CAPPED;
+            weightCap = cap;
+            return this;
+        }
+
+        public Builder noiseMode(NoiseMode mode) {
+            noiseMode = mode == null ? NoiseMode.SECURE : mode;
+            return this;
+        }
+
+        /** Replaces the fixed clip norm by an adaptive one. */
+        public Builder adaptiveClipping(AdaptiveClipping a) {
+            adaptive = a;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the first invalid setting */
+        public DpFedAvg build() {
+            return new DpFedAvg(this);
+        }
+    }
+}

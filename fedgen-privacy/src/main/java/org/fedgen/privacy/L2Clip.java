@@ -1,0 +1,41 @@
+package org.fedgen.privacy;
+
+import java.util.Collection;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** L2 clipping of a delta spread over several part vectors, as if they were one flat vector. */
+public final class L2Clip {
+    private L2Clip() {
+    }
+
+    /** ‖Δ‖₂ over all given vectors together. */
+    public static double norm(Collection<INDArray> parts) {
+        double sq = 0;
+        for (INDArray p : parts) {
+            double n = p.norm2Number().doubleValue();
+            sq += n * n;
+        }
+        return Math.sqrt(sq);
+    }
+
+    /** min(1, S/‖Δ‖): the factor that brings a delta of norm {@code norm} into the ball of radius {@code clip}. */
+    public static double factor(double norm, double clip) {
+        return norm > clip ? clip / norm : 1.0;
+    }
+
+    /**
+     * Scales the vectors in place so their joint norm is at most {@code clip}.
+     *
+     * @return the norm before clipping
+     */
+    public static double clipInPlace(Collection<INDArray> parts, double clip) {
+        double norm = norm(parts);
+        double f = factor(norm, clip);
+        if (f < 1) {
+            for (INDArray p : parts) {
+                p.muli(f);
+            }
+        }
+        return norm;
+    }
+}
