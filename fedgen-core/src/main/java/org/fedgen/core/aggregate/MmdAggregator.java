@@ -21,7 +21,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Route only the generator's parts here (with a {@link org.fedgen.core.PartPolicy}) and FedAvg the rest. The paper
  * leaves the sign open; reproductions use s = +1, the default.
  */
-public final class MmdAggregator implements Aggregator {
+public final class MmdAggregator implements Aggregator, InspectsIndividualUpdates {
     /** Name of the metric clients report. */
     public static final String MMD_METRIC = "mmd";
 
