@@ -37,6 +37,7 @@ public final class MdGanTrainer {
     private final long swapPeriod;
     private long iteration;
     private MdGanTraffic totalTraffic = MdGanTraffic.NONE;
+    private MdGanTraffic lastExchangeTraffic = MdGanTraffic.NONE;
 
     /**
      * @param clients            the K ≥ 1 clients, in a fixed order
@@ -148,8 +149,6 @@ public final class MdGanTrainer {
                 traffic);
         return new MdGanIteration(t, losses[0], losses[1], swap, traffic);
     }
-
-    private MdGanTraffic lastExchangeTraffic = MdGanTraffic.NONE;
 
     /**
      * The exchange of iteration t: leaves the assembled ∇_θ L_G in the generator's gradient vector (no step).
