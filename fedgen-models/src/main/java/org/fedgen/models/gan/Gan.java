@@ -1,0 +1,403 @@
+package org.fedgen.models.gan;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+import org.fedgen.core.FitInstructions;
+import org.fedgen.core.GenerativeModel;
+import org.fedgen.core.ModelState;
+import org.fedgen.core.data.Dataset;
+import org.fedgen.core.util.Seeds;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * An MLP GAN (optionally conditional) with parts {@value #GENERATOR} and {@value #DISCRIMINATOR}, each one flat
+ * float32 vector.
+ *
+ * <p>{@link #fit} is FL-GAN local training: each of the K iterations takes n_critic discriminator steps on a real
+ * minibatch vs fakes from the current generator, then one generator step, each with its own fresh Adam. With
+ * {@code trainParts = {discriminator}} only D is trained, against fakes from the loaded (frozen) generator — the
+ * DP-FedAvg-GAN client; with {@code {generator}} only G is trained against the loaded D.
+ *
+ * <p>Iterations: {@link FitInstructions#localSteps()} if positive, else ⌈epochs · ⌈n/B⌉ / n_critic⌉ (D minibatches
+ * cover the local data {@code epochs} times; with D frozen the count is epochs · ⌈n/B⌉). The batch size is
+ * min(B, n). For a conditional model, fakes in the D step carry the real minibatch's labels and G's labels are drawn
+ * from the local labels.
+ *
+ * <p>One instance per thread; every call starts from the loaded parameters with fresh optimiser and random state.
+ */
+public final class Gan implements GenerativeModel {
+    /** Part name of the generator. */
+    public static final String GENERATOR = "generator";
+    /** Part name of the discriminator (critic). */
+    public static final String DISCRIMINATOR = "discriminator";
+    private static final int CHUNK = 256;
+
+    private final GanConfig config;
+    private final GanNetworks nets;
+    private final FlatAdam adamG;
+    private final FlatAdam adamD;
+    private final INDArray scratchG;
+    private final INDArray scratchD;
+    private BiConsumer<String, INDArray> gradientObserver;
+
+    /** A GAN with the given architecture; parameters are zero until {@link #initialize} or {@link #load}. */
+    public Gan(GanConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.nets = new GanNetworks(config, DataType.FLOAT);
+        long ng = nets.generator.params().length();
+        long nd = nets.discriminator.params().length();
+        this.adamG = new FlatAdam(ng, DataType.FLOAT, config.beta1(), config.beta2(), config.adamEpsilon());
+        this.adamD = new FlatAdam(nd, DataType.FLOAT, config.beta1(), config.beta2(), config.adamEpsilon());
+        this.scratchG = Nd4j.create(DataType.FLOAT, ng);
+        this.scratchD = Nd4j.create(DataType.FLOAT, nd);
+    }
+
+    public GanConfig config() {
+        return config;
+    }
+
+    GanNetworks networks() {
+        return nets;
+    }
+
+    /** Test hook: sees each part's final gradient (after the proximal term) before every optimiser step. */
+    void setGradientObserver(BiConsumer<String, INDArray> observer) {
+        this.gradientObserver = observer;
+    }
+
+    @Override
+    public ModelState initialize(long seed) {
+        nets.initialize(seed);
+        return state();
+    }
+
+    @Override
+    public ModelState state() {
+        return ModelState.builder(0)
+                .part(GENERATOR, nets.generator.params().dup())
+                .part(DISCRIMINATOR, nets.discriminator.params().dup())
+                .build();
+    }
+
+    @Override
+    public void load(ModelState state) {
+        Objects.requireNonNull(state, "state");
+        for (String name : state.partNames()) {
+            INDArray target = params(name);
+            INDArray src = state.part(name);
+            if (src.length() != target.length()) {
+                throw new IllegalArgumentException("part '" + name + "' has length " + src.length() + ", this GAN ("
+                        + config + ") needs " + target.length());
+            }
+            target.assign(src);
+        }
+    }
+
+    private INDArray params(String part) {
+        return switch (part) {
+            case GENERATOR -> nets.generator.params();
+            case DISCRIMINATOR -> nets.discriminator.params();
+            default -> throw new IllegalArgumentException("unknown part '" + part + "'; a GAN has parts ["
+                    + GENERATOR + ", " + DISCRIMINATOR + "]");
+        };
+    }
+
+    /**
+     * FL-GAN local training (see the class comment). Metrics: {@code loss} (mean D loss over the D steps, or the mean
+     * G loss when D is frozen; NaN with zero iterations), {@code d_loss}, {@code g_loss} (for the trained parts),
+     * {@code steps} (iterations), {@code d_steps}, {@code g_steps}.
+     *
+     * @throws IllegalArgumentException for an unknown train part, data that do not fit the config, or μ &gt; 0
+     *                                  without an anchor holding the trained parts
+     */
+    @Override
+    public Map<String, Double> fit(Dataset data, FitInstructions instructions, ModelState anchor) {
+        checkData(data);
+        Objects.requireNonNull(instructions, "instructions");
+        instructions.trainParts().forEach(this::params);
+        boolean trainD = instructions.trains(DISCRIMINATOR);
+        boolean trainG = instructions.trains(GENERATOR);
+        double mu = instructions.proximalMu();
+        INDArray anchorG = trainG && mu > 0 ? anchorPart(anchor, GENERATOR) : null;
+        INDArray anchorD = trainD && mu > 0 ? anchorPart(anchor, DISCRIMINATOR) : null;
+        int n = data.size();
+        int b = Math.min(instructions.batchSize(), n);
+        int critic = trainD ? config.criticSteps() : 1;
+        long batchesPerEpoch = (n + b - 1) / b;
+        int iterations = instructions.localSteps() > 0 ? instructions.localSteps()
+                : (int) ((instructions.localEpochs() * batchesPerEpoch + critic - 1) / critic);
+        double lr = instructions.learningRate();
+        long seed = instructions.seed();
+        adamG.reset();
+        adamD.reset();
+
+        int[] labels = data.hasLabels() ? data.labels() : null;
+        BatchSampler realBatches = new BatchSampler(n, b, Seeds.derive(seed, "gan-fit-batches"));
+        BatchSampler labelBatches = new BatchSampler(n, b, Seeds.derive(seed, "gan-fit-labels"));
+        INDArray real = Nd4j.create(DataType.FLOAT, b, config.dataDim());
+        INDArray z = Nd4j.create(DataType.FLOAT, b, config.latentDim());
+        INDArray eps = Nd4j.create(DataType.FLOAT, b, 1);
+        boolean wgan = config.loss() == GanLoss.WGAN_GP;
+        double dLoss = 0;
+        double gLoss = 0;
+        int dSteps = 0;
+        int gSteps = 0;
+        try (Random noise = newRandom(Seeds.derive(seed, "gan-fit-noise"))) {
+            for (int it = 0; it < iterations; it++) {
+                if (trainD) {
+                    for (int c = 0; c < critic; c++) {
+                        int[] idx = realBatches.next();
+                        Nd4j.pullRows(data.features(), real, 1, idx);
+                        int[] y = pick(labels, idx);
+                        Nd4j.randn(z, noise);
+                        INDArray fake = nets.sample(z, y);
+                        if (wgan) {
+                            Nd4j.rand(eps, noise);
+                        }
+                        dLoss += nets.discriminatorGradient(real, y, fake, y, eps, 1.0 / b, 1.0 / b, false);
+                        step(DISCRIMINATOR, nets.discriminator, adamD, anchorD, mu, scratchD, lr);
+                        dSteps++;
+                    }
+                }
+                if (trainG) {
+                    int[] y = config.conditional() ? pick(labels, labelBatches.next()) : null;
+                    Nd4j.randn(z, noise);
+                    gLoss += nets.generatorGradient(z, y, 1.0 / b, false);
+                    step(GENERATOR, nets.generator, adamG, anchorG, mu, scratchG, lr);
+                    gSteps++;
+                }
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("closing ND4J random generator failed", e);
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        double meanD = dSteps > 0 ? dLoss / dSteps : Double.NaN;
+        double meanG = gSteps > 0 ? gLoss / gSteps : Double.NaN;
+        m.put("loss", trainD ? meanD : meanG);
+        if (trainD) {
+            m.put("d_loss", meanD);
+        }
+        if (trainG) {
+            m.put("g_loss", meanG);
+        }
+        m.put("steps", (double) iterations);
+        m.put("d_steps", (double) dSteps);
+        m.put("g_steps", (double) gSteps);
+        return m;
+    }
+
+    private void step(String part, Mlp net, FlatAdam adam, INDArray anchor, double mu, INDArray scratch, double lr) {
+        INDArray grad = net.gradient();
+        if (anchor != null) {
+            // + μ(w − w_t), formed as one vector so the term is added exactly once per element
+            scratch.assign(net.params()).subi(anchor).muli(mu);
+            grad.addi(scratch);
+        }
+        if (gradientObserver != null) {
+            gradientObserver.accept(part, grad);
+        }
+        adam.step(net.params(), grad, lr);
+    }
+
+    private INDArray anchorPart(ModelState anchor, String part) {
+        if (anchor == null || !anchor.has(part)) {
+            throw new IllegalArgumentException("proximalMu > 0 needs an anchor with part '" + part + "', got "
+                    + anchor);
+        }
+        INDArray a = anchor.part(part);
+        if (a.length() != params(part).length()) {
+            throw new IllegalArgumentException("anchor part '" + part + "' has length " + a.length() + ", expected "
+                    + params(part).length());
+        }
+        return a;
+    }
+
+    /**
+     * Full-batch gradients at the current parameters for the trained parts: of the discriminator loss over all of
+     * {@code data} against as many fakes (and, for WGAN-GP, interpolates), and of the generator loss over as many
+     * latents with the data's labels. Noise comes from {@code instructions.seed()}. Parameters do not change.
+     */
+    @Override
+    public Map<String, INDArray> gradient(Dataset data, FitInstructions instructions) {
+        checkData(data);
+        instructions.trainParts().forEach(this::params);
+        int n = data.size();
+        int[] labels = data.hasLabels() ? data.labels() : null;
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        try (Random noise = newRandom(Seeds.derive(instructions.seed(), "gan-gradient-noise"))) {
+            if (instructions.trains(GENERATOR)) {
+                for (int start = 0; start < n; start += CHUNK) {
+                    int rows = Math.min(CHUNK, n - start);
+                    INDArray z = Nd4j.randn(noise, rows, config.latentDim()).castTo(DataType.FLOAT);
+                    nets.generatorGradient(z, slice(labels, start, rows), 1.0 / n, start > 0);
+                }
+                out.put(GENERATOR, nets.generator.gradient().dup());
+            }
+            if (instructions.trains(DISCRIMINATOR)) {
+                for (int start = 0; start < n; start += CHUNK) {
+                    int rows = Math.min(CHUNK, n - start);
+                    INDArray real = data.features().get(NDArrayIndex.interval(start, start + rows),
+                            NDArrayIndex.all());
+                    int[] y = slice(labels, start, rows);
+                    INDArray z = Nd4j.randn(noise, rows, config.latentDim()).castTo(DataType.FLOAT);
+                    INDArray eps = Nd4j.rand(noise, rows, 1).castTo(DataType.FLOAT);
+                    INDArray fake = nets.sample(z, y);
+                    nets.discriminatorGradient(real, y, fake, y, eps, 1.0 / n, 1.0 / n, start > 0);
+                }
+                out.put(DISCRIMINATOR, nets.discriminator.gradient().dup());
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("closing ND4J random generator failed", e);
+        }
+        return out;
+    }
+
+    /**
+     * Scores the current parameters on {@code data} against as many fakes: {@code d_loss} (= {@code loss}; the
+     * adversarial part only, without the gradient penalty), {@code g_loss}, {@code d_real} and {@code d_fake} (mean
+     * D probability for BCE, mean critic value for WGAN-GP) and {@code numExamples}.
+     */
+    @Override
+    public Map<String, Double> evaluate(Dataset data, long seed) {
+        checkData(data);
+        int n = data.size();
+        int[] labels = data.hasLabels() ? data.labels() : null;
+        boolean wgan = config.loss() == GanLoss.WGAN_GP;
+        double dLoss = 0;
+        double gLoss = 0;
+        double realScore = 0;
+        double fakeScore = 0;
+        try (Random noise = newRandom(Seeds.derive(seed, "gan-evaluate-noise"))) {
+            for (int start = 0; start < n; start += CHUNK) {
+                int rows = Math.min(CHUNK, n - start);
+                int[] y = slice(labels, start, rows);
+                double[] lr = nets.logits(data.features().get(NDArrayIndex.interval(start, start + rows),
+                        NDArrayIndex.all()), y);
+                INDArray z = Nd4j.randn(noise, rows, config.latentDim()).castTo(DataType.FLOAT);
+                double[] lf = nets.logits(nets.sample(z, y), y);
+                for (int i = 0; i < rows; i++) {
+                    if (wgan) {
+                        dLoss += lf[i] - lr[i];
+                        gLoss -= lf[i];
+                        realScore += lr[i];
+                        fakeScore += lf[i];
+                    } else {
+                        dLoss += GanNetworks.softplus(-lr[i]) + GanNetworks.softplus(lf[i]);
+                        gLoss += GanNetworks.softplus(-lf[i]);
+                        realScore += GanNetworks.sigmoid(lr[i]);
+                        fakeScore += GanNetworks.sigmoid(lf[i]);
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("closing ND4J random generator failed", e);
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("loss", dLoss / n);
+        m.put("d_loss", dLoss / n);
+        m.put("g_loss", gLoss / n);
+        m.put("d_real", realScore / n);
+        m.put("d_fake", fakeScore / n);
+        m.put("numExamples", (double) n);
+        return m;
+    }
+
+    /** n samples in [0, 1]; a conditional model cycles the labels 0, 1, …, C−1, 0, … over the rows. */
+    @Override
+    public INDArray sample(int n, long seed) {
+        if (n < 1) {
+            throw new IllegalArgumentException("sample count must be >= 1, got " + n);
+        }
+        int[] labels = null;
+        if (config.conditional()) {
+            labels = new int[n];
+            for (int i = 0; i < n; i++) {
+                labels[i] = i % config.numClasses();
+            }
+        }
+        return generateRows(n, labels, seed);
+    }
+
+    /**
+     * Conditional samples, one row per label, in [0, 1].
+     *
+     * @throws IllegalArgumentException if the model is unconditional, labels is empty or a label is out of range
+     */
+    public INDArray sample(int[] labels, long seed) {
+        if (!config.conditional()) {
+            throw new IllegalArgumentException("sample(labels, seed) needs a conditional GAN; numClasses is 0");
+        }
+        if (labels == null || labels.length == 0) {
+            throw new IllegalArgumentException("labels must be non-empty");
+        }
+        return generateRows(labels.length, labels.clone(), seed);
+    }
+
+    private INDArray generateRows(int n, int[] labels, long seed) {
+        INDArray out = Nd4j.create(DataType.FLOAT, n, config.dataDim());
+        try (Random noise = newRandom(Seeds.derive(seed, "gan-sample-noise"))) {
+            for (int start = 0; start < n; start += CHUNK) {
+                int rows = Math.min(CHUNK, n - start);
+                INDArray z = Nd4j.randn(noise, rows, config.latentDim()).castTo(DataType.FLOAT);
+                out.get(NDArrayIndex.interval(start, start + rows), NDArrayIndex.all())
+                        .assign(nets.sample(z, slice(labels, start, rows)));
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("closing ND4J random generator failed", e);
+        }
+        return out;
+    }
+
+    private void checkData(Dataset data) {
+        Objects.requireNonNull(data, "data");
+        if (data.size() < 1) {
+            throw new IllegalArgumentException("dataset must have at least one example, got " + data);
+        }
+        if (data.numFeatures() != config.dataDim()) {
+            throw new IllegalArgumentException("dataset has " + data.numFeatures() + " features, GAN expects "
+                    + config.dataDim());
+        }
+        if (config.conditional() && !data.hasLabels()) {
+            throw new IllegalArgumentException("conditional GAN (" + config.numClasses()
+                    + " classes) needs labelled data, got " + data);
+        }
+    }
+
+    static Random newRandom(long seed) {
+        return Nd4j.getRandomFactory().getNewRandomInstance(seed);
+    }
+
+    private static int[] pick(int[] labels, int[] idx) {
+        if (labels == null) {
+            return null;
+        }
+        int[] y = new int[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            y[i] = labels[idx[i]];
+        }
+        return y;
+    }
+
+    private static int[] slice(int[] labels, int start, int rows) {
+        if (labels == null) {
+            return null;
+        }
+        int[] y = new int[rows];
+        System.arraycopy(labels, start, y, 0, rows);
+        return y;
+    }
+}

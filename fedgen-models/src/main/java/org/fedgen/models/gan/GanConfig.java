@@ -1,0 +1,299 @@
+package org.fedgen.models.gan;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Architecture and optimiser settings of a {@link Gan}: MLP generator z (+ one-hot label) → hidden → data, MLP
+ * discriminator data (+ one-hot label) → hidden → 1 logit, leaky-ReLU hidden layers, Adam. Immutable; build with
+ * {@link #builder()}.
+ */
+public final class GanConfig {
+    private final int dataDim;
+    private final int latentDim;
+    private final int[] generatorHidden;
+    private final int[] discriminatorHidden;
+    private final int numClasses;
+    private final GanLoss loss;
+    private final double gradientPenaltyWeight;
+    private final int criticSteps;
+    private final double leakySlope;
+    private final OutputActivation outputActivation;
+    private final double learningRate;
+    private final double beta1;
+    private final double beta2;
+    private final double adamEpsilon;
+
+    private GanConfig(Builder b) {
+        this.dataDim = b.dataDim;
+        this.latentDim = b.latentDim;
+        this.generatorHidden = b.generatorHidden.clone();
+        this.discriminatorHidden = b.discriminatorHidden.clone();
+        this.numClasses = b.numClasses;
+        this.loss = b.loss;
+        this.gradientPenaltyWeight = b.gradientPenaltyWeight;
+        this.criticSteps = b.criticSteps;
+        this.leakySlope = b.leakySlope;
+        this.outputActivation = b.outputActivation;
+        this.learningRate = b.learningRate;
+        this.beta1 = b.beta1;
+        this.beta2 = b.beta2;
+        this.adamEpsilon = b.adamEpsilon;
+    }
+
+    /**
+     * Defaults: 784-dimensional data, latent 64, G 64 → 256 → 512 → 784 (sigmoid), D 784 → 512 → 256 → 1, leaky slope
+     * 0.2, unconditional, non-saturating BCE, λ = 10, 1 critic step, Adam lr 2e-4, β = (0.5, 0.999), ε = 1e-8.
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder initialised from this config. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.dataDim = dataDim;
+        b.latentDim = latentDim;
+        b.generatorHidden = generatorHidden.clone();
+        b.discriminatorHidden = discriminatorHidden.clone();
+        b.numClasses = numClasses;
+        b.loss = loss;
+        b.gradientPenaltyWeight = gradientPenaltyWeight;
+        b.criticSteps = criticSteps;
+        b.leakySlope = leakySlope;
+        b.outputActivation = outputActivation;
+        b.learningRate = learningRate;
+        b.beta1 = beta1;
+        b.beta2 = beta2;
+        b.adamEpsilon = adamEpsilon;
+        return b;
+    }
+
+    /** Features per example (784 for digits). */
+    public int dataDim() {
+        return dataDim;
+    }
+
+    public int latentDim() {
+        return latentDim;
+    }
+
+    /** Hidden widths of the generator, input side first (a copy). */
+    public int[] generatorHidden() {
+        return generatorHidden.clone();
+    }
+
+    /** Hidden widths of the discriminator, input side first (a copy). */
+    public int[] discriminatorHidden() {
+        return discriminatorHidden.clone();
+    }
+
+    /** Number of classes for the conditional variant; 0 = unconditional. */
+    public int numClasses() {
+        return numClasses;
+    }
+
+    public boolean conditional() {
+        return numClasses > 0;
+    }
+
+    public GanLoss loss() {
+        return loss;
+    }
+
+    /** λ of the WGAN-GP gradient penalty. */
+    public double gradientPenaltyWeight() {
+        return gradientPenaltyWeight;
+    }
+
+    /** Discriminator (critic) updates per generator update, n_critic. */
+    public int criticSteps() {
+        return criticSteps;
+    }
+
+    public double leakySlope() {
+        return leakySlope;
+    }
+
+    public OutputActivation outputActivation() {
+        return outputActivation;
+    }
+
+    /** Adam step size for server-side generator training; local fits use the instructions' learning rate. */
+    public double learningRate() {
+        return learningRate;
+    }
+
+    public double beta1() {
+        return beta1;
+    }
+
+    public double beta2() {
+        return beta2;
+    }
+
+    public double adamEpsilon() {
+        return adamEpsilon;
+    }
+
+    /** Layer widths of the generator including input (latent + classes) and output. */
+    int[] generatorLayers() {
+        return layers(latentDim + numClasses, generatorHidden, dataDim);
+    }
+
+    /** Layer widths of the discriminator including input (data + classes) and the single logit. */
+    int[] discriminatorLayers() {
+        return layers(dataDim + numClasses, discriminatorHidden, 1);
+    }
+
+    private static int[] layers(int in, int[] hidden, int out) {
+        int[] s = new int[hidden.length + 2];
+        s[0] = in;
+        System.arraycopy(hidden, 0, s, 1, hidden.length);
+        s[s.length - 1] = out;
+        return s;
+    }
+
+    @Override
+    public String toString() {
+        return "GanConfig{data=" + dataDim + ", latent=" + latentDim + ", G=" + Arrays.toString(generatorHidden)
+                + ", D=" + Arrays.toString(discriminatorHidden) + ", classes=" + numClasses + ", loss=" + loss
+                + ", lambda=" + gradientPenaltyWeight + ", nCritic=" + criticSteps + ", slope=" + leakySlope
+                + ", out=" + outputActivation + ", lr=" + learningRate + ", betas=(" + beta1 + ", " + beta2 + ")}";
+    }
+
+    /** Builder for {@link GanConfig}; every setter checks its argument. */
+    public static final class Builder {
+        private int dataDim = 784;
+        private int latentDim = 64;
+        private int[] generatorHidden = {256, 512};
+        private int[] discriminatorHidden = {512, 256};
+        private int numClasses = 0;
+        private GanLoss loss = GanLoss.NON_SATURATING_BCE;
+        private double gradientPenaltyWeight = 10;
+        private int criticSteps = 1;
+        private double leakySlope = 0.2;
+        private OutputActivation outputActivation = OutputActivation.SIGMOID;
+        private double learningRate = 2e-4;
+        private double beta1 = 0.5;
+        private double beta2 = 0.999;
+        private double adamEpsilon = 1e-8;
+
+        private Builder() {
+        }
+
+        public Builder dataDim(int v) {
+            dataDim = positive("dataDim", v);
+            return this;
+        }
+
+        public Builder latentDim(int v) {
+            latentDim = positive("latentDim", v);
+            return this;
+        }
+
+        /** Hidden widths of G (at least one layer, each ≥ 1). */
+        public Builder generatorHidden(int... v) {
+            generatorHidden = widths("generatorHidden", v);
+            return this;
+        }
+
+        /** Hidden widths of D (at least one layer, each ≥ 1). */
+        public Builder discriminatorHidden(int... v) {
+            discriminatorHidden = widths("discriminatorHidden", v);
+            return this;
+        }
+
+        /** 0 = unconditional, otherwise ≥ 2 classes whose one-hot label is appended to G's and D's input. */
+        public Builder numClasses(int v) {
+            if (v < 0 || v == 1) {
+                throw new IllegalArgumentException("numClasses must be 0 (unconditional) or >= 2, got " + v);
+            }
+            numClasses = v;
+            return this;
+        }
+
+        public Builder loss(GanLoss v) {
+            loss = Objects.requireNonNull(v, "loss");
+            return this;
+        }
+
+        public Builder gradientPenaltyWeight(double v) {
+            if (!(v >= 0) || !Double.isFinite(v)) {
+                throw new IllegalArgumentException("gradientPenaltyWeight must be finite and >= 0, got " + v);
+            }
+            gradientPenaltyWeight = v;
+            return this;
+        }
+
+        public Builder criticSteps(int v) {
+            criticSteps = positive("criticSteps", v);
+            return this;
+        }
+
+        public Builder leakySlope(double v) {
+            if (!(v >= 0 && v < 1)) {
+                throw new IllegalArgumentException("leakySlope must be in [0, 1), got " + v);
+            }
+            leakySlope = v;
+            return this;
+        }
+
+        public Builder outputActivation(OutputActivation v) {
+            outputActivation = Objects.requireNonNull(v, "outputActivation");
+            return this;
+        }
+
+        public Builder learningRate(double v) {
+            if (!(v > 0) || !Double.isFinite(v)) {
+                throw new IllegalArgumentException("learningRate must be finite and > 0, got " + v);
+            }
+            learningRate = v;
+            return this;
+        }
+
+        public Builder betas(double b1, double b2) {
+            if (!(b1 >= 0 && b1 < 1)) {
+                throw new IllegalArgumentException("beta1 must be in [0, 1), got " + b1);
+            }
+            if (!(b2 >= 0 && b2 < 1)) {
+                throw new IllegalArgumentException("beta2 must be in [0, 1), got " + b2);
+            }
+            beta1 = b1;
+            beta2 = b2;
+            return this;
+        }
+
+        public Builder adamEpsilon(double v) {
+            if (!(v > 0) || !Double.isFinite(v)) {
+                throw new IllegalArgumentException("adamEpsilon must be finite and > 0, got " + v);
+            }
+            adamEpsilon = v;
+            return this;
+        }
+
+        public GanConfig build() {
+            return new GanConfig(this);
+        }
+
+        private static int positive(String name, int v) {
+            if (v < 1) {
+                throw new IllegalArgumentException(name + " must be >= 1, got " + v);
+            }
+            return v;
+        }
+
+        private static int[] widths(String name, int[] v) {
+            if (v == null || v.length == 0) {
+                throw new IllegalArgumentException(name + " needs at least one hidden layer, got "
+                        + Arrays.toString(v));
+            }
+            for (int w : v) {
+                if (w < 1) {
+                    throw new IllegalArgumentException(name + " widths must be >= 1, got " + Arrays.toString(v));
+                }
+            }
+            return v.clone();
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package org.fedgen.models.gan;
+
+import java.util.Objects;
+import org.fedgen.core.data.Dataset;
+import org.fedgen.core.util.Seeds;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * An in-process MD-GAN client: it owns a discriminator, its Adam state and its local data, which never leave it (only
+ * ∂L_G/∂X and, at swaps, discriminator parameters do). The Adam state persists across iterations and is reset when a
+ * swapped-in discriminator arrives. Not thread-safe.
+ */
+public final class MdGanClient implements MdGanClientEndpoint {
+    private final GanConfig config;
+    private final Dataset data;
+    private final double learningRate;
+    private final GanNetworks nets;
+    private final FlatAdam adam;
+    private final int[] labels;
+
+    /**
+     * @param initSeed seed of the discriminator's initial parameters
+     * @throws IllegalArgumentException if the data do not fit the config or the learning rate is not positive
+     */
+    public MdGanClient(GanConfig config, Dataset data, double learningRate, long initSeed) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.data = Objects.requireNonNull(data, "data");
+        if (data.size() < 1 || data.numFeatures() != config.dataDim()) {
+            throw new IllegalArgumentException("client data must have >= 1 example of " + config.dataDim()
+                    + " features, got " + data);
+        }
+        if (config.conditional() && !data.hasLabels()) {
+            throw new IllegalArgumentException("conditional GAN needs labelled client data, got " + data);
+        }
+        if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
+            throw new IllegalArgumentException("learningRate must be finite and > 0, got " + learningRate);
+        }
+        this.learningRate = learningRate;
+        this.nets = new GanNetworks(config, DataType.FLOAT);
+        nets.initialize(initSeed);
+        this.adam = new FlatAdam(nets.discriminator.params().length(), DataType.FLOAT, config.beta1(),
+                config.beta2(), config.adamEpsilon());
+        this.labels = data.hasLabels() ? data.labels() : null;
+    }
+
+    @Override
+    public int numExamples() {
+        return data.size();
+    }
+
+    @Override
+    public MdGanFeedback discriminatorFeedback(INDArray generated, int[] fakeLabels, int discriminatorSteps,
+            long seed) {
+        Objects.requireNonNull(generated, "generated");
+        if (generated.rank() != 2 || generated.columns() != config.dataDim() || generated.rows() < 1) {
+            throw new IllegalArgumentException("generated batch must be [B, " + config.dataDim() + "], got "
+                    + java.util.Arrays.toString(generated.shape()));
+        }
+        if (discriminatorSteps < 0) {
+            throw new IllegalArgumentException("discriminatorSteps must be >= 0, got " + discriminatorSteps);
+        }
+        INDArray fake = generated.castTo(DataType.FLOAT);
+        int b = (int) fake.rows();
+        double dLoss = 0;
+        if (discriminatorSteps > 0) {
+            BatchSampler batches = new BatchSampler(data.size(), b, Seeds.derive(seed, "mdgan-client-batches"));
+            INDArray real = Nd4j.create(DataType.FLOAT, b, config.dataDim());
+            INDArray eps = Nd4j.create(DataType.FLOAT, b, 1);
+            try (Random noise = Gan.newRandom(Seeds.derive(seed, "mdgan-client-noise"))) {
+                for (int s = 0; s < discriminatorSteps; s++) {
+                    int[] idx = batches.next();
+                    Nd4j.pullRows(data.features(), real, 1, idx);
+                    if (config.loss() == GanLoss.WGAN_GP) {
+                        Nd4j.rand(eps, noise);
+                    }
+                    dLoss += nets.discriminatorGradient(real, pick(idx), fake, fakeLabels, eps, 1.0 / b, 1.0 / b,
+                            false);
+                    adam.step(nets.discriminator.params(), nets.discriminator.gradient(), learningRate);
+                }
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("closing ND4J random generator failed", e);
+            }
+        }
+        GanNetworks.Feedback f = nets.generatorFeedback(fake, fakeLabels, 1.0 / b);
+        return new MdGanFeedback(f.inputGradient().dup('c'), f.loss(),
+                discriminatorSteps > 0 ? dLoss / discriminatorSteps : Double.NaN);
+    }
+
+    @Override
+    public INDArray exportDiscriminator() {
+        return nets.discriminator.params().dup();
+    }
+
+    @Override
+    public void importDiscriminator(INDArray parameters) {
+        if (parameters.length() != nets.discriminator.params().length()) {
+            throw new IllegalArgumentException("discriminator has " + nets.discriminator.params().length()
+                    + " parameters, got " + parameters.length());
+        }
+        nets.discriminator.params().assign(parameters.reshape(parameters.length()));
+        adam.reset();
+    }
+
+    private int[] pick(int[] idx) {
+        if (labels == null) {
+            return null;
+        }
+        int[] y = new int[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            y[i] = labels[idx[i]];
+        }
+        return y;
+    }
+}

@@ -1,0 +1,165 @@
+package org.fedgen.models.gan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.function.DoubleSupplier;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Directional-derivative checks of the hand-written backward passes, in double precision on a tiny network so that
+ * the central difference (h = 1e-6) does not cross a leaky-ReLU kink.
+ */
+class GanGradientCheckTest {
+    private static final int B = 4;
+    private static final double H = 1e-6;
+
+    private static GanConfig tiny(GanLoss loss, int classes, OutputActivation out) {
+        return GanConfig.builder().dataDim(6).latentDim(3).generatorHidden(5, 4).discriminatorHidden(5, 4)
+                .numClasses(classes).loss(loss).outputActivation(out).build();
+    }
+
+    private static INDArray rand(Random r, long... shape) {
+        return Nd4j.rand(r, shape).castTo(DataType.DOUBLE);
+    }
+
+    private static int[] labels(int classes) {
+        return classes == 0 ? null : new int[] {0, 2, 1, 2};
+    }
+
+    /** Central difference of f along v at params, vs the analytic gradient's projection on v. */
+    private static void checkDirectional(INDArray params, INDArray grad, INDArray v, DoubleSupplier f) {
+        INDArray base = params.dup();
+        double analytic = grad.mul(v).sumNumber().doubleValue();
+        params.assign(base.add(v.mul(H)));
+        double plus = f.getAsDouble();
+        params.assign(base.sub(v.mul(H)));
+        double minus = f.getAsDouble();
+        params.assign(base);
+        double numeric = (plus - minus) / (2 * H);
+        assertTrue(Math.abs(analytic) > 1e-4, "degenerate direction: analytic " + analytic);
+        assertEquals(analytic, numeric, 1e-6 * Math.max(1, Math.abs(analytic)),
+                "directional derivative: analytic " + analytic + " vs numeric " + numeric);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"NON_SATURATING_BCE,0", "NON_SATURATING_BCE,3", "WGAN_GP,0", "WGAN_GP,3"})
+    void discriminatorLossGradientMatchesFiniteDifferences(GanLoss loss, int classes) {
+        GanNetworks nets = new GanNetworks(tiny(loss, classes, OutputActivation.SIGMOID), DataType.DOUBLE);
+        nets.initialize(11);
+        try (Random r = Gan.newRandom(5)) {
+            INDArray real = rand(r, B, 6);
+            INDArray fake = rand(r, B, 6);
+            INDArray eps = rand(r, B, 1);
+            int[] y = labels(classes);
+            int[] yf = classes == 0 ? null : new int[] {1, 1, 0, 2};
+            DoubleSupplier f = () -> nets.discriminatorGradient(real, y, fake, yf, eps, 1.0 / B, 1.0 / B, false);
+            f.getAsDouble();
+            INDArray grad = nets.discriminator.gradient().dup();
+            for (int d = 0; d < 3; d++) {
+                checkDirectional(nets.discriminator.params(), grad, rand(r, grad.length()).subi(0.5), f);
+            }
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"NON_SATURATING_BCE,0,SIGMOID", "NON_SATURATING_BCE,3,TANH_RESCALED", "WGAN_GP,0,TANH_RESCALED",
+            "WGAN_GP,3,SIGMOID"})
+    void generatorLossGradientMatchesFiniteDifferences(GanLoss loss, int classes, OutputActivation out) {
+        GanNetworks nets = new GanNetworks(tiny(loss, classes, out), DataType.DOUBLE);
+        nets.initialize(12);
+        try (Random r = Gan.newRandom(6)) {
+            INDArray z = Nd4j.randn(r, B, 3).castTo(DataType.DOUBLE);
+            int[] y = labels(classes);
+            DoubleSupplier f = () -> nets.generatorGradient(z, y, 1.0 / B, false);
+            f.getAsDouble();
+            INDArray grad = nets.generator.gradient().dup();
+            INDArray dBefore = nets.discriminator.gradient().dup();
+            for (int d = 0; d < 3; d++) {
+                checkDirectional(nets.generator.params(), grad, rand(r, grad.length()).subi(0.5), f);
+            }
+            assertEquals(dBefore, nets.discriminator.gradient(), "the G step must not touch D's gradient");
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The penalty alone: its gradient w.r.t. D's weights (the double backprop) against finite differences. */
+    @ParameterizedTest
+    @CsvSource({"0", "3"})
+    void gradientPenaltyTermMatchesFiniteDifferences(int classes) {
+        GanConfig withGp = tiny(GanLoss.WGAN_GP, classes, OutputActivation.SIGMOID);
+        GanConfig noGp = withGp.toBuilder().gradientPenaltyWeight(0).build();
+        GanNetworks a = new GanNetworks(withGp, DataType.DOUBLE);
+        GanNetworks b = new GanNetworks(noGp, DataType.DOUBLE);
+        a.initialize(13);
+        b.initialize(13);
+        try (Random r = Gan.newRandom(7)) {
+            INDArray real = rand(r, B, 6);
+            INDArray fake = rand(r, B, 6);
+            INDArray eps = rand(r, B, 1);
+            int[] y = labels(classes);
+            DoubleSupplier penalty = () -> {
+                b.discriminator.params().assign(a.discriminator.params());
+                return a.discriminatorGradient(real, y, fake, y, eps, 1.0 / B, 1.0 / B, false)
+                        - b.discriminatorGradient(real, y, fake, y, eps, 1.0 / B, 1.0 / B, false);
+            };
+            double p = penalty.getAsDouble();
+            assertTrue(p > 0, "penalty value " + p);
+            INDArray grad = a.discriminator.gradient().sub(b.discriminator.gradient());
+            for (int d = 0; d < 3; d++) {
+                checkDirectional(a.discriminator.params(), grad, rand(r, grad.length()).subi(0.5), penalty);
+            }
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * The penalty's value: λ/B Σ (‖∇ₓD(x̂ᵢ)‖ − 1)², with ∇ₓD(x̂ᵢ) by central differences on the input, x̂ = fake +
+     * ε(real − fake).
+     */
+    @org.junit.jupiter.api.Test
+    void gradientPenaltyValueUsesInputGradientNorms() {
+        GanConfig withGp = tiny(GanLoss.WGAN_GP, 0, OutputActivation.SIGMOID);
+        GanNetworks a = new GanNetworks(withGp, DataType.DOUBLE);
+        GanNetworks b = new GanNetworks(withGp.toBuilder().gradientPenaltyWeight(0).build(), DataType.DOUBLE);
+        a.initialize(14);
+        b.initialize(14);
+        try (Random r = Gan.newRandom(8)) {
+            INDArray real = rand(r, B, 6);
+            INDArray fake = rand(r, B, 6);
+            INDArray eps = rand(r, B, 1);
+            double p = a.discriminatorGradient(real, null, fake, null, eps, 1.0 / B, 1.0 / B, false)
+                    - b.discriminatorGradient(real, null, fake, null, eps, 1.0 / B, 1.0 / B, false);
+            INDArray xhat = real.sub(fake).muliColumnVector(eps).addi(fake);
+            double expected = 0;
+            for (int i = 0; i < B; i++) {
+                double sq = 0;
+                for (int j = 0; j < 6; j++) {
+                    INDArray row = xhat.get(NDArrayIndex.interval(i, i + 1), NDArrayIndex.all()).dup();
+                    double x0 = row.getDouble(0, j);
+                    row.putScalar(0, j, x0 + H);
+                    double up = a.logits(row, null)[0];
+                    row.putScalar(0, j, x0 - H);
+                    double down = a.logits(row, null)[0];
+                    double g = (up - down) / (2 * H);
+                    sq += g * g;
+                }
+                expected += (Math.sqrt(sq) - 1) * (Math.sqrt(sq) - 1);
+            }
+            expected *= 10.0 / B;
+            assertEquals(expected, p, 1e-4 * expected);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}
