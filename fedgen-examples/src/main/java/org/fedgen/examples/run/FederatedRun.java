@@ -76,7 +76,7 @@ public final class FederatedRun {
         ClientSampler sampler = o.clientsPerRound == 0 ? FixedSizeSampler.all()
                 : FixedSizeSampler.count(o.clientsPerRound);
         return Simulation.builder().model(s.recipe().factory()).clientData(s.shards()).workers(workers)
-                .aggregator(aggregator(o)).sampler(sampler).rounds(o.rounds).seed(o.seed)
+                .aggregator(aggregator(o, s.recipe())).serverStep(s.recipe().serverStep(o)).sampler(sampler).rounds(o.rounds).seed(o.seed)
                 .fitInstructions(s.recipe().fitDefaults(o).build())
                 .generatorScore(KernelMmd::unbiasedMedianHeuristic);
     }
@@ -133,7 +133,7 @@ public final class FederatedRun {
             }
         };
         ModelState finalState;
-        Aggregator aggregator = aggregator(o);
+        Aggregator aggregator = aggregator(o, recipe);
         try (Simulation sim = simulation(o, s, o.workers).aggregator(aggregator)
                 .listener(new CheckpointListener(out.resolve("checkpoint.fgs"), aggregator, o.evalEvery))
                 .evaluator((g, round) -> recipe.evaluate(g, s.heldOut(), Seeds.derive(o.seed, "eval", round)),
@@ -164,14 +164,16 @@ public final class FederatedRun {
         };
     }
 
-    private static Aggregator aggregator(RunOptions o) {
-        return switch (o.aggregator) {
+    /** The options' aggregation rule, routed over the model's parts by its recipe. */
+    static Aggregator aggregator(RunOptions o, ModelRecipe recipe) {
+        Aggregator base = switch (o.aggregator) {
             case fedavg -> new FedAvg();
             case fedsgd -> new FedSgd(o.serverLearningRate);
             case fedprox -> new FedProx(o.mu);
             case mmd -> PartPolicy.builder()
-                    .route(new MmdAggregator(o.mmdSign, o.mmdTemperature, o.mmdThreshold), "decoder")
+                    .route(new MmdAggregator(o.mmdSign, o.mmdTemperature, o.mmdThreshold), recipe.generatorPart())
                     .otherwise(new FedAvg()).build();
         };
+        return recipe.aggregator(o, base);
     }
 }

@@ -2,22 +2,41 @@ package org.fedgen.examples.run;
 
 import java.util.Map;
 import java.util.function.Supplier;
+import org.fedgen.core.Aggregator;
 import org.fedgen.core.FitInstructions;
 import org.fedgen.core.GenerativeModel;
 import org.fedgen.core.ModelState;
+import org.fedgen.core.ServerStep;
 import org.fedgen.core.data.Dataset;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * How the CLI builds, evaluates and samples one model family. One instance also owns the server's own model (used on
- * the server thread only, for evaluation and samples); workers get fresh instances from {@link #factory()}.
+ * How the CLI builds, aggregates, evaluates and samples one model family (and topology). An instance also owns the
+ * server's own model, used on the server thread only for evaluation and samples; workers get fresh instances from
+ * {@link #factory()}.
  */
-interface ModelRecipe {
+public interface ModelRecipe {
     /** Creates a fresh model for a worker thread. */
     Supplier<GenerativeModel> factory();
 
-    /** Instructions defaults for this family (learning rate etc. from the options). */
+    /** Instruction defaults for this family (learning rate etc. from the options). */
     FitInstructions.Builder fitDefaults(RunOptions options);
+
+    /**
+     * The aggregator of a run, given the one the options chose for the shared parts; a family routes its parts here
+     * (e.g. a GAN topology that trains the generator on the server). The default uses {@code base} for every part.
+     */
+    default Aggregator aggregator(RunOptions options, Aggregator base) {
+        return base;
+    }
+
+    /** Server-side training after aggregation, or null for none. */
+    default ServerStep serverStep(RunOptions options) {
+        return null;
+    }
+
+    /** The part that plays the generator's role (scored by the MMD aggregator). */
+    String generatorPart();
 
     /** Server-side metrics of a global state on the held-out digits. */
     Map<String, Double> evaluate(ModelState global, Dataset heldOut, long seed);

@@ -27,6 +27,11 @@ final class VaeRecipe implements ModelRecipe {
     }
 
     @Override
+    public String generatorPart() {
+        return "decoder";
+    }
+
+    @Override
     public Map<String, Double> evaluate(ModelState global, Dataset heldOut, long seed) {
         serverModel.load(global);
         Map<String, Double> m = serverModel.evaluate(heldOut, seed);
