@@ -9,11 +9,11 @@ import java.util.SplittableRandom;
 import org.fedgen.core.FitInstructions;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.data.Dataset;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
-import org.junit.jupiter.api.Test;
 
 /** Checks the hand-written backward pass against an independent double-precision loss, and the proximal term. */
 class VaeGradientTest {
@@ -64,8 +64,7 @@ class VaeGradientTest {
                 row[j] = r.nextGaussian();
             }
         }
-        Vae.LossAndGradient lg = vae.lossAndGradient(data, Nd4j.createFromArray(eps).castTo(
-                org.nd4j.linalg.api.buffer.DataType.FLOAT));
+        Vae.LossAndGradient lg = vae.lossAndGradient(data, Nd4j.createFromArray(eps).castTo(DataType.FLOAT));
 
         double[] enc = vae.state().part(Vae.ENCODER).toDoubleVector();
         double[] dec = vae.state().part(Vae.DECODER).toDoubleVector();
