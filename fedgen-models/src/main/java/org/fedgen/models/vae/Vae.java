@@ -1,0 +1,446 @@
+package org.fedgen.models.vae;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.fedgen.core.FitInstructions;
+import org.fedgen.core.GenerativeModel;
+import org.fedgen.core.ModelState;
+import org.fedgen.core.data.Dataset;
+import org.fedgen.core.util.Seeds;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A variational autoencoder (Kingma and Welling 2014) with MLP encoder and decoder and a Bernoulli likelihood, trained
+ * with hand-written forward/backward passes on ND4J.
+ *
+ * <p>Encoder {@code x -> relu(hidden) -> (mu, logvar)}, {@code z = mu + exp(logvar / 2) * eps}, decoder
+ * {@code z -> relu(hidden) -> logits}. The training loss of a batch is the mean over its examples of the BCE with
+ * logits summed over features plus {@code beta} times KL(q(z|x) || N(0, I)). With {@link VaeConfig#numClasses()}
+ * &gt; 0 a one-hot label is concatenated to the encoder and the decoder inputs, and datasets must carry labels.
+ *
+ * <p>Parameters form two parts, {@value #ENCODER} and {@value #DECODER}, each one flat float32 vector whose layout
+ * (row-major weights [in, out] followed by the bias, layer after layer; label rows after data rows) is: encoder = hidden,
+ * mean head, log-variance head; decoder = hidden, output. A new instance has all parameters zero: call
+ * {@link #initialize} or {@link #load} first. Not thread-safe: one instance per worker thread.
+ */
+public final class Vae implements GenerativeModel {
+    /** Name of the encoder part. */
+    public static final String ENCODER = "encoder";
+    /** Name of the decoder part. */
+    public static final String DECODER = "decoder";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Vae.class);
+    private static final List<String> PARTS = List.of(ENCODER, DECODER);
+    private static final int EVAL_CHUNK = 256;
+    private static final int MAX_CACHED_BATCH_SIZES = 4;
+
+    private final VaeConfig config;
+    private final INDArray encoder;
+    private final INDArray decoder;
+    private final INDArray encoderGrad;
+    private final INDArray decoderGrad;
+    private final VaeLayout params;
+    private final VaeNetwork network;
+    private final FlatOptimizer encoderOptimizer;
+    private final FlatOptimizer decoderOptimizer;
+    private final Map<Integer, VaeBuffers> buffers = new HashMap<>();
+    private INDArray encoderScratch;
+    private INDArray decoderScratch;
+
+    /** A model of the given shape with all parameters zero. */
+    public Vae(VaeConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.encoder = Nd4j.zeros(DataType.FLOAT, config.encoderSize());
+        this.decoder = Nd4j.zeros(DataType.FLOAT, config.decoderSize());
+        this.encoderGrad = Nd4j.zeros(DataType.FLOAT, config.encoderSize());
+        this.decoderGrad = Nd4j.zeros(DataType.FLOAT, config.decoderSize());
+        this.params = new VaeLayout(config, encoder, decoder);
+        this.network = new VaeNetwork(params, new VaeLayout(config, encoderGrad, decoderGrad));
+        this.encoderOptimizer = FlatOptimizer.create(config, config.encoderSize());
+        this.decoderOptimizer = FlatOptimizer.create(config, config.decoderSize());
+    }
+
+    public VaeConfig config() {
+        return config;
+    }
+
+    /**
+     * Hidden layers get He-uniform weights U(-a, a) with a = sqrt(6 / fanIn) (they feed a ReLU), the linear heads
+     * Glorot-uniform a = sqrt(6 / (fanIn + fanOut)); biases are zero.
+     */
+    @Override
+    public ModelState initialize(long seed) {
+        SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, "vae/init"));
+        float[] enc = new float[(int) config.encoderSize()];
+        heUniform(enc, params.encHidden, rng);
+        glorotUniform(enc, params.encMean, rng);
+        glorotUniform(enc, params.encLogVar, rng);
+        float[] dec = new float[(int) config.decoderSize()];
+        heUniform(dec, params.decHidden, rng);
+        glorotUniform(dec, params.decOutput, rng);
+        encoder.assign(Nd4j.createFromArray(enc));
+        decoder.assign(Nd4j.createFromArray(dec));
+        return state();
+    }
+
+    private static void heUniform(float[] flat, DenseView layer, SplittableRandom rng) {
+        uniformWeights(flat, layer, Math.sqrt(6.0 / layer.fanIn), rng);
+    }
+
+    private static void glorotUniform(float[] flat, DenseView layer, SplittableRandom rng) {
+        uniformWeights(flat, layer, Math.sqrt(6.0 / (layer.fanIn + layer.fanOut)), rng);
+    }
+
+    private static void uniformWeights(float[] flat, DenseView layer, double limit, SplittableRandom rng) {
+        int from = (int) layer.offset;
+        int to = (int) (layer.offset + layer.fanIn * layer.fanOut);
+        for (int i = from; i < to; i++) {
+            flat[i] = (float) rng.nextDouble(-limit, limit);
+        }
+    }
+
+    @Override
+    public ModelState state() {
+        return ModelState.builder(0).part(ENCODER, encoder.dup()).part(DECODER, decoder.dup()).build();
+    }
+
+    @Override
+    public void load(ModelState state) {
+        Objects.requireNonNull(state, "state");
+        for (String name : state.partNames()) {
+            INDArray target = partOf(name, "state");
+            long len = state.part(name).length();
+            if (len != target.length()) {
+                throw new IllegalArgumentException("part '" + name + "' has length " + len + " but this VAE ("
+                        + config + ") expects " + target.length());
+            }
+        }
+        for (String name : state.partNames()) {
+            partOf(name, "state").assign(state.part(name));
+        }
+    }
+
+    /**
+     * Trains with minibatches of the shuffled data (seeded by {@code instructions.seed()}), a fresh optimizer and the
+     * proximal term if μ &gt; 0.
+     *
+     * @return {@code loss} (mean training loss over the steps), {@code steps}, and {@code gradNormMax}: the largest
+     *     L2 norm over the steps of the data-loss gradient of the trained parts, without the proximal term
+     */
+    @Override
+    public Map<String, Double> fit(Dataset data, FitInstructions instructions, ModelState anchor) {
+        Objects.requireNonNull(instructions, "instructions");
+        int n = checkData(data);
+        boolean trainEncoder = trains(instructions, ENCODER);
+        boolean trainDecoder = trains(instructions, DECODER);
+        double mu = instructions.proximalMu();
+        INDArray encoderAnchor = mu > 0 && trainEncoder ? anchorPart(anchor, ENCODER) : null;
+        INDArray decoderAnchor = mu > 0 && trainDecoder ? anchorPart(anchor, DECODER) : null;
+        int batchSize = Math.min(instructions.batchSize(), n);
+        long steps = instructions.localSteps() > 0 ? instructions.localSteps()
+                : (long) instructions.localEpochs() * ShuffledBatches.batchesPerEpoch(n, batchSize);
+        if (steps == 0) {
+            throw new IllegalArgumentException("fit needs localSteps > 0 or localEpochs > 0, got " + instructions);
+        }
+        INDArray oneHot = oneHot(data);
+        encoderOptimizer.reset();
+        decoderOptimizer.reset();
+        ShuffledBatches batches = new ShuffledBatches(n, batchSize, Seeds.derive(instructions.seed(), "vae/batches"));
+        double lossSum = 0;
+        double gradNormMax = 0;
+        try (GaussianNoise noise = new GaussianNoise(Seeds.derive(instructions.seed(), "vae/noise"))) {
+            for (long s = 0; s < steps; s++) {
+                int[] idx = batches.next();
+                VaeBuffers b = gather(data.features(), oneHot, idx);
+                noise.fill(b.eps);
+                network.forward(b);
+                lossSum += batchLossSum(b, config.beta()) / idx.length;
+                network.backward(b, trainEncoder, trainDecoder, config.beta());
+                double scale = 1.0 / idx.length;
+                double sq = 0;
+                if (trainEncoder) {
+                    encoderGrad.muli(scale);
+                    sq += Nd4j.getBlasWrapper().dot(encoderGrad, encoderGrad);
+                }
+                if (trainDecoder) {
+                    decoderGrad.muli(scale);
+                    sq += Nd4j.getBlasWrapper().dot(decoderGrad, decoderGrad);
+                }
+                gradNormMax = Math.max(gradNormMax, Math.sqrt(sq));
+                if (trainEncoder) {
+                    encoderScratch = applyStep(encoder, encoderGrad, encoderAnchor, mu, encoderScratch,
+                            encoderOptimizer, instructions.learningRate());
+                }
+                if (trainDecoder) {
+                    decoderScratch = applyStep(decoder, decoderGrad, decoderAnchor, mu, decoderScratch,
+                            decoderOptimizer, instructions.learningRate());
+                }
+            }
+        }
+        double loss = lossSum / steps;
+        LOG.debug("VAE fit: {} steps on {} examples, loss {}, max grad norm {}", steps, n, loss, gradNormMax);
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("loss", loss);
+        metrics.put("steps", (double) steps);
+        metrics.put("gradNormMax", gradNormMax);
+        return metrics;
+    }
+
+    /** Adds μ(w − anchor) to the gradient when μ &gt; 0, then lets the optimizer step; returns the scratch buffer. */
+    private static INDArray applyStep(INDArray w, INDArray grad, INDArray anchor, double mu, INDArray scratch,
+            FlatOptimizer optimizer, double learningRate) {
+        INDArray buf = scratch;
+        if (anchor != null) {
+            if (buf == null) {
+                buf = Nd4j.create(DataType.FLOAT, w.length());
+            }
+            // w - anchor first: nearby floats subtract exactly, so the term is μ(w − anchor) up to one rounding.
+            Nd4j.exec(new SubOp(w, anchor, buf));
+            Nd4j.getBlasWrapper().level1().axpy(w.length(), mu, buf, grad);
+        }
+        optimizer.step(w, grad, learningRate);
+        return buf;
+    }
+
+    /**
+     * The gradient of the mean training loss over all of {@code data} at the current parameters, for the trained
+     * parts; the data are processed in chunks of {@code instructions.batchSize()} weighted by their sizes, with noise
+     * seeded by {@code instructions.seed()}. No proximal term. Parameters do not change.
+     */
+    @Override
+    public Map<String, INDArray> gradient(Dataset data, FitInstructions instructions) {
+        Objects.requireNonNull(instructions, "instructions");
+        int n = checkData(data);
+        boolean trainEncoder = trains(instructions, ENCODER);
+        boolean trainDecoder = trains(instructions, DECODER);
+        INDArray oneHot = oneHot(data);
+        int chunk = Math.min(instructions.batchSize(), n);
+        INDArray encAcc = trainEncoder ? Nd4j.zeros(DataType.FLOAT, encoder.length()) : null;
+        INDArray decAcc = trainDecoder ? Nd4j.zeros(DataType.FLOAT, decoder.length()) : null;
+        try (GaussianNoise noise = new GaussianNoise(Seeds.derive(instructions.seed(), "vae/noise"))) {
+            for (int from = 0; from < n; from += chunk) {
+                VaeBuffers b = gather(data.features(), oneHot, range(from, Math.min(from + chunk, n)));
+                noise.fill(b.eps);
+                network.forward(b);
+                network.backward(b, trainEncoder, trainDecoder, config.beta());
+                if (trainEncoder) {
+                    encAcc.addi(encoderGrad);
+                }
+                if (trainDecoder) {
+                    decAcc.addi(decoderGrad);
+                }
+            }
+        }
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        if (trainEncoder) {
+            out.put(ENCODER, encAcc.divi(n));
+        }
+        if (trainDecoder) {
+            out.put(DECODER, decAcc.divi(n));
+        }
+        return out;
+    }
+
+    /**
+     * Evaluates with beta = 1 and one noise draw per example (seeded by {@code seed}).
+     *
+     * @return {@code elbo} (mean per-example ELBO in nats, −(recon + kl)), {@code recon} (mean BCE summed over
+     *     features), {@code kl} (mean KL) and {@code numExamples}
+     */
+    @Override
+    public Map<String, Double> evaluate(Dataset data, long seed) {
+        int n = checkData(data);
+        INDArray oneHot = oneHot(data);
+        int chunk = Math.min(EVAL_CHUNK, n);
+        double recon = 0;
+        double kl = 0;
+        try (GaussianNoise noise = new GaussianNoise(Seeds.derive(seed, "vae/noise"))) {
+            for (int from = 0; from < n; from += chunk) {
+                VaeBuffers b = gather(data.features(), oneHot, range(from, Math.min(from + chunk, n)));
+                noise.fill(b.eps);
+                network.forward(b);
+                recon += VaeNetwork.reconstructionSum(b.x, b.logits);
+                kl += VaeNetwork.klSum(b);
+            }
+        }
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("elbo", -(recon + kl) / n);
+        metrics.put("recon", recon / n);
+        metrics.put("kl", kl / n);
+        metrics.put("numExamples", (double) n);
+        return metrics;
+    }
+
+    /**
+     * Decodes z ~ N(0, I) and returns the Bernoulli means in [0, 1] as an [n, inputDim] matrix. The conditional model
+     * uses the labels 0, 1, ..., numClasses − 1, 0, 1, ... in turn.
+     */
+    @Override
+    public INDArray sample(int n, long seed) {
+        if (n < 1) {
+            throw new IllegalArgumentException("number of samples must be >= 1, got " + n);
+        }
+        if (!config.isConditional()) {
+            return decodeNoise(n, null, seed);
+        }
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % config.numClasses();
+        }
+        return sample(labels, seed);
+    }
+
+    /**
+     * Samples of the conditional model, one per label, as an [labels.length, inputDim] matrix in [0, 1].
+     *
+     * @throws IllegalArgumentException if the model is unconditional, labels is empty or a label is out of range
+     */
+    public INDArray sample(int[] labels, long seed) {
+        Objects.requireNonNull(labels, "labels");
+        if (!config.isConditional()) {
+            throw new IllegalArgumentException("sample(labels) needs a conditional VAE, but numClasses is 0");
+        }
+        if (labels.length == 0) {
+            throw new IllegalArgumentException("labels must not be empty");
+        }
+        return decodeNoise(labels.length, oneHotOf(labels), seed);
+    }
+
+    private INDArray decodeNoise(int n, INDArray y, long seed) {
+        INDArray z = Nd4j.create(DataType.FLOAT, n, config.latentDim());
+        try (GaussianNoise noise = new GaussianNoise(Seeds.derive(seed, "vae/sample"))) {
+            noise.fill(z);
+        }
+        INDArray d1Pre = Nd4j.create(DataType.FLOAT, n, config.hiddenDim());
+        INDArray d1 = Nd4j.create(DataType.FLOAT, n, config.hiddenDim());
+        INDArray logits = Nd4j.create(DataType.FLOAT, n, config.inputDim());
+        network.decode(z, y, d1Pre, d1, logits);
+        return Nd4j.exec(new Sigmoid(logits, logits));
+    }
+
+    /**
+     * Test hook: the mean training loss of all of {@code batch} under the given noise [n, latent] and the mean gradient
+     * of both parts (copies), with no proximal term. Parameters do not change.
+     */
+    LossAndGradient lossAndGradient(Dataset batch, INDArray eps) {
+        int n = checkData(batch);
+        VaeBuffers b = gather(batch.features(), oneHot(batch), range(0, n));
+        b.eps.assign(eps);
+        network.forward(b);
+        double loss = batchLossSum(b, config.beta()) / n;
+        network.backward(b, true, true, config.beta());
+        return new LossAndGradient(loss, encoderGrad.div(n), decoderGrad.div(n));
+    }
+
+    /** Test hook: the layer views of the parameters. */
+    VaeLayout layout() {
+        return params;
+    }
+
+    record LossAndGradient(double loss, INDArray encoder, INDArray decoder) {
+    }
+
+    private static double batchLossSum(VaeBuffers b, double beta) {
+        return VaeNetwork.reconstructionSum(b.x, b.logits) + beta * VaeNetwork.klSum(b);
+    }
+
+    private VaeBuffers gather(INDArray features, INDArray oneHot, int[] idx) {
+        VaeBuffers b = buffers.get(idx.length);
+        if (b == null) {
+            if (buffers.size() >= MAX_CACHED_BATCH_SIZES) {
+                buffers.clear();
+            }
+            b = new VaeBuffers(config, idx.length);
+            buffers.put(idx.length, b);
+        }
+        Nd4j.pullRows(features, b.x, 1, idx);
+        if (oneHot != null) {
+            Nd4j.pullRows(oneHot, b.y, 1, idx);
+        }
+        return b;
+    }
+
+    private static int[] range(int from, int to) {
+        int[] r = new int[to - from];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = from + i;
+        }
+        return r;
+    }
+
+    private int checkData(Dataset data) {
+        Objects.requireNonNull(data, "data");
+        if (data.size() < 1) {
+            throw new IllegalArgumentException("data must hold at least one example, got " + data);
+        }
+        if (data.numFeatures() != config.inputDim()) {
+            throw new IllegalArgumentException("data has " + data.numFeatures() + " features but the VAE's inputDim is "
+                    + config.inputDim());
+        }
+        if (config.isConditional() && !data.hasLabels()) {
+            throw new IllegalArgumentException("the conditional VAE (numClasses=" + config.numClasses()
+                    + ") needs labelled data, got " + data);
+        }
+        return data.size();
+    }
+
+    /** One-hot labels [n, classes] of the data for the conditional model, or null. */
+    private INDArray oneHot(Dataset data) {
+        return config.isConditional() ? oneHotOf(data.labels()) : null;
+    }
+
+    private INDArray oneHotOf(int[] labels) {
+        int k = config.numClasses();
+        float[] flat = new float[labels.length * k];
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= k) {
+                throw new IllegalArgumentException("label " + labels[i] + " of example " + i + " is outside [0, " + k
+                        + ")");
+            }
+            flat[i * k + labels[i]] = 1f;
+        }
+        return Nd4j.createFromArray(flat).reshape('c', labels.length, k);
+    }
+
+    private static boolean trains(FitInstructions instructions, String part) {
+        Set<String> parts = instructions.trainParts();
+        for (String p : parts) {
+            if (!PARTS.contains(p)) {
+                throw new IllegalArgumentException("unknown part '" + p + "' in trainParts; VAE parts are " + PARTS);
+            }
+        }
+        return instructions.trains(part);
+    }
+
+    private INDArray anchorPart(ModelState anchor, String name) {
+        if (anchor == null) {
+            throw new IllegalArgumentException("proximalMu > 0 needs an anchor state with part '" + name + "'");
+        }
+        INDArray a = anchor.part(name);
+        if (a.length() != partOf(name, "anchor").length()) {
+            throw new IllegalArgumentException("anchor part '" + name + "' has length " + a.length()
+                    + " but this VAE expects " + partOf(name, "anchor").length());
+        }
+        return a;
+    }
+
+    private INDArray partOf(String name, String where) {
+        return switch (name) {
+            case ENCODER -> encoder;
+            case DECODER -> decoder;
+            default -> throw new IllegalArgumentException("unknown part '" + name + "' in " + where
+                    + "; VAE parts are " + PARTS);
+        };
+    }
+}
