@@ -78,7 +78,7 @@ public final class FederatedRun {
         return Simulation.builder().model(s.recipe().factory()).clientData(s.shards()).workers(workers)
                 .aggregator(aggregator(o, s.recipe())).serverStep(s.recipe().serverStep(o)).sampler(sampler).rounds(o.rounds).seed(o.seed)
                 .fitInstructions(s.recipe().fitDefaults(o).build())
-                .generatorScore(KernelMmd::unbiasedMedianHeuristic);
+                .generatorScore(KernelMmd.medianHeuristic()::mmd2);
     }
 
     /**
