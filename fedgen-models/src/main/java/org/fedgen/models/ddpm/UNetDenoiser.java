@@ -81,6 +81,7 @@ public final class UNetDenoiser implements Denoiser {
         this.sd = SameDiff.create();
         sd.setLogExecution(false);
         build();
+        QuietSameDiff.createGradFunction(sd, LOSS);
         long total = 0;
         for (String n : names) {
             total += prod(shapes.get(n));
