@@ -1,0 +1,406 @@
+package org.fedgen.models.ddpm;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import org.fedgen.core.FitInstructions;
+import org.fedgen.core.GenerativeModel;
+import org.fedgen.core.ModelState;
+import org.fedgen.core.data.Dataset;
+import org.fedgen.core.util.Seeds;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.random.impl.GaussianDistribution;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * A denoising diffusion probabilistic model (Ho et al. 2020) with ε-prediction, as a federated {@link GenerativeModel}
+ * with the single part {@value #PART}.
+ *
+ * <p>Training minimises mean((ε − ε_θ(√ᾱ_t x_0 + √(1 − ᾱ_t) ε, t))²) (mean over batch and features) with t uniform in
+ * 1..T and ε ~ N(0, I), by Adam on the flat parameter vector. Data in [0, 1] is mapped to [−1, 1] internally;
+ * samples are clipped to [−1, 1] and mapped back to [0, 1]. Not thread-safe: one instance per worker thread.
+ *
+ * <p>Default T = {@value #DEFAULT_STEPS}: the cost of a training step does not depend on T, only sampling does, and
+ * DDIM with 50 steps (the default sampler) makes sampling cost independent of T as well; 1000 keeps Ho et al.'s
+ * unscaled linear schedule, whose small per-step β suit ancestral sampling when it is wanted.
+ */
+public final class Ddpm implements GenerativeModel {
+    /** The name of the only part. */
+    public static final String PART = "denoiser";
+    /** Default number of diffusion steps T. */
+    public static final int DEFAULT_STEPS = 1000;
+    /** Default number of DDIM steps for {@link #sample(int, long)}. */
+    public static final int DEFAULT_DDIM_STEPS = 50;
+
+    private static final int EVAL_CHUNK = 256;
+
+    private final Denoiser denoiser;
+    private final NoiseSchedule schedule;
+    private final DiffusionSampler sampler;
+    private final FlatAdam adam;
+    private INDArray proxBuffer;
+
+    private Ddpm(Builder b) {
+        this.denoiser = Objects.requireNonNull(b.denoiser, "denoiser");
+        this.schedule = b.schedule != null ? b.schedule : NoiseSchedule.linear(DEFAULT_STEPS);
+        this.sampler = b.sampler != null ? b.sampler : new DdimSampler(DEFAULT_DDIM_STEPS);
+        this.adam = new FlatAdam(b.beta1, b.beta2, b.epsilon);
+        if (sampler instanceof DdimSampler) {
+            ((DdimSampler) sampler).timesteps(schedule.steps());
+        }
+    }
+
+    /** A builder; only the denoiser is required. */
+    public static Builder builder(Denoiser denoiser) {
+        return new Builder(denoiser);
+    }
+
+    public Denoiser denoiser() {
+        return denoiser;
+    }
+
+    public NoiseSchedule schedule() {
+        return schedule;
+    }
+
+    /** The sampler {@link #sample(int, long)} uses. */
+    public DiffusionSampler defaultSampler() {
+        return sampler;
+    }
+
+    /** Whether the model is conditioned on labels. */
+    public boolean conditional() {
+        return denoiser.numClasses() > 0;
+    }
+
+    @Override
+    public ModelState initialize(long seed) {
+        denoiser.initialize(seed);
+        return state();
+    }
+
+    @Override
+    public ModelState state() {
+        return ModelState.builder(0).part(PART, denoiser.params().dup()).build();
+    }
+
+    @Override
+    public void load(ModelState state) {
+        for (String name : state.partNames()) {
+            if (!PART.equals(name)) {
+                throw new IllegalArgumentException("DDPM has only part '" + PART + "', got part '" + name + "'");
+            }
+            INDArray v = state.part(name);
+            if (v.length() != denoiser.params().length()) {
+                throw new IllegalArgumentException("part '" + PART + "' needs " + denoiser.params().length()
+                        + " values, got " + v.length());
+            }
+            denoiser.params().assign(v);
+        }
+    }
+
+    @Override
+    public Map<String, Double> fit(Dataset data, FitInstructions instructions, ModelState anchor) {
+        checkData(data);
+        checkParts(instructions);
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        int n = data.size();
+        int batch = Math.min(instructions.batchSize(), n);
+        long steps = instructions.localSteps() > 0 ? instructions.localSteps()
+                : (long) instructions.localEpochs() * ((n + batch - 1) / batch);
+        if (!instructions.trains(PART) || steps == 0) {
+            metrics.put("loss", Double.NaN);
+            metrics.put("steps", 0.0);
+            return metrics;
+        }
+        double mu = instructions.proximalMu();
+        INDArray anchorVec = null;
+        if (mu > 0) {
+            Objects.requireNonNull(anchor, "FedProx (mu > 0) needs an anchor state");
+            anchorVec = anchor.part(PART);
+            if (anchorVec.length() != denoiser.params().length()) {
+                throw new IllegalArgumentException("anchor part '" + PART + "' has " + anchorVec.length()
+                        + " values, model has " + denoiser.params().length());
+            }
+            if (proxBuffer == null || proxBuffer.length() != anchorVec.length()) {
+                proxBuffer = Nd4j.create(DataType.FLOAT, anchorVec.length());
+            }
+        }
+        long seed = instructions.seed();
+        BatchStream batches = new BatchStream(n, batch, new SplittableRandom(Seeds.derive(seed, "ddpm-batches")));
+        SplittableRandom stepRng = new SplittableRandom(Seeds.derive(seed, "ddpm-steps"));
+        Random noiseRng = Nd4j.getRandomFactory().getNewRandomInstance(Seeds.derive(seed, "ddpm-noise"));
+        NoisedBatch nb = new NoisedBatch(batch, data.numFeatures());
+        INDArray params = denoiser.params();
+        INDArray grad = denoiser.gradient();
+        adam.reset(params.length());
+        double lossSum = 0;
+        for (long s = 0; s < steps; s++) {
+            int[] idx = batches.next();
+            nb.fill(data, idx, stepRng, noiseRng);
+            lossSum += denoiser.lossAndGradient(nb.xt, nb.t, nb.labels, nb.eps);
+            if (mu > 0) {
+                addProximal(grad, params, anchorVec, mu, proxBuffer);
+            }
+            adam.step(params, grad, instructions.learningRate());
+        }
+        metrics.put("loss", lossSum / steps);
+        metrics.put("steps", (double) steps);
+        return metrics;
+    }
+
+    /** FedProx: grad += μ(w − anchor), through {@code buffer} (same length) so nothing is allocated. */
+    static void addProximal(INDArray grad, INDArray params, INDArray anchor, double mu, INDArray buffer) {
+        grad.addi(buffer.assign(params).subi(anchor).muli(mu));
+    }
+
+    /**
+     * The gradient of the ε-loss averaged over every example of {@code data} once, each with its own t and ε drawn
+     * from the instructions' seed; parameters do not change.
+     */
+    @Override
+    public Map<String, INDArray> gradient(Dataset data, FitInstructions instructions) {
+        checkData(data);
+        checkParts(instructions);
+        if (!instructions.trains(PART)) {
+            return Map.of();
+        }
+        int n = data.size();
+        INDArray total = Nd4j.create(DataType.FLOAT, denoiser.params().length());
+        SplittableRandom stepRng = new SplittableRandom(Seeds.derive(instructions.seed(), "ddpm-steps"));
+        Random noiseRng = Nd4j.getRandomFactory().getNewRandomInstance(Seeds.derive(instructions.seed(),
+                "ddpm-noise"));
+        int chunk = Math.min(Math.max(instructions.batchSize(), EVAL_CHUNK), n);
+        for (int from = 0; from < n; from += chunk) {
+            int[] idx = range(from, Math.min(n, from + chunk));
+            NoisedBatch nb = new NoisedBatch(idx.length, data.numFeatures());
+            nb.fill(data, idx, stepRng, noiseRng);
+            denoiser.lossAndGradient(nb.xt, nb.t, nb.labels, nb.eps);
+            total.addi(denoiser.gradient().mul((double) idx.length / n));
+        }
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        out.put(PART, total);
+        return out;
+    }
+
+    /** The mean ε-loss over {@code data} with t and ε drawn from {@code seed}: {@code "loss"}, {@code "numExamples"}. */
+    @Override
+    public Map<String, Double> evaluate(Dataset data, long seed) {
+        checkData(data);
+        int n = data.size();
+        SplittableRandom stepRng = new SplittableRandom(Seeds.derive(seed, "ddpm-eval-steps"));
+        Random noiseRng = Nd4j.getRandomFactory().getNewRandomInstance(Seeds.derive(seed, "ddpm-eval-noise"));
+        double sum = 0;
+        for (int from = 0; from < n; from += EVAL_CHUNK) {
+            int[] idx = range(from, Math.min(n, from + EVAL_CHUNK));
+            NoisedBatch nb = new NoisedBatch(idx.length, data.numFeatures());
+            nb.fill(data, idx, stepRng, noiseRng);
+            sum += denoiser.loss(nb.xt, nb.t, nb.labels, nb.eps) * idx.length;
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("loss", sum / n);
+        m.put("numExamples", (double) n);
+        return m;
+    }
+
+    /**
+     * {@code n} samples with the default sampler, in [0, 1]. A conditional model draws labels 0, 1, ..., K−1, 0, ...
+     * in turn.
+     */
+    @Override
+    public INDArray sample(int n, long seed) {
+        return sample(n, seed, sampler);
+    }
+
+    /** {@code n} samples with the given sampler, in [0, 1]. */
+    public INDArray sample(int n, long seed, DiffusionSampler with) {
+        if (n < 1) {
+            throw new IllegalArgumentException("number of samples must be >= 1, got " + n);
+        }
+        int[] labels = null;
+        if (conditional()) {
+            labels = new int[n];
+            for (int i = 0; i < n; i++) {
+                labels[i] = i % denoiser.numClasses();
+            }
+        }
+        return draw(n, labels, seed, with);
+    }
+
+    /** One sample per label with the default sampler, in [0, 1]; needs a conditional model. */
+    public INDArray sample(int[] labels, long seed) {
+        return sample(labels, seed, sampler);
+    }
+
+    /** One sample per label with the given sampler, in [0, 1]; needs a conditional model. */
+    public INDArray sample(int[] labels, long seed, DiffusionSampler with) {
+        if (!conditional()) {
+            throw new IllegalArgumentException("sampling with labels needs a conditional denoiser (numClasses > 0)");
+        }
+        if (labels == null || labels.length == 0) {
+            throw new IllegalArgumentException("need at least one label");
+        }
+        for (int y : labels) {
+            if (y < 0 || y >= denoiser.numClasses()) {
+                throw new IllegalArgumentException("label " + y + " outside 0.." + (denoiser.numClasses() - 1));
+            }
+        }
+        return draw(labels.length, labels.clone(), seed, with);
+    }
+
+    private INDArray draw(int n, int[] labels, long seed, DiffusionSampler with) {
+        Objects.requireNonNull(with, "sampler");
+        Random rng = Nd4j.getRandomFactory().getNewRandomInstance(Seeds.derive(seed, "ddpm-sample"));
+        INDArray x = Nd4j.create(DataType.FLOAT, n, denoiser.dataDim());
+        Nd4j.getExecutioner().exec(new GaussianDistribution(x, 0.0, 1.0), rng);
+        INDArray out = with.run(denoiser, schedule, x, labels, rng);
+        Transforms.min(out, 1.0, false);
+        Transforms.max(out, -1.0, false);
+        return out.addi(1.0).muli(0.5);
+    }
+
+    private void checkData(Dataset data) {
+        Objects.requireNonNull(data, "data");
+        if (data.size() == 0) {
+            throw new IllegalArgumentException("dataset is empty");
+        }
+        if (data.numFeatures() != denoiser.dataDim()) {
+            throw new IllegalArgumentException("data has " + data.numFeatures() + " features, denoiser expects "
+                    + denoiser.dataDim());
+        }
+        if (conditional() && !data.hasLabels()) {
+            throw new IllegalArgumentException("a conditional DDPM needs labelled data");
+        }
+    }
+
+    private static void checkParts(FitInstructions instructions) {
+        for (String p : instructions.trainParts()) {
+            if (!PART.equals(p)) {
+                throw new IllegalArgumentException("DDPM has only part '" + PART + "', trainParts has '" + p + "'");
+            }
+        }
+    }
+
+    private static int[] range(int from, int to) {
+        int[] idx = new int[to - from];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = from + i;
+        }
+        return idx;
+    }
+
+    /** A training batch: x_0 in [−1, 1], t, ε and x_t, in buffers reused across steps of one fit. */
+    private final class NoisedBatch {
+        final INDArray x0;
+        final INDArray eps;
+        final INDArray xt;
+        final int[] t;
+        int[] labels;
+
+        NoisedBatch(int size, int features) {
+            x0 = Nd4j.create(DataType.FLOAT, size, features);
+            eps = Nd4j.create(DataType.FLOAT, size, features);
+            xt = Nd4j.create(DataType.FLOAT, size, features);
+            t = new int[size];
+        }
+
+        void fill(Dataset data, int[] idx, SplittableRandom stepRng, Random noiseRng) {
+            Nd4j.pullRows(data.features(), x0, 1, idx);
+            x0.muli(2.0).subi(1.0);
+            for (int i = 0; i < t.length; i++) {
+                t[i] = stepRng.nextInt(1, schedule.steps() + 1);
+            }
+            if (conditional()) {
+                labels = new int[idx.length];
+                for (int i = 0; i < idx.length; i++) {
+                    labels[i] = data.label(idx[i]);
+                }
+            }
+            Nd4j.getExecutioner().exec(new GaussianDistribution(eps, 0.0, 1.0), noiseRng);
+            schedule.qSample(x0, t, eps, xt);
+        }
+    }
+
+    /** Fixed-size batches from consecutive seeded permutations, so every batch (and buffer) has the same size. */
+    private static final class BatchStream {
+        private final int[] perm;
+        private final int batch;
+        private final SplittableRandom rng;
+        private int pos;
+
+        BatchStream(int n, int batch, SplittableRandom rng) {
+            this.perm = range(0, n);
+            this.batch = batch;
+            this.rng = rng;
+            shuffle();
+        }
+
+        int[] next() {
+            int[] idx = new int[batch];
+            for (int i = 0; i < batch; i++) {
+                if (pos == perm.length) {
+                    shuffle();
+                }
+                idx[i] = perm[pos++];
+            }
+            return idx;
+        }
+
+        private void shuffle() {
+            for (int i = perm.length - 1; i > 0; i--) {
+                int j = rng.nextInt(i + 1);
+                int tmp = perm[i];
+                perm[i] = perm[j];
+                perm[j] = tmp;
+            }
+            pos = 0;
+        }
+    }
+
+    /** Settings of a {@link Ddpm}. */
+    public static final class Builder {
+        private final Denoiser denoiser;
+        private NoiseSchedule schedule;
+        private DiffusionSampler sampler;
+        private double beta1 = 0.9;
+        private double beta2 = 0.999;
+        private double epsilon = 1e-8;
+
+        private Builder(Denoiser denoiser) {
+            this.denoiser = Objects.requireNonNull(denoiser, "denoiser");
+        }
+
+        /** The noise schedule; default linear with T = {@value Ddpm#DEFAULT_STEPS}. */
+        public Builder schedule(NoiseSchedule v) {
+            schedule = Objects.requireNonNull(v, "schedule");
+            return this;
+        }
+
+        /** The sampler of {@link Ddpm#sample(int, long)}; default DDIM with {@value Ddpm#DEFAULT_DDIM_STEPS} steps. */
+        public Builder sampler(DiffusionSampler v) {
+            sampler = Objects.requireNonNull(v, "sampler");
+            return this;
+        }
+
+        /** Adam's moment decay rates and ε; defaults 0.9, 0.999, 1e-8. */
+        public Builder adam(double b1, double b2, double eps) {
+            if (!(b1 >= 0 && b1 < 1) || !(b2 >= 0 && b2 < 1) || !(eps > 0)) {
+                throw new IllegalArgumentException("Adam needs 0 <= beta1, beta2 < 1 and eps > 0, got " + b1 + ", "
+                        + b2 + ", " + eps);
+            }
+            beta1 = b1;
+            beta2 = b2;
+            epsilon = eps;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException if a DDIM sampler has more steps than the schedule */
+        public Ddpm build() {
+            return new Ddpm(this);
+        }
+    }
+}
