@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.LinkedHashMap;
 import org.fedgen.core.Aggregator;
+import org.fedgen.core.GlobalEvaluator;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.PartPolicy;
 import org.fedgen.core.RoundListener;
@@ -30,6 +32,9 @@ import org.fedgen.core.sampling.FixedSizeSampler;
 import org.fedgen.core.sim.Simulation;
 import org.fedgen.core.util.Seeds;
 import org.fedgen.models.image.ImageGrid;
+import org.fedgen.models.metrics.DigitsClassifier;
+import org.fedgen.models.metrics.DigitsSplit;
+import org.fedgen.models.metrics.SampleQuality;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,8 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class FederatedRun {
     private static final Logger LOG = LoggerFactory.getLogger(FederatedRun.class);
-    /** The first 7 000 bundled digits are the clients' pool; the last 1 000 are held out for evaluation. */
-    public static final int TRAIN_POOL = 7000;
 
     private final RunOptions o;
     private final RoundListener progress;
@@ -66,9 +69,8 @@ public final class FederatedRun {
 
     private static Setup setup(RunOptions o) {
         o.validate();
-        Dataset all = Digits.bundled();
-        Dataset pool = all.range(0, TRAIN_POOL);
-        Dataset heldOut = all.range(TRAIN_POOL, all.size());
+        Dataset pool = DigitsSplit.train();
+        Dataset heldOut = DigitsSplit.heldOut();
         Partition partition = partitioner(o).partition(pool.labels(), o.clients, Seeds.derive(o.seed, "partition"));
         List<Dataset> train = new ArrayList<>();
         List<Dataset> eval = new ArrayList<>();
@@ -88,6 +90,24 @@ public final class FederatedRun {
         LOG.info("partition {}: client sizes {}, mean label distance {}", o.partition, partition.sizes(),
                 String.format("%.3f", partition.meanLabelDistance()));
         return new Setup(train, eval, heldOut, recipe(o));
+    }
+
+    /**
+     * Server-side evaluation: the family's own metrics (e.g. held-out ELBO) and, unless disabled, sample quality of
+     * {@code --quality-samples} samples against the held-out digits on the shipped classifier's features.
+     */
+    private static GlobalEvaluator evaluator(RunOptions o, Setup s) {
+        SampleQuality quality = o.qualitySamples > 0 ? SampleQuality.against(s.heldOut(), DigitsClassifier.load())
+                : null;
+        return (global, round) -> {
+            Map<String, Double> m = new LinkedHashMap<>(s.recipe().evaluate(global, s.heldOut(),
+                    Seeds.derive(o.seed, "eval", round)));
+            if (quality != null) {
+                m.putAll(quality.evaluate(s.recipe().sample(global, o.qualitySamples,
+                        Seeds.derive(o.seed, "quality"))));
+            }
+            return m;
+        };
     }
 
     private static Dataset concat(List<Dataset> parts) {
@@ -175,8 +195,7 @@ public final class FederatedRun {
         Aggregator aggregator = aggregator(o, recipe);
         try (Simulation sim = simulation(o, s, o.workers).aggregator(aggregator)
                 .listener(new CheckpointListener(out.resolve("checkpoint.fgs"), aggregator, o.evalEvery))
-                .evaluator((g, round) -> recipe.evaluate(g, s.heldOut(), Seeds.derive(o.seed, "eval", round)),
-                        o.evalEvery)
+                .evaluator(evaluator(o, s), o.evalEvery)
                 .federatedEvaluation(o.evalEvery)
                 .listener(writer).listener(progress).build()) {
             finalState = sim.run();

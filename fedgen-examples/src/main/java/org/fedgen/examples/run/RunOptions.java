@@ -83,6 +83,11 @@ public final class RunOptions {
             + "rounds (default: ${DEFAULT-VALUE}).")
     public int evalEvery = 5;
 
+    @Option(names = "--quality-samples", description = {"Samples drawn at each evaluation for FID, MMD, precision/recall",
+            "and label coverage against the 1 000 held-out digits; 0 disables them (default: ${DEFAULT-VALUE}).",
+            "Compare FIDs only at the same count."})
+    public int qualitySamples = 1000;
+
     @Option(names = "--samples", description = "Unconditional samples written to samples-idx3-ubyte at the end "
             + "(default: ${DEFAULT-VALUE}).")
     public int samples = 1000;
@@ -114,6 +119,8 @@ public final class RunOptions {
         require(workers >= 1, "--workers must be >= 1, got " + workers);
         require(evalEvery >= 1, "--eval-every must be >= 1, got " + evalEvery);
         require(samples >= 0, "--samples must be >= 0, got " + samples);
+        require(qualitySamples == 0 || qualitySamples >= 4, "--quality-samples must be 0 or >= 4, got "
+                + qualitySamples);
     }
 
     private static void require(boolean ok, String message) {
