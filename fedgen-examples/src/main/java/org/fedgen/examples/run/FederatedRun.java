@@ -66,6 +66,10 @@ public final class FederatedRun {
         Dataset all = Digits.bundled();
         Dataset pool = all.range(0, TRAIN_POOL);
         Dataset heldOut = all.range(TRAIN_POOL, all.size());
+        if (o.centralized) {
+            LOG.info("centralized baseline: one client holds all {} training digits", pool.size());
+            return new Setup(List.of(pool), heldOut, recipe(o));
+        }
         Partition partition = partitioner(o).partition(pool.labels(), o.clients, Seeds.derive(o.seed, "partition"));
         LOG.info("partition {}: client sizes {}, mean label distance {}", o.partition, partition.sizes(),
                 String.format("%.3f", partition.meanLabelDistance()));

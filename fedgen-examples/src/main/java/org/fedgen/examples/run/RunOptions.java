@@ -25,7 +25,7 @@ public final class RunOptions {
     public int clientsPerRound = 0;
 
     @Option(names = "--rounds", description = "Federated rounds (default: ${DEFAULT-VALUE}).")
-    public int rounds = 30;
+    public int rounds = 50;
 
     @Option(names = "--local-epochs", description = "Local passes over each client's data per round "
             + "(default: ${DEFAULT-VALUE}).")
@@ -87,12 +87,18 @@ public final class RunOptions {
             + "(default: ${DEFAULT-VALUE}).")
     public int samples = 1000;
 
-    @Option(names = "--out", description = "Output directory (default: runs/<model>-<aggregator>).")
+    @Option(names = "--centralized", description = {"Centralized baseline: the same model trained on the union of "
+            + "the clients' data (one client holding the whole pool) for the same rounds and local epochs, so a "
+            + "federated result can be reported as a ratio to it."})
+    public boolean centralized;
+
+    @Option(names = "--out", description = "Output directory (default: runs/<model>-<aggregator>, or "
+            + "runs/<model>-centralized).")
     public Path out;
 
     /** The output directory, defaulted from model and aggregator. */
     public Path outputDirectory() {
-        return out != null ? out : Path.of("runs", model + "-" + aggregator);
+        return out != null ? out : Path.of("runs", model + "-" + (centralized ? "centralized" : aggregator));
     }
 
     /** Checks option values, naming the first bad one. */
