@@ -192,8 +192,9 @@ public final class FederatedRun {
             }
         };
         ModelState finalState;
-        Aggregator aggregator = aggregator(o, recipe);
-        try (Simulation sim = simulation(o, s, o.workers).aggregator(aggregator)
+        DpRun dp = new DpRun(o, recipe, s.shards());
+        Aggregator aggregator = dp.aggregator(aggregator(o, recipe));
+        try (Simulation sim = dp.configure(simulation(o, s, o.workers).aggregator(aggregator))
                 .listener(new CheckpointListener(out.resolve("checkpoint.fgs"), aggregator, o.evalEvery))
                 .evaluator(evaluator(o, s), o.evalEvery)
                 .federatedEvaluation(o.evalEvery)

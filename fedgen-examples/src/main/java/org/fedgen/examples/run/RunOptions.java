@@ -1,6 +1,7 @@
 package org.fedgen.examples.run;
 
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options of a federated training run, shared by {@code train} and {@code bench}. */
@@ -96,6 +97,10 @@ public final class RunOptions {
             + "the clients' data (one client holding the whole pool) for the same rounds and local epochs, so a "
             + "federated result can be reported as a ratio to it."})
     public boolean centralized;
+
+    /** Differential-privacy options (--dp-*). */
+    @Mixin
+    public DpOptions dp = new DpOptions();
 
     @Option(names = "--out", description = "Output directory (default: runs/<model>-<aggregator>, or "
             + "runs/<model>-centralized).")
