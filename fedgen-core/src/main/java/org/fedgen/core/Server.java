@@ -147,6 +147,7 @@ public final class Server {
 
         long deadline = roundTimeout == null ? Long.MAX_VALUE : t0 + roundTimeout.toNanos();
         List<ClientUpdate> accepted = new ArrayList<>();
+        List<ClientUpdate> received = new ArrayList<>();
         Map<Integer, String> rejections = new LinkedHashMap<>();
         int failed = 0;
         int timedOut = 0;
@@ -176,6 +177,7 @@ public final class Server {
             }
             if (u != null) {
                 bytesUp += u.numBytes();
+                received.add(u);
             }
             String reason = UpdateValidator.rejectionReason(u, id, round, global, sent.get(id));
             if (reason != null) {
@@ -233,7 +235,24 @@ public final class Server {
         for (RoundListener l : listeners) {
             l.onRoundEnd(result);
         }
+        releasePayloads(received);
         return result;
+    }
+
+    /**
+     * Frees the native memory of this round's payloads now rather than whenever the GC runs (a small Java heap holds
+     * gigabytes of native buffers otherwise). Arrays the new global state still uses are kept.
+     */
+    private void releasePayloads(List<ClientUpdate> received) {
+        Set<INDArray> live = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        live.addAll(global.parts().values());
+        for (ClientUpdate u : received) {
+            for (INDArray a : u.parts().values()) {
+                if (!live.contains(a) && a.closeable() && !a.wasClosed()) {
+                    a.close();
+                }
+            }
+        }
     }
 
     private ClientProxy proxy(int id) {

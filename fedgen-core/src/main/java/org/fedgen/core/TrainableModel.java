@@ -37,7 +37,8 @@ public interface TrainableModel {
      *
      * @param data         the client's local training data (at least one example)
      * @param instructions epochs or steps, batch size, learning rate, μ, seed, parts
-     * @param anchor       w_t for the proximal term: the parameters the client started from (all trained parts)
+     * @param anchor       w_t for the proximal term: the parameters the client started from (all trained parts);
+     *                     null when μ = 0 (the engine then skips the copy)
      * @return metrics of the local training; at least {@code "loss"} (mean over the local steps) and {@code "steps"}
      */
     Map<String, Double> fit(Dataset data, FitInstructions instructions, ModelState anchor);

@@ -45,23 +45,37 @@ public final class LocalTraining {
                 }
             }
         } else {
-            ModelState start = model.state();
+            // Native memory is only reclaimed by the GC, which a small Java heap rarely triggers: copies made here
+            // are closed as soon as they are no longer needed, and the payload is the only one that survives.
+            ModelState start = ins.proximalMu() > 0 ? model.state() : null;
             metrics.putAll(model.fit(train, ins, start));
             ModelState after = model.state();
-            for (String p : global.partNames()) {
-                if (ins.sends(p)) {
-                    INDArray w = after.part(p);
-                    payload.put(p, ins.payloadKind() == PayloadKind.DELTA ? w.sub(global.part(p)) : w);
-                }
-            }
             for (String p : ins.persistParts()) {
                 store.put(p, after.part(p));
+            }
+            for (String p : global.partNames()) {
+                INDArray w = after.part(p);
+                if (ins.sends(p)) {
+                    payload.put(p, ins.payloadKind() == PayloadKind.DELTA ? w.subi(global.part(p)) : w);
+                } else {
+                    release(w);
+                }
+            }
+            if (start != null) {
+                start.parts().values().forEach(LocalTraining::release);
             }
         }
         if (ins.reportMmd()) {
             metrics.put("mmd", generatorScore(model, train, ins, score));
         }
         return new ClientUpdate(clientId, ins.round(), train.size(), ins.payloadKind(), payload, metrics);
+    }
+
+    /** Frees an array's native memory now, if it owns it. */
+    static void release(INDArray a) {
+        if (a.closeable() && !a.wasClosed()) {
+            a.close();
+        }
     }
 
     /** Evaluates the global state (with the client's own stored parts where it resumes from them). */
