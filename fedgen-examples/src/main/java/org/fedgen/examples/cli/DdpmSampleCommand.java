@@ -5,13 +5,11 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.fedgen.core.ModelState;
-import org.fedgen.core.data.Dataset;
 import org.fedgen.core.data.Digits;
 import org.fedgen.core.io.Checkpoint;
 import org.fedgen.core.io.CheckpointFile;
 import org.fedgen.core.metrics.KernelMmd;
 import org.fedgen.examples.run.DdpmOptions;
-import org.fedgen.examples.run.FederatedRun;
 import org.fedgen.models.ddpm.AncestralSampler;
 import org.fedgen.models.ddpm.Ddpm;
 import org.fedgen.models.ddpm.DdimSampler;
@@ -25,7 +23,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code fedgen ddpm-sample}: loads a DDPM run's checkpoint (its EMA weights when the checkpoint holds them) and draws
  * samples with both the ancestral DDPM sampler and DDIM, printing the time of each and the kernel MMD² against the
- * 1 000 held-out digits, and writing a grid per sampler.
+ * 1 000 held-out digits, and writing a grid and an IDX file per sampler (score the IDX files with {@code fedgen eval}).
  */
 @Command(name = "ddpm-sample", mixinStandardHelpOptions = true,
         description = {"Samples a trained DDPM checkpoint with the ancestral (DDPM) and DDIM samplers; prints the time",
@@ -57,8 +55,7 @@ public final class DdpmSampleCommand implements Callable<Integer> {
                 ? ModelState.builder(cp.round()).part(Ddpm.PART, agg.get(emaKey)).build() : cp.model();
         Ddpm model = ddpm.newModel();
         model.load(weights);
-        Dataset all = Digits.bundled();
-        INDArray heldOut = all.range(FederatedRun.TRAIN_POOL, all.size()).features();
+        INDArray heldOut = org.fedgen.models.metrics.DigitsSplit.heldOut().features();
         System.out.printf("checkpoint round %d, %s weights, %d samples%n", cp.round(),
                 agg.containsKey(emaKey) ? "EMA" : "global", samples);
         Path dir = checkpoint.toAbsolutePath().getParent();

@@ -54,10 +54,6 @@ public final class DdpmOptions {
             + "evaluation; 0 = off (default: ${DEFAULT-VALUE}).")
     public double emaDecay = 0.8;
 
-    @Option(names = "--eval-samples", description = "DDIM samples drawn at each evaluation for the MMD against the "
-            + "held-out digits; 0 = none (default: ${DEFAULT-VALUE}).")
-    public int evalSamples = 256;
-
     @Option(names = "--conditional", description = "Class-conditional DDPM (samples cycle through the labels 0..9).")
     public boolean conditional;
 
@@ -71,7 +67,6 @@ public final class DdpmOptions {
                 + (schedule == ScheduleKind.linear ? 21 : 1) + " for the " + schedule + " schedule, got " + timesteps);
         require(ddimSteps >= 1 && ddimSteps <= timesteps, "--ddim-steps must be in 1..--timesteps (" + timesteps
                 + "), got " + ddimSteps);
-        require(evalSamples >= 0, "--eval-samples must be >= 0, got " + evalSamples);
         require(emaDecay >= 0 && emaDecay < 1, "--ema-decay must be in [0, 1), got " + emaDecay);
     }
 

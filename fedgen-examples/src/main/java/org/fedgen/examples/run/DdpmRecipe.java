@@ -9,10 +9,7 @@ import org.fedgen.core.GenerativeModel;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.aggregate.ExponentialMovingAverage;
 import org.fedgen.core.data.Dataset;
-import org.fedgen.core.metrics.KernelMmd;
-import org.fedgen.core.util.Seeds;
 import org.fedgen.models.ddpm.Ddpm;
-import org.fedgen.models.ddpm.DdimSampler;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -62,21 +59,12 @@ final class DdpmRecipe implements ModelRecipe {
         return ema != null && ema.hasAverage() ? ema.average() : global;
     }
 
-    /** ε-loss on the held-out digits and the MMD² of --eval-samples DDIM samples against as many of them. */
+    /** The ε-loss on the held-out digits (sample quality is measured by the run's --quality-samples). */
     @Override
     public Map<String, Double> evaluate(ModelState global, Dataset heldOut, long seed) {
         serverModel.load(samplingState(global));
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("eps_loss", serverModel.evaluate(heldOut, seed).get("loss"));
-        int n = Math.min(options.evalSamples, heldOut.size());
-        if (n == 0) {
-            return m;
-        }
-        INDArray samples = serverModel.sample(n, Seeds.derive(seed, "ddpm-eval-samples"),
-                new DdimSampler(options.ddimSteps));
-        INDArray real = heldOut.features().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0,
-                n), org.nd4j.linalg.indexing.NDArrayIndex.all());
-        m.put("mmd", KernelMmd.medianHeuristic().mmd2(samples, real));
         return m;
     }
 
