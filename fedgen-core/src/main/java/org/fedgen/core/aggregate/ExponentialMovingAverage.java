@@ -82,13 +82,18 @@ public final class ExponentialMovingAverage implements Aggregator {
         return !ema.isEmpty();
     }
 
-    /** The average under {@code ema/<part>}, its round under {@code round}, the inner state under {@code inner/}. */
+    /**
+     * The average under {@code ema/<part>}, its round under {@code round} (a float32 scalar, so the state can be written
+     * by {@code CheckpointFile}), the inner state under {@code inner/}.
+     */
     @Override
     public Map<String, INDArray> state() {
         Map<String, INDArray> s = new LinkedHashMap<>();
         ema.forEach((k, v) -> s.put(EMA_PREFIX + k, v.dup()));
         if (!ema.isEmpty()) {
-            s.put(ROUND_KEY, org.nd4j.linalg.factory.Nd4j.scalar((double) round));
+            // float32 like every checkpointed array (exact for rounds below 2^24)
+            s.put(ROUND_KEY, org.nd4j.linalg.factory.Nd4j.scalar(org.nd4j.linalg.api.buffer.DataType.FLOAT,
+                    (float) round));
         }
         inner.state().forEach((k, v) -> s.put(INNER_PREFIX + k, v));
         return s;
@@ -106,7 +111,7 @@ public final class ExponentialMovingAverage implements Aggregator {
             } else if (k.startsWith(INNER_PREFIX)) {
                 innerState.put(k.substring(INNER_PREFIX.length()), e.getValue());
             } else if (ROUND_KEY.equals(k)) {
-                restoredRound = e.getValue().getLong(0);
+                restoredRound = Math.round(e.getValue().getDouble(0));
             } else {
                 throw new IllegalArgumentException("unknown EMA state entry '" + k + "'; expected " + EMA_PREFIX
                         + "*, " + INNER_PREFIX + "* or " + ROUND_KEY);

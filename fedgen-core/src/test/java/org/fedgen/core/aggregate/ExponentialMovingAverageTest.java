@@ -94,6 +94,29 @@ class ExponentialMovingAverageTest {
     }
 
     @Test
+    void stateSurvivesACheckpointFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        Scripted inner = new Scripted();
+        inner.results.add(state(1f, 2f));
+        inner.results.add(state(3f, 6f));
+        ExponentialMovingAverage ema = new ExponentialMovingAverage(inner, 0.5);
+        ema.aggregate(state(0f, 0f), List.of(), ctx(6));
+        ema.aggregate(state(0f, 0f), List.of(), ctx(7));
+        // the inner counter is a double scalar here; a real aggregator's state would be float32 already
+        Map<String, INDArray> saved = new LinkedHashMap<>();
+        ema.state().forEach((k, v) -> saved.put(k, v.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT)));
+        assertEquals(org.nd4j.linalg.api.buffer.DataType.FLOAT, ema.state().get("round").dataType());
+        java.nio.file.Path file = dir.resolve("ema.fgs");
+        org.fedgen.core.io.CheckpointFile.write(file, new org.fedgen.core.io.Checkpoint(7, state(3f, 6f), saved));
+        Scripted inner2 = new Scripted();
+        ExponentialMovingAverage restored = new ExponentialMovingAverage(inner2, 0.5);
+        restored.restoreState(org.fedgen.core.io.CheckpointFile.read(file).aggregatorState());
+        assertEquals(2.0, inner2.counter);
+        assertEquals(7, restored.average().round());
+        // 0.5·(1, 2) + 0.5·(3, 6) = (2, 4)
+        assertArrayEquals(new float[] {2f, 4f}, restored.average().part("denoiser").toFloatVector(), 0f);
+    }
+
+    @Test
     void badArgumentsAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> new ExponentialMovingAverage(new Scripted(), 1.0));
         assertThrows(IllegalArgumentException.class, () -> new ExponentialMovingAverage(new Scripted(), -0.1));

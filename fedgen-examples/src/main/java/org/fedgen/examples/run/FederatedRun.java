@@ -221,6 +221,7 @@ public final class FederatedRun {
     private static ModelRecipe recipe(RunOptions o) {
         return switch (o.model) {
             case vae -> new VaeRecipe();
+            case ddpm -> new DdpmRecipe(o.ddpm);
         };
     }
 

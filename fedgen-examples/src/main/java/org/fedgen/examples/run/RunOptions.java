@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 /** Options of a federated training run, shared by {@code train} and {@code bench}. */
 public final class RunOptions {
     /** Generative model families the CLI can train. */
-    public enum ModelKind { vae }
+    public enum ModelKind { vae, ddpm }
 
     /** Aggregation rules selectable from the CLI. */
     public enum AggregatorKind { fedavg, fedsgd, fedprox, mmd }
@@ -17,6 +17,10 @@ public final class RunOptions {
 
     @Option(names = "--model", description = "Model: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     public ModelKind model = ModelKind.vae;
+
+    /** Options of {@code --model ddpm}. */
+    @picocli.CommandLine.Mixin
+    public DdpmOptions ddpm = new DdpmOptions();
 
     @Option(names = "--clients", description = "Number of clients (default: ${DEFAULT-VALUE}).")
     public int clients = 10;

@@ -56,6 +56,23 @@ public final class Conditioning {
      * @param labels n labels in [0, numClasses) for a conditional model, ignored (may be null) otherwise
      */
     public INDArray build(int[] t, int[] labels) {
+        return Nd4j.create(values(t, labels), new long[] {t.length, dim()}, 'c');
+    }
+
+    /**
+     * {@link #build(int[], int[])} into {@code out}, a [n, dim()] float32 array of its own (row-major, not a view), so
+     * a training step need not allocate native memory.
+     */
+    public void build(int[] t, int[] labels, INDArray out) {
+        if (out.rank() != 2 || out.rows() != t.length || out.columns() != dim() || out.ordering() != 'c'
+                || out.isView() || out.dataType() != org.nd4j.linalg.api.buffer.DataType.FLOAT) {
+            throw new IllegalArgumentException("conditioning buffer must be a float32 [" + t.length + ", " + dim()
+                    + "] c-order array of its own, got " + out.shapeInfoToString());
+        }
+        out.data().setData(values(t, labels));
+    }
+
+    private float[] values(int[] t, int[] labels) {
         int n = t.length;
         if (numClasses > 0) {
             if (labels == null || labels.length != n) {
@@ -81,6 +98,6 @@ public final class Conditioning {
                 c[off + timeDim + y] = 1f;
             }
         }
-        return Nd4j.create(c, new long[] {n, d}, 'c');
+        return c;
     }
 }

@@ -39,6 +39,8 @@ public final class Ddpm implements GenerativeModel {
     private static final int EVAL_CHUNK = 256;
 
     private final Denoiser denoiser;
+    /** The ε-predictor used for training and sampling: the denoiser, with the input skip unless it is switched off. */
+    private final Denoiser net;
     private final NoiseSchedule schedule;
     private final DiffusionSampler sampler;
     private final FlatAdam adam;
@@ -48,6 +50,7 @@ public final class Ddpm implements GenerativeModel {
         this.denoiser = Objects.requireNonNull(b.denoiser, "denoiser");
         this.schedule = b.schedule != null ? b.schedule : NoiseSchedule.linear(DEFAULT_STEPS);
         this.sampler = b.sampler != null ? b.sampler : new DdimSampler(DEFAULT_DDIM_STEPS);
+        this.net = b.skip ? new EpsilonSkip(denoiser, schedule) : denoiser;
         this.adam = new FlatAdam(b.beta1, b.beta2, b.epsilon);
         if (sampler instanceof DdimSampler) {
             ((DdimSampler) sampler).timesteps(schedule.steps());
@@ -142,7 +145,7 @@ public final class Ddpm implements GenerativeModel {
         for (long s = 0; s < steps; s++) {
             int[] idx = batches.next();
             nb.fill(data, idx, stepRng, noiseRng);
-            lossSum += denoiser.lossAndGradient(nb.xt, nb.t, nb.labels, nb.eps);
+            lossSum += net.lossAndGradient(nb.xt, nb.t, nb.labels, nb.eps);
             if (mu > 0) {
                 addProximal(grad, params, anchorVec, mu, proxBuffer);
             }
@@ -179,7 +182,7 @@ public final class Ddpm implements GenerativeModel {
             int[] idx = range(from, Math.min(n, from + chunk));
             NoisedBatch nb = new NoisedBatch(idx.length, data.numFeatures());
             nb.fill(data, idx, stepRng, noiseRng);
-            denoiser.lossAndGradient(nb.xt, nb.t, nb.labels, nb.eps);
+            net.lossAndGradient(nb.xt, nb.t, nb.labels, nb.eps);
             total.addi(denoiser.gradient().mul((double) idx.length / n));
         }
         Map<String, INDArray> out = new LinkedHashMap<>();
@@ -199,7 +202,7 @@ public final class Ddpm implements GenerativeModel {
             int[] idx = range(from, Math.min(n, from + EVAL_CHUNK));
             NoisedBatch nb = new NoisedBatch(idx.length, data.numFeatures());
             nb.fill(data, idx, stepRng, noiseRng);
-            sum += denoiser.loss(nb.xt, nb.t, nb.labels, nb.eps) * idx.length;
+            sum += net.loss(nb.xt, nb.t, nb.labels, nb.eps) * idx.length;
         }
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("loss", sum / n);
@@ -257,7 +260,7 @@ public final class Ddpm implements GenerativeModel {
         Random rng = Nd4j.getRandomFactory().getNewRandomInstance(Seeds.derive(seed, "ddpm-sample"));
         INDArray x = Nd4j.create(DataType.FLOAT, n, denoiser.dataDim());
         Nd4j.getExecutioner().exec(new GaussianDistribution(x, 0.0, 1.0), rng);
-        INDArray out = with.run(denoiser, schedule, x, labels, rng);
+        INDArray out = with.run(net, schedule, x, labels, rng);
         Transforms.min(out, 1.0, false);
         Transforms.max(out, -1.0, false);
         return out.addi(1.0).muli(0.5);
@@ -298,6 +301,8 @@ public final class Ddpm implements GenerativeModel {
         final INDArray x0;
         final INDArray eps;
         final INDArray xt;
+        final INDArray signal;
+        final INDArray noise;
         final int[] t;
         int[] labels;
 
@@ -305,14 +310,22 @@ public final class Ddpm implements GenerativeModel {
             x0 = Nd4j.create(DataType.FLOAT, size, features);
             eps = Nd4j.create(DataType.FLOAT, size, features);
             xt = Nd4j.create(DataType.FLOAT, size, features);
+            signal = Nd4j.create(DataType.FLOAT, size, 1);
+            noise = Nd4j.create(DataType.FLOAT, size, 1);
             t = new int[size];
         }
 
+        /** Draws t and ε and sets x_t = √ᾱ_t x_0 + √(1 − ᾱ_t) ε in place (x0 is scaled on the way). */
         void fill(Dataset data, int[] idx, SplittableRandom stepRng, Random noiseRng) {
             Nd4j.pullRows(data.features(), x0, 1, idx);
             x0.muli(2.0).subi(1.0);
+            float[] a = new float[t.length];
+            float[] b = new float[t.length];
             for (int i = 0; i < t.length; i++) {
                 t[i] = stepRng.nextInt(1, schedule.steps() + 1);
+                double ab = schedule.alphaBar(t[i]);
+                a[i] = (float) Math.sqrt(ab);
+                b[i] = (float) Math.sqrt(1.0 - ab);
             }
             if (conditional()) {
                 labels = new int[idx.length];
@@ -321,7 +334,9 @@ public final class Ddpm implements GenerativeModel {
                 }
             }
             Nd4j.getExecutioner().exec(new GaussianDistribution(eps, 0.0, 1.0), noiseRng);
-            schedule.qSample(x0, t, eps, xt);
+            signal.data().setData(a);
+            noise.data().setData(b);
+            xt.assign(eps).muliColumnVector(noise).addi(x0.muliColumnVector(signal));
         }
     }
 
@@ -366,6 +381,7 @@ public final class Ddpm implements GenerativeModel {
         private final Denoiser denoiser;
         private NoiseSchedule schedule;
         private DiffusionSampler sampler;
+        private boolean skip;
         private double beta1 = 0.9;
         private double beta2 = 0.999;
         private double epsilon = 1e-8;
@@ -383,6 +399,15 @@ public final class Ddpm implements GenerativeModel {
         /** The sampler of {@link Ddpm#sample(int, long)}; default DDIM with {@value Ddpm#DEFAULT_DDIM_STEPS} steps. */
         public Builder sampler(DiffusionSampler v) {
             sampler = Objects.requireNonNull(v, "sampler");
+            return this;
+        }
+
+        /**
+         * Whether ε_θ gets the input skip √(1 − ᾱ_t) x_t on top of the denoiser's output (see {@link EpsilonSkip});
+         * default false. (An {@link MlpDenoiser} built with the schedule has its own, learned skip.)
+         */
+        public Builder inputSkip(boolean v) {
+            skip = v;
             return this;
         }
 

@@ -4,26 +4,45 @@ import org.fedgen.core.FitInstructions;
 import org.fedgen.core.data.Dataset;
 import org.fedgen.core.data.Digits;
 
-/** Not a test: prints the evaluation loss of the MLP DDPM as training proceeds. */
+/**
+ * Not a test: prints the evaluation ε-loss of the MLP DDPM as centralised training proceeds, and the time per step.
+ * Arguments: T lr hundreds-of-steps width depth batch skip(true|false).
+ */
 final class DdpmLossProbe {
     private DdpmLossProbe() {
     }
 
     public static void main(String[] args) {
         Dataset digits = Digits.bundled();
-        Dataset eval = digits.range(0, 512);
-        int w = args.length > 3 ? Integer.parseInt(args[3]) : 512;
-        Ddpm model = Ddpm.builder(new MlpDenoiser(784, new int[] {w, w}, 128, 0, Activation.SILU)).schedule(NoiseSchedule.linear(Integer.parseInt(args[0])))
-                .build();
+        Dataset eval = digits.range(7000, 7512);
+        Dataset train = digits.range(0, 7000);
+        int w = Integer.parseInt(args[3]);
+        int depth = Integer.parseInt(args[4]);
+        int batch = Integer.parseInt(args[5]);
+        int[] hidden = new int[depth];
+        java.util.Arrays.fill(hidden, w);
+        NoiseSchedule schedule = NoiseSchedule.linear(Integer.parseInt(args[0]));
+        boolean skip = Boolean.parseBoolean(args[6]);
+        Ddpm model = Ddpm.builder(new MlpDenoiser(784, hidden, 128, 0, Activation.SILU, skip ? schedule : null))
+                .schedule(schedule).build();
         model.initialize(1);
         double lr = Double.parseDouble(args[1]);
-        System.out.printf("init eval loss %.4f%n", model.evaluate(eval, 5).get("loss"));
+        System.out.printf("%s init eval loss %.4f%n", model.denoiser(), model.evaluate(eval, 5).get("loss"));
         for (int r = 0; r < Integer.parseInt(args[2]); r++) {
-            FitInstructions ins = FitInstructions.builder().localSteps(100).batchSize(64).learningRate(lr).seed(r)
+            FitInstructions ins = FitInstructions.builder().localSteps(100).batchSize(batch).learningRate(lr).seed(r)
                     .build();
-            double fitLoss = model.fit(digits, ins, null).get("loss");
-            System.out.printf("after %d steps: fit loss %.4f eval loss %.4f%n", (r + 1) * 100, fitLoss,
-                    model.evaluate(eval, 5).get("loss"));
+            long t0 = System.nanoTime();
+            double fitLoss = model.fit(train, ins, null).get("loss");
+            double ms = (System.nanoTime() - t0) / 1e8;
+            System.out.printf("after %d steps: fit loss %.4f eval loss %.4f  %.1f ms/step%n", (r + 1) * 100, fitLoss,
+                    model.evaluate(eval, 5).get("loss"), ms);
+        }
+        if (args.length > 7) {
+            try {
+                org.fedgen.models.image.ImageGrid.write(java.nio.file.Path.of(args[7]), model.sample(64, 9), 28, 28);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
     }
 }

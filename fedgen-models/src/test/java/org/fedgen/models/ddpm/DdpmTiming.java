@@ -16,7 +16,7 @@ final class DdpmTiming {
     public static void main(String[] args) {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         Dataset digits = Digits.bundled();
-        Ddpm model = Ddpm.builder(MlpDenoiser.forDigits(0)).build();
+        Ddpm model = Ddpm.builder(MlpDenoiser.forDigits(0, NoiseSchedule.linear(Ddpm.DEFAULT_STEPS))).build();
         model.initialize(1);
         FitInstructions warm = FitInstructions.builder().localSteps(20).batchSize(64).learningRate(1e-3).seed(1)
                 .build();

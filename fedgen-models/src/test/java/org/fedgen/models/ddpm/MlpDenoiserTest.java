@@ -70,6 +70,55 @@ class MlpDenoiserTest {
     }
 
     @Test
+    void residualNetworkWithPriorSkipHasCorrectGradients() {
+        NoiseSchedule schedule = NoiseSchedule.linear(40);
+        MlpDenoiser net = new MlpDenoiser(6, new int[] {5, 5, 5}, 4, 3, Activation.SILU, schedule);
+        assertTrue(net.hasPriorSkip() && !net.residual(0) && net.residual(1) && net.residual(2));
+        net.initialize(7);
+        net.params().addi(gaussian(8, net.params().length()).muli(0.3));
+        INDArray xt = gaussian(1, 3, 6);
+        INDArray eps = gaussian(2, 3, 6);
+        int[] t = {1, 17, 40};
+        int[] labels = {2, 0, 1};
+        checkDirectionalDerivative(net, xt, t, labels, eps, gaussian(3, net.params().length()), 1e-2, 1e-3);
+        // 3 hidden layers of (W, U, b), output (Wo, bo), prior (μ', σ'): each block alone
+        long len = net.params().length();
+        long[] bounds = {0, 30, 65, 70, 95, 130, 135, 160, 195, 200, 230, 236, 242, 248};
+        assertEquals(248, len);
+        for (int i = 0; i + 1 < bounds.length; i++) {
+            INDArray v = Nd4j.create(DataType.FLOAT, len);
+            for (long j = bounds[i]; j < bounds[i + 1]; j++) {
+                v.putScalar(j, 1.0 + 0.1 * (j % 7));
+            }
+            checkDirectionalDerivative(net, xt, t, labels, eps, v, 1e-2, 1e-3);
+        }
+    }
+
+    @Test
+    void priorSkipIsTheGaussianPosteriorMeanOfTheNoise() {
+        NoiseSchedule schedule = NoiseSchedule.linear(40);
+        MlpDenoiser net = new MlpDenoiser(2, new int[] {3}, 4, 0, Activation.SILU, schedule);
+        net.initialize(1);
+        // zero output layer after initialize: ε_θ is the skip alone; at μ = 0, σ = 1 it is about √(1 − ᾱ_t) x_t
+        INDArray xt = Nd4j.createFromArray(new float[][] {{0.5f, -2f}});
+        double b = Math.sqrt(1 - schedule.alphaBar(10));
+        double s0 = MlpDenoiser.PRIOR_MIN_STD * MlpDenoiser.PRIOR_MIN_STD;
+        double k1 = schedule.alphaBar(10) * (1 + s0) + b * b;
+        INDArray p = net.predict(xt, new int[] {10}, null);
+        assertEquals(0.5 * b / k1, p.getDouble(0, 0), 1e-6);
+        assertEquals(-2 * b / k1, p.getDouble(0, 1), 1e-6);
+        // μ = (−1, 0.4), σ = (0, 0.5), stored divided by c
+        long n = net.params().length();
+        double c = MlpDenoiser.PRIOR_SCALE;
+        net.params().putScalar(n - 4, -1 / c).putScalar(n - 3, 0.4 / c).putScalar(n - 2, 0.0).putScalar(n - 1, 0.5 / c);
+        double a2 = schedule.alphaBar(10);
+        double a = Math.sqrt(a2);
+        p = net.predict(xt, new int[] {10}, null);
+        assertEquals(b * (0.5 + a) / (a2 * s0 + b * b), p.getDouble(0, 0), 1e-4);
+        assertEquals(b * (-2 - 0.4 * a) / (a2 * (0.25 + s0) + b * b), p.getDouble(0, 1), 1e-5);
+    }
+
+    @Test
     void layoutAndLossAreAsDocumented() {
         MlpDenoiser net = new MlpDenoiser(6, new int[] {5, 4}, 4, 3, Activation.RELU);
         // W1 6x5, U1 7x5, b1 5, W2 5x4, U2 7x4, b2 4, Wo 4x6, bo 6

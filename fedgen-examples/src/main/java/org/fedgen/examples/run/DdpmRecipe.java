@@ -1,0 +1,76 @@
+package org.fedgen.examples.run;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.fedgen.core.Aggregator;
+import org.fedgen.core.FitInstructions;
+import org.fedgen.core.GenerativeModel;
+import org.fedgen.core.ModelState;
+import org.fedgen.core.aggregate.ExponentialMovingAverage;
+import org.fedgen.core.data.Dataset;
+import org.fedgen.models.ddpm.Ddpm;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A DDPM (see {@link DdpmOptions}) with any aggregator, optionally wrapped in a server-side
+ * {@link ExponentialMovingAverage}: evaluation and samples then use the average, and its state is in the checkpoint.
+ */
+final class DdpmRecipe implements ModelRecipe {
+    private final DdpmOptions options;
+    private final Ddpm serverModel;
+    private ExponentialMovingAverage ema;
+
+    DdpmRecipe(DdpmOptions options) {
+        options.validate();
+        this.options = options;
+        this.serverModel = options.newModel();
+    }
+
+    @Override
+    public Supplier<GenerativeModel> factory() {
+        return options::newModel;
+    }
+
+    @Override
+    public FitInstructions.Builder fitDefaults(RunOptions o) {
+        return FitInstructions.builder().learningRate(o.learningRate).batchSize(o.batchSize)
+                .localEpochs(o.localEpochs).localSteps(o.localSteps);
+    }
+
+    /** {@code base}, wrapped in the EMA unless --ema-decay is 0; the recipe samples from the last one it made. */
+    @Override
+    public Aggregator aggregator(RunOptions o, Aggregator base) {
+        if (options.emaDecay == 0) {
+            ema = null;
+            return base;
+        }
+        ema = new ExponentialMovingAverage(base, options.emaDecay);
+        return ema;
+    }
+
+    @Override
+    public String generatorPart() {
+        return Ddpm.PART;
+    }
+
+    /** The weights samples come from: the EMA when there is one, else the global state. */
+    ModelState samplingState(ModelState global) {
+        return ema != null && ema.hasAverage() ? ema.average() : global;
+    }
+
+    /** The ε-loss on the held-out digits (sample quality is measured by the run's --quality-samples). */
+    @Override
+    public Map<String, Double> evaluate(ModelState global, Dataset heldOut, long seed) {
+        serverModel.load(samplingState(global));
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("eps_loss", serverModel.evaluate(heldOut, seed).get("loss"));
+        return m;
+    }
+
+    @Override
+    public INDArray sample(ModelState global, int n, long seed) {
+        serverModel.load(samplingState(global));
+        return serverModel.sample(n, seed);
+    }
+}
