@@ -61,7 +61,11 @@ public final class FederatedRun {
         }
     }
 
-    private static Setup setup(RunOptions o) {
+    static Setup setup(RunOptions o) {
+        if (o.model == RunOptions.ModelKind.gan) {
+            GanDefaults.apply(o);
+            o.gan.validate();
+        }
         o.validate();
         Dataset all = Digits.bundled();
         Dataset pool = all.range(0, TRAIN_POOL);
@@ -114,6 +118,9 @@ public final class FederatedRun {
 
     /** Runs and returns the output directory. */
     public Path run() throws IOException {
+        if (o.model == RunOptions.ModelKind.gan && o.gan.topology == GanTopology.MDGAN) {
+            return new MdGanRun(o, progress).run();
+        }
         Setup s = setup(o);
         Path out = o.outputDirectory();
         Files.createDirectories(out);
@@ -161,6 +168,7 @@ public final class FederatedRun {
     private static ModelRecipe recipe(RunOptions o) {
         return switch (o.model) {
             case vae -> new VaeRecipe();
+            case gan -> new GanRecipe(o);
         };
     }
 

@@ -1,12 +1,13 @@
 package org.fedgen.examples.run;
 
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options of a federated training run, shared by {@code train} and {@code bench}. */
 public final class RunOptions {
     /** Generative model families the CLI can train. */
-    public enum ModelKind { vae }
+    public enum ModelKind { vae, gan }
 
     /** Aggregation rules selectable from the CLI. */
     public enum AggregatorKind { fedavg, fedsgd, fedprox, mmd }
@@ -86,6 +87,10 @@ public final class RunOptions {
     @Option(names = "--samples", description = "Unconditional samples written to samples-idx3-ubyte at the end "
             + "(default: ${DEFAULT-VALUE}).")
     public int samples = 1000;
+
+    /** Options of {@code --model gan}. */
+    @Mixin
+    public GanOptions gan = new GanOptions();
 
     @Option(names = "--out", description = "Output directory (default: runs/<model>-<aggregator>).")
     public Path out;
