@@ -10,24 +10,24 @@ public final class GanOptions {
             + "dpfedavg-gan, mdgan, iflgan (default: ${DEFAULT-VALUE}).")
     public GanTopology topology = GanTopology.FLGAN;
 
-    @Option(names = "--gan-loss", converter = LossConverter.class, description = "GAN loss: bce (non-saturating) "
-            + "or wgan-gp (default: bce).")
-    public GanLoss loss = GanLoss.NON_SATURATING_BCE;
+    @Option(names = "--gan-loss", converter = LossConverter.class, description = "GAN loss: wgan-gp or bce "
+            + "(non-saturating, with one-sided label smoothing 0.9) (default: wgan-gp).")
+    public GanLoss loss = GanLoss.WGAN_GP;
 
     @Option(names = "--conditional", description = "Class-conditional GAN: G and D see the one-hot digit label.")
     public boolean conditional;
 
     @Option(names = "--gen-steps", description = "DP-FedAvg-GAN: server generator steps n_gen per round "
             + "(default: ${DEFAULT-VALUE}).")
-    public int generatorSteps = 20;
+    public int generatorSteps = 5;
 
     @Option(names = "--critic-steps", description = "Discriminator steps per generator step in local training "
             + "(default: 1 for bce, 5 for wgan-gp).")
     public Integer criticSteps;
 
     @Option(names = "--md-local-steps", description = "MD-GAN: discriminator steps L per client per iteration "
-            + "(default: ${DEFAULT-VALUE}).")
-    public int mdLocalSteps = 1;
+            + "(default: n_critic).")
+    public Integer mdLocalSteps;
 
     @Option(names = "--swap-epochs", description = "MD-GAN: epochs E between discriminator swaps; 0 = never "
             + "(default: ${DEFAULT-VALUE}).")
@@ -38,11 +38,16 @@ public final class GanOptions {
         return criticSteps != null ? criticSteps : loss == GanLoss.WGAN_GP ? 5 : 1;
     }
 
+    /** L of MD-GAN: the option, or n_critic. */
+    public int effectiveMdLocalSteps() {
+        return mdLocalSteps != null ? mdLocalSteps : effectiveCriticSteps();
+    }
+
     /** Checks option values, naming the first bad one. */
     public void validate() {
         require(generatorSteps >= 1, "--gen-steps must be >= 1, got " + generatorSteps);
         require(criticSteps == null || criticSteps >= 1, "--critic-steps must be >= 1, got " + criticSteps);
-        require(mdLocalSteps >= 0, "--md-local-steps must be >= 0, got " + mdLocalSteps);
+        require(mdLocalSteps == null || mdLocalSteps >= 0, "--md-local-steps must be >= 0, got " + mdLocalSteps);
         require(swapEpochs >= 0, "--swap-epochs must be >= 0, got " + swapEpochs);
     }
 

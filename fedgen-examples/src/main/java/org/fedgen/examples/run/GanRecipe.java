@@ -13,6 +13,7 @@ import org.fedgen.core.aggregate.MmdAggregator;
 import org.fedgen.core.data.Dataset;
 import org.fedgen.models.gan.Gan;
 import org.fedgen.models.gan.GanConfig;
+import org.fedgen.models.gan.GanLoss;
 import org.fedgen.models.gan.GeneratorTrainer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -38,7 +39,8 @@ public final class GanRecipe implements ModelRecipe {
         return GanConfig.builder().latentDim(64).generatorHidden(GanDefaults.GENERATOR_HIDDEN)
                 .discriminatorHidden(GanDefaults.DISCRIMINATOR_HIDDEN).numClasses(o.gan.conditional ? 10 : 0)
                 .loss(o.gan.loss).criticSteps(o.gan.effectiveCriticSteps()).learningRate(o.learningRate)
-                .build();
+                .betas(0.5, o.gan.loss == GanLoss.WGAN_GP ? 0.9 : 0.999)
+                .realLabel(o.gan.loss == GanLoss.WGAN_GP ? 1.0 : 0.9).build();
     }
 
     /** The GAN configuration of this recipe. */

@@ -48,7 +48,7 @@ public final class MdGanRun {
             clients.add(new MdGanClient(config, s.shards().get(k), o.learningRate,
                     Seeds.derive(o.seed, "mdgan-client-init", k)));
         }
-        MdGanTrainer trainer = new MdGanTrainer(config, clients, o.batchSize, o.gan.mdLocalSteps, o.gan.swapEpochs,
+        MdGanTrainer trainer = new MdGanTrainer(config, clients, o.batchSize, o.gan.effectiveMdLocalSteps(), o.gan.swapEpochs,
                 o.learningRate, Seeds.derive(o.seed, "mdgan"));
         long iterationsPerRound = iterationsPerRound(s.shards());
         Path out = o.outputDirectory();
@@ -111,7 +111,7 @@ public final class MdGanRun {
             return o.localSteps;
         }
         double meanN = shards.stream().mapToInt(Dataset::size).average().orElse(1);
-        long perEpoch = Math.max(1, (long) Math.ceil(meanN / ((double) o.batchSize * Math.max(1, o.gan.mdLocalSteps))));
+        long perEpoch = Math.max(1, (long) Math.ceil(meanN / ((double) o.batchSize * Math.max(1, o.gan.effectiveMdLocalSteps()))));
         return o.localEpochs * perEpoch;
     }
 }

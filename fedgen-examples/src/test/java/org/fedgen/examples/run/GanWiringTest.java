@@ -145,7 +145,7 @@ class GanWiringTest {
         assertEquals(GanLoss.WGAN_GP, o.gan.loss);
         assertTrue(o.gan.conditional);
         assertEquals(7, o.gan.generatorSteps);
-        assertEquals(3, o.gan.mdLocalSteps);
+        assertEquals(3, o.gan.effectiveMdLocalSteps());
         assertEquals(2, o.gan.swapEpochs);
         assertEquals(5, o.gan.effectiveCriticSteps());
         assertEquals(10, new GanRecipe(o).config().numClasses());
