@@ -9,8 +9,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.fedgen.core.Aggregator;
+import org.fedgen.core.ModelState;
+import org.fedgen.core.PartPolicy;
 import org.fedgen.core.aggregate.AggregatorDecorator;
 import org.fedgen.core.aggregate.InspectsIndividualUpdates;
+import org.fedgen.core.sampling.ClientSampler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Refuses configurations under which a differentially private run's guarantee would not hold. The guarantee covers
@@ -25,7 +30,41 @@ import org.fedgen.core.aggregate.InspectsIndividualUpdates;
  * followed through {@link AggregatorDecorator#inner()}; a wrapper that does not implement it is opaque to this check.
  */
 public final class DpChecks {
+    private static final Logger LOG = LoggerFactory.getLogger(DpChecks.class);
+
     private DpChecks() {
+    }
+
+    /**
+     * Checks a part policy against the parts of the model it will aggregate.
+     *
+     * @throws IllegalArgumentException naming every offending part and aggregator
+     */
+    public static void requireCompatible(PartPolicy policy, ModelState global) {
+        requireCompatible(policy.routes(), policy.defaultAggregator(), policy.localOnly(), policy.serverTrained(),
+                global.partNames());
+    }
+
+    /**
+     * Checks that clients are sampled the way the accountant assumes: each independently with probability q
+     * ({@link ClientSampler#isPoisson()}). A fixed number of clients per round is refused unless
+     * {@code allowFixedSize} is set, in which case the run is accounted as if it were Poisson-sampled with q = k/W, an
+     * approximation (sampling without replacement is not covered by the Poisson analysis) that is logged as a warning.
+     *
+     * @throws IllegalArgumentException for a non-Poisson sampler without {@code allowFixedSize}
+     */
+    public static void requirePoissonSampling(ClientSampler sampler, boolean allowFixedSize) {
+        if (sampler.isPoisson()) {
+            return;
+        }
+        if (!allowFixedSize) {
+            throw new IllegalArgumentException("a DP run must sample clients with the Poisson sampler (each client"
+                    + " joins with probability q), which the privacy accountant assumes; got " + sampler
+                    + ". Use Poisson sampling, or accept the approximation explicitly (CLI:"
+                    + " --dp-allow-fixed-size-sampling)");
+        }
+        LOG.warn("DP run with fixed-size sampling {}: epsilon is computed as if clients were Poisson-sampled with"
+                + " q = k/W; this is an approximation, not a proven bound", sampler);
     }
 
     /**
@@ -98,6 +137,24 @@ public final class DpChecks {
             throw new IllegalArgumentException("configuration breaks the differential-privacy guarantee: "
                     + String.join("; ", problems));
         }
+    }
+
+    /**
+     * Every {@link DpFedAvg} reachable from {@code top}: through a {@link PartPolicy}'s aggregators and through
+     * {@link AggregatorDecorator} chains, each once, in first-found order.
+     */
+    public static List<DpFedAvg> dpAggregators(Aggregator top) {
+        List<Aggregator> roots = top instanceof PartPolicy p ? p.aggregators() : List.of(top);
+        Set<Aggregator> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<DpFedAvg> found = new ArrayList<>();
+        for (Aggregator r : roots) {
+            for (Aggregator a : chain(r)) {
+                if (a instanceof DpFedAvg dp && seen.add(dp)) {
+                    found.add(dp);
+                }
+            }
+        }
+        return found;
     }
 
     /** The aggregator and everything it wraps, outermost first. */

@@ -34,10 +34,12 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Metrics written to the round context: {@code dp_clip_norm} (S used this round), {@code dp_clipped_fraction},
  * {@code dp_noise_std} (zS/(qW), the noise std on the averaged update), {@code dp_clients}, and with adaptive clipping
- * {@code dp_unclipped_estimate} (b̄) and {@code dp_next_clip_norm}.
+ * {@code dp_unclipped_estimate} (b̄) and {@code dp_next_clip_norm}; with a {@link PrivacyLedger} also {@code epsilon},
+ * {@code dp_order}, {@code dp_delta} and {@code dp_q} after charging the round.
  */
 public final class DpFedAvg implements Aggregator {
     private static final String CLIP_STATE = "dp_clip_norm";
+    private static final String LEDGER_PREFIX = "ledger/";
 
     private final double fixedClipNorm;
     private final double noiseMultiplier;
@@ -46,6 +48,7 @@ public final class DpFedAvg implements Aggregator {
     private final double weightCap;
     private final NoiseMode noiseMode;
     private final AdaptiveClipping adaptive;
+    private final PrivacyLedger ledger;
 
     private DpFedAvg(Builder b) {
         if (!(b.noiseMultiplier >= 0) || Double.isInfinite(b.noiseMultiplier)) {
@@ -68,6 +71,7 @@ public final class DpFedAvg implements Aggregator {
         this.weightCap = b.weightCap;
         this.noiseMode = b.noiseMode;
         this.adaptive = b.adaptive;
+        this.ledger = b.ledger;
         this.updateNoiseMultiplier = adaptive == null ? noiseMultiplier : adaptive.updateNoiseMultiplier(
                 noiseMultiplier);
     }
@@ -103,6 +107,11 @@ public final class DpFedAvg implements Aggregator {
     /** The adaptive clipping rule, or null for a fixed clip norm. */
     public AdaptiveClipping adaptiveClipping() {
         return adaptive;
+    }
+
+    /** The ledger charged every round, or null if this aggregator does no accounting. */
+    public PrivacyLedger ledger() {
+        return ledger;
     }
 
     @Override
@@ -153,6 +162,9 @@ public final class DpFedAvg implements Aggregator {
             context.metric("dp_unclipped_estimate", adaptive.update(norms, denominator, countNoise));
             context.metric("dp_next_clip_norm", adaptive.clipNorm());
         }
+        if (ledger != null) {
+            ledger.charge(context, noiseMultiplier);
+        }
         return ModelState.of(global.round(), next);
     }
 
@@ -181,23 +193,46 @@ public final class DpFedAvg implements Aggregator {
         return weighting == ClientWeighting.UNIFORM ? 1.0 : Math.min(u.numExamples() / weightCap, 1.0);
     }
 
+    /** The adaptive clip norm ({@code dp_clip_norm}) and the ledger's accumulated RDP (under {@code ledger/}). */
     @Override
     public Map<String, INDArray> state() {
-        return adaptive == null ? Map.of() : Map.of(CLIP_STATE, Nd4j.scalar(adaptive.clipNorm()));
+        Map<String, INDArray> s = new LinkedHashMap<>();
+        if (adaptive != null) {
+            s.put(CLIP_STATE, Nd4j.scalar(adaptive.clipNorm()));
+        }
+        if (ledger != null) {
+            ledger.state().forEach((k, v) -> s.put(LEDGER_PREFIX + k, v));
+        }
+        return s;
     }
 
     @Override
     public void restoreState(Map<String, INDArray> state) {
-        if (adaptive == null || state.isEmpty()) {
-            Aggregator.super.restoreState(state);
+        if (state.isEmpty()) {
             return;
         }
-        INDArray c = state.get(CLIP_STATE);
-        if (c == null || state.size() != 1) {
-            throw new IllegalArgumentException("DP-FedAvg state must hold exactly '" + CLIP_STATE + "', got "
-                    + state.keySet());
+        Map<String, INDArray> ledgerState = new LinkedHashMap<>();
+        INDArray clip = null;
+        for (Map.Entry<String, INDArray> e : state.entrySet()) {
+            if (e.getKey().equals(CLIP_STATE) && adaptive != null) {
+                clip = e.getValue();
+            } else if (e.getKey().startsWith(LEDGER_PREFIX) && ledger != null) {
+                ledgerState.put(e.getKey().substring(LEDGER_PREFIX.length()), e.getValue());
+            } else {
+                throw new IllegalArgumentException("DP-FedAvg" + (adaptive == null ? " without adaptive clipping" : "")
+                        + (ledger == null ? " without a ledger" : "") + " cannot restore state entry '" + e.getKey()
+                        + "'");
+            }
         }
-        adaptive.restoreClipNorm(c.getDouble(0));
+        if (adaptive != null) {
+            if (clip == null) {
+                throw new IllegalArgumentException("DP-FedAvg state lacks '" + CLIP_STATE + "', has " + state.keySet());
+            }
+            adaptive.restoreClipNorm(clip.getDouble(0));
+        }
+        if (ledger != null) {
+            ledger.restoreState(ledgerState);
+        }
     }
 
     @Override
@@ -215,6 +250,7 @@ public final class DpFedAvg implements Aggregator {
         private double weightCap = Double.NaN;
         private NoiseMode noiseMode = NoiseMode.SECURE;
         private AdaptiveClipping adaptive;
+        private PrivacyLedger ledger;
 
         private Builder() {
         }
@@ -252,6 +288,12 @@ public final class DpFedAvg implements Aggregator {
         /** Replaces the fixed clip norm by an adaptive one. */
         public Builder adaptiveClipping(AdaptiveClipping a) {
             adaptive = a;
+            return this;
+        }
+
+        /** Charges {@code l} once per round with q = qW/W and z, and reports ε in the round's metrics. */
+        public Builder ledger(PrivacyLedger l) {
+            ledger = l;
             return this;
         }
 

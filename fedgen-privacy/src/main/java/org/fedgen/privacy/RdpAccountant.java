@@ -129,6 +129,11 @@ public final class RdpAccountant {
         return cachedRound;
     }
 
+    /** W as given at construction; 0 if unknown. */
+    public int population() {
+        return population;
+    }
+
     /** Rounds accounted so far. */
     public long rounds() {
         return rounds;
@@ -183,17 +188,22 @@ public final class RdpAccountant {
      * (e.g. q = 0); 0 if even one more round would exceed it.
      */
     public long roundsWithin(double targetEpsilon, double delta, double q, double z) {
+        return roundsWithin(targetEpsilon, delta, q, z, Conversion.TIGHT);
+    }
+
+    /** As {@link #roundsWithin(double, double, double, double)}, with ε computed by the given conversion. */
+    public long roundsWithin(double targetEpsilon, double delta, double q, double z, Conversion conversion) {
         if (!(targetEpsilon >= 0)) {
             throw new IllegalArgumentException("target epsilon must be >= 0, got " + targetEpsilon);
         }
         checkDelta(delta);
         double[] r = roundRdp(q, z);
-        if (epsilonAfter(r, 1, delta) > targetEpsilon) {
+        if (epsilonAfter(r, 1, delta, conversion) > targetEpsilon) {
             return 0;
         }
         long lo = 1;
         long hi = 2;
-        while (epsilonAfter(r, hi, delta) <= targetEpsilon) {
+        while (epsilonAfter(r, hi, delta, conversion) <= targetEpsilon) {
             lo = hi;
             if (hi > (1L << 50)) {
                 return Long.MAX_VALUE;
@@ -202,7 +212,7 @@ public final class RdpAccountant {
         }
         while (hi - lo > 1) {
             long mid = lo + (hi - lo) / 2;
-            if (epsilonAfter(r, mid, delta) <= targetEpsilon) {
+            if (epsilonAfter(r, mid, delta, conversion) <= targetEpsilon) {
                 lo = mid;
             } else {
                 hi = mid;
@@ -211,12 +221,12 @@ public final class RdpAccountant {
         return lo;
     }
 
-    private double epsilonAfter(double[] roundRdp, long n, double delta) {
+    private double epsilonAfter(double[] roundRdp, long n, double delta, Conversion conversion) {
         double[] t = new double[total.length];
         for (int i = 0; i < t.length; i++) {
             t[i] = total[i] + n * roundRdp[i];
         }
-        return epsilon(orders, t, delta, Conversion.TIGHT).epsilon();
+        return epsilon(orders, t, delta, conversion).epsilon();
     }
 
     private void checkDelta(double delta) {

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code fedgen} command: federated training of generative models, evaluation, privacy accounting. */
 @Command(name = "fedgen", mixinStandardHelpOptions = true, version = "fedgen 0.1.0-SNAPSHOT",
         description = "Federated training of generative models (VAE, GAN, DDPM) on ND4J, with differential privacy.",
-        subcommands = {TrainCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, EvalCommand.class, PrivacyCommand.class, BenchCommand.class,
+            CommandLine.HelpCommand.class})
 public final class FedgenCli implements Runnable {
 
     @CommandLine.Spec

@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.LinkedHashMap;
 import org.fedgen.core.Aggregator;
+import org.fedgen.core.GlobalEvaluator;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.PartPolicy;
 import org.fedgen.core.RoundListener;
@@ -30,6 +32,9 @@ import org.fedgen.core.sampling.FixedSizeSampler;
 import org.fedgen.core.sim.Simulation;
 import org.fedgen.core.util.Seeds;
 import org.fedgen.models.image.ImageGrid;
+import org.fedgen.models.metrics.DigitsClassifier;
+import org.fedgen.models.metrics.DigitsSplit;
+import org.fedgen.models.metrics.SampleQuality;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,8 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class FederatedRun {
     private static final Logger LOG = LoggerFactory.getLogger(FederatedRun.class);
-    /** The first 7 000 bundled digits are the clients' pool; the last 1 000 are held out for evaluation. */
-    public static final int TRAIN_POOL = 7000;
 
     private final RunOptions o;
     private final RoundListener progress;
@@ -50,8 +53,11 @@ public final class FederatedRun {
         this.progress = progress;
     }
 
-    /** The data and model of a run: client shards of the training pool, the held-out digits, the model recipe. */
-    record Setup(List<Dataset> shards, Dataset heldOut, ModelRecipe recipe) {
+    /**
+     * The data and model of a run: per-client training shards of the training pool and the clients' own held-out
+     * examples (for federated evaluation), the held-out digits of the server, the model recipe.
+     */
+    record Setup(List<Dataset> shards, List<Dataset> clientEval, Dataset heldOut, ModelRecipe recipe) {
     }
 
     /** Training throughput of one timed run. */
@@ -67,19 +73,72 @@ public final class FederatedRun {
             o.gan.validate();
         }
         o.validate();
-        Dataset all = Digits.bundled();
-        Dataset pool = all.range(0, TRAIN_POOL);
-        Dataset heldOut = all.range(TRAIN_POOL, all.size());
+        Dataset pool = DigitsSplit.train();
+        Dataset heldOut = DigitsSplit.heldOut();
         Partition partition = partitioner(o).partition(pool.labels(), o.clients, Seeds.derive(o.seed, "partition"));
+        List<Dataset> train = new ArrayList<>();
+        List<Dataset> eval = new ArrayList<>();
+        for (Dataset shard : partition.apply(pool)) {
+            // The last tenth of each shard (of shards with at least 10 examples) stays with its client for
+            // federated evaluation; the split is positional because shards are already in random order.
+            int keep = shard.size() >= 10 ? shard.size() - shard.size() / 10 : shard.size();
+            train.add(shard.range(0, keep));
+            eval.add(shard.range(keep, shard.size()));
+        }
+        if (o.centralized) {
+            Dataset union = concat(train);
+            LOG.info("centralized baseline: one client holds the union of the {} clients' training data ({} digits)",
+                    o.clients, union.size());
+            return new Setup(List.of(union), List.of(concat(eval)), heldOut, recipe(o));
+        }
         LOG.info("partition {}: client sizes {}, mean label distance {}", o.partition, partition.sizes(),
                 String.format("%.3f", partition.meanLabelDistance()));
-        return new Setup(partition.apply(pool), heldOut, recipe(o));
+        return new Setup(train, eval, heldOut, recipe(o));
+    }
+
+    /**
+     * Server-side evaluation: the family's own metrics (e.g. held-out ELBO) and, unless disabled, sample quality of
+     * {@code --quality-samples} samples against the held-out digits on the shipped classifier's features.
+     */
+    private static GlobalEvaluator evaluator(RunOptions o, Setup s) {
+        SampleQuality quality = o.qualitySamples > 0 ? SampleQuality.against(s.heldOut(), DigitsClassifier.load())
+                : null;
+        return (global, round) -> {
+            Map<String, Double> m = new LinkedHashMap<>(s.recipe().evaluate(global, s.heldOut(),
+                    Seeds.derive(o.seed, "eval", round)));
+            if (quality != null) {
+                m.putAll(quality.evaluate(s.recipe().sample(global, o.qualitySamples,
+                        Seeds.derive(o.seed, "quality"))));
+            }
+            return m;
+        };
+    }
+
+    private static Dataset concat(List<Dataset> parts) {
+        List<org.nd4j.linalg.api.ndarray.INDArray> rows = new ArrayList<>();
+        int n = 0;
+        for (Dataset d : parts) {
+            if (d.size() > 0) {
+                rows.add(d.features());
+            }
+            n += d.size();
+        }
+        int[] labels = new int[n];
+        int i = 0;
+        for (Dataset d : parts) {
+            for (int j = 0; j < d.size(); j++) {
+                labels[i++] = d.label(j);
+            }
+        }
+        return new Dataset(org.nd4j.linalg.factory.Nd4j.vstack(rows.toArray(new org.nd4j.linalg.api.ndarray.INDArray[0])),
+                labels, parts.get(0).itemShape());
     }
 
     private static Simulation.Builder simulation(RunOptions o, Setup s, int workers) {
         ClientSampler sampler = o.clientsPerRound == 0 ? FixedSizeSampler.all()
                 : FixedSizeSampler.count(o.clientsPerRound);
-        return Simulation.builder().model(s.recipe().factory()).clientData(s.shards()).workers(workers)
+        return Simulation.builder().model(s.recipe().factory()).clientData(s.shards())
+                .clientEvalData(s.clientEval()).workers(workers)
                 .aggregator(aggregator(o, s.recipe())).serverStep(s.recipe().serverStep(o)).sampler(sampler).rounds(o.rounds).seed(o.seed)
                 .fitInstructions(s.recipe().fitDefaults(o).build())
                 .generatorScore(KernelMmd.medianHeuristic()::mmd2);
@@ -140,11 +199,12 @@ public final class FederatedRun {
             }
         };
         ModelState finalState;
-        Aggregator aggregator = aggregator(o, recipe);
-        try (Simulation sim = simulation(o, s, o.workers).aggregator(aggregator)
+        DpRun dp = new DpRun(o, recipe, s.shards());
+        Aggregator aggregator = dp.aggregator(aggregator(o, recipe));
+        try (Simulation sim = dp.configure(simulation(o, s, o.workers).aggregator(aggregator))
                 .listener(new CheckpointListener(out.resolve("checkpoint.fgs"), aggregator, o.evalEvery))
-                .evaluator((g, round) -> recipe.evaluate(g, s.heldOut(), Seeds.derive(o.seed, "eval", round)),
-                        o.evalEvery)
+                .evaluator(evaluator(o, s), o.evalEvery)
+                .federatedEvaluation(o.evalEvery)
                 .listener(writer).listener(progress).build()) {
             finalState = sim.run();
         }

@@ -26,7 +26,7 @@ public final class RunOptions {
     public int clientsPerRound = 0;
 
     @Option(names = "--rounds", description = "Federated rounds (default: ${DEFAULT-VALUE}).")
-    public int rounds = 30;
+    public int rounds = 50;
 
     @Option(names = "--local-epochs", description = "Local passes over each client's data per round "
             + "(default: ${DEFAULT-VALUE}).")
@@ -84,6 +84,11 @@ public final class RunOptions {
             + "rounds (default: ${DEFAULT-VALUE}).")
     public int evalEvery = 5;
 
+    @Option(names = "--quality-samples", description = {"Samples drawn at each evaluation for FID, MMD, precision/recall",
+            "and label coverage against the 1 000 held-out digits; 0 disables them (default: ${DEFAULT-VALUE}).",
+            "Compare FIDs only at the same count."})
+    public int qualitySamples = 1000;
+
     @Option(names = "--samples", description = "Unconditional samples written to samples-idx3-ubyte at the end "
             + "(default: ${DEFAULT-VALUE}).")
     public int samples = 1000;
@@ -92,12 +97,22 @@ public final class RunOptions {
     @Mixin
     public GanOptions gan = new GanOptions();
 
-    @Option(names = "--out", description = "Output directory (default: runs/<model>-<aggregator>).")
+    @Option(names = "--centralized", description = {"Centralized baseline: the same model trained on the union of "
+            + "the clients' data (one client holding the whole pool) for the same rounds and local epochs, so a "
+            + "federated result can be reported as a ratio to it."})
+    public boolean centralized;
+
+    /** Differential-privacy options (--dp-*). */
+    @Mixin
+    public DpOptions dp = new DpOptions();
+
+    @Option(names = "--out", description = "Output directory (default: runs/<model>-<aggregator>, or "
+            + "runs/<model>-centralized).")
     public Path out;
 
     /** The output directory, defaulted from model and aggregator. */
     public Path outputDirectory() {
-        return out != null ? out : Path.of("runs", model + "-" + aggregator);
+        return out != null ? out : Path.of("runs", model + "-" + (centralized ? "centralized" : aggregator));
     }
 
     /** Checks option values, naming the first bad one. */
@@ -113,6 +128,8 @@ public final class RunOptions {
         require(workers >= 1, "--workers must be >= 1, got " + workers);
         require(evalEvery >= 1, "--eval-every must be >= 1, got " + evalEvery);
         require(samples >= 0, "--samples must be >= 0, got " + samples);
+        require(qualitySamples == 0 || qualitySamples >= 4, "--quality-samples must be 0 or >= 4, got "
+                + qualitySamples);
     }
 
     private static void require(boolean ok, String message) {

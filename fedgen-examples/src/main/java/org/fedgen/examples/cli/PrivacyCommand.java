@@ -1,0 +1,59 @@
+package org.fedgen.examples.cli;
+
+import java.util.concurrent.Callable;
+import org.fedgen.examples.run.DpOptions.ConversionKind;
+import org.fedgen.privacy.RdpAccountant;
+import org.fedgen.privacy.RdpAccountant.PrivacySpent;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code fedgen privacy}: the (ε, δ) that T rounds of DP-FedAvg with Poisson sampling rate q and noise multiplier z
+ * spend, by Rényi-DP accounting, without training; with {@code --target-epsilon} also the number of rounds that fit.
+ */
+@Command(name = "privacy", mixinStandardHelpOptions = true,
+        description = {"Prints the epsilon (and the Renyi order attaining it) that --rounds rounds of DP-FedAvg with",
+            "Poisson sampling rate --q and noise multiplier --z spend at --delta, without training."})
+public final class PrivacyCommand implements Callable<Integer> {
+    @Option(names = "--q", required = true, description = "Poisson sampling rate q in [0, 1] (expected clients per "
+            + "round / clients).")
+    double q;
+
+    @Option(names = "--z", required = true, description = "Noise multiplier z (noise std z*S on the sum).")
+    double z;
+
+    @Option(names = "--rounds", required = true, description = "Number of rounds T.")
+    long rounds;
+
+    @Option(names = "--delta", defaultValue = "1e-5", description = "delta (default: ${DEFAULT-VALUE}).")
+    double delta;
+
+    @Option(names = "--conversion", defaultValue = "tight", description = "RDP to (epsilon, delta) conversion: "
+            + "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    ConversionKind conversion;
+
+    @Option(names = "--target-epsilon", description = "Also print how many rounds keep epsilon at or below this.")
+    Double targetEpsilon;
+
+    @Override
+    public Integer call() {
+        if (rounds < 0) {
+            throw new IllegalArgumentException("--rounds must be >= 0, got " + rounds);
+        }
+        RdpAccountant accountant = new RdpAccountant().steps(q, z, rounds);
+        PrivacySpent s = accountant.epsilon(delta, conversion.conversion());
+        System.out.printf("epsilon %.6g  delta %g  order %s  (q %g, z %g, rounds %d, %s conversion, RDP accounting"
+                + " of the Poisson-subsampled Gaussian mechanism)%n", s.epsilon(), delta, formatOrder(s.order()), q,
+                z, rounds, conversion);
+        if (targetEpsilon != null) {
+            long n = new RdpAccountant().roundsWithin(targetEpsilon, delta, q, z, conversion.conversion());
+            System.out.printf("rounds within epsilon %g: %s%n", targetEpsilon,
+                    n == Long.MAX_VALUE ? "unbounded" : Long.toString(n));
+        }
+        return 0;
+    }
+
+    private static String formatOrder(double order) {
+        return order == Math.rint(order) ? String.format("%.0f", order) : String.format("%.2f", order);
+    }
+}

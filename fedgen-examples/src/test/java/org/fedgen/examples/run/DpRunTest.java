@@ -1,0 +1,109 @@
+package org.fedgen.examples.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.fedgen.core.Aggregator;
+import org.fedgen.core.PartPolicy;
+import org.fedgen.core.aggregate.FedAvg;
+import org.fedgen.core.data.Dataset;
+import org.fedgen.privacy.DpChecks;
+import org.fedgen.privacy.DpFedAvg;
+import org.fedgen.privacy.RdpAccountant.Conversion;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine;
+
+/** The --dp-* options: parsing through the RunOptions mixin, the DP policy they build, and what they refuse. */
+class DpRunTest {
+    private static final int CLIENTS = 20;
+
+    private static RunOptions parse(String... args) {
+        RunOptions o = new RunOptions();
+        new CommandLine(o).parseArgs(args);
+        return o;
+    }
+
+    private static List<Dataset> shards() {
+        List<Dataset> s = new ArrayList<>();
+        for (int i = 0; i < CLIENTS; i++) {
+            s.add(new Dataset(Nd4j.zeros(DataType.FLOAT, 2, 784), new int[] {0, 1}, new int[] {1, 28, 28}));
+        }
+        return s;
+    }
+
+    private static DpRun dpRun(String... args) {
+        return new DpRun(parse(args), new VaeRecipe(), shards());
+    }
+
+    @Test
+    void decoderOnlyDpKeepsTheEncoderOnTheClients() {
+        DpRun run = dpRun("--dp-noise", "1.1", "--dp-clip", "0.5", "--dp-q", "0.25", "--dp-parts", "decoder",
+                "--dp-delta", "1e-3", "--dp-conversion", "classic");
+        PartPolicy policy = assertInstanceOf(PartPolicy.class, run.aggregator(new FedAvg()));
+        assertEquals(Set.of("encoder"), policy.localOnly());
+        DpFedAvg dp = assertInstanceOf(DpFedAvg.class, policy.routes().get("decoder"));
+        assertEquals(0.5, dp.clipNorm());
+        assertEquals(1.1, dp.noiseMultiplier());
+        assertSame(run.ledger(), dp.ledger());
+        assertEquals(1e-3, run.ledger().delta());
+        assertEquals(Conversion.CLASSIC, run.ledger().conversion());
+    }
+
+    @Test
+    void allPartsGoThroughOneDpAggregator() {
+        Aggregator a = dpRun("--dp-noise", "1", "--dp-clip", "1", "--dp-clients-per-round", "5")
+                .aggregator(new FedAvg());
+        assertEquals(1, DpChecks.dpAggregators(a).size());
+        assertTrue(((PartPolicy) a).localOnly().isEmpty());
+    }
+
+    @Test
+    void withoutDpNoiseTheRunIsUnchanged() {
+        FedAvg plain = new FedAvg();
+        DpRun run = dpRun("--clients-per-round", "5");
+        assertSame(plain, run.aggregator(plain));
+        assertNull(run.ledger());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> dpRun("--dp-clip", "1"));
+        assertTrue(e.getMessage().contains("--dp-noise"), e.getMessage());
+    }
+
+    @Test
+    void fixedSizeSamplingIsRefusedWithoutTheApproximationFlag() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> dpRun("--dp-noise", "1", "--dp-clip", "1", "--clients-per-round", "5"));
+        assertTrue(e.getMessage().contains("--dp-allow-fixed-size-sampling"), e.getMessage());
+        DpRun allowed = dpRun("--dp-noise", "1", "--dp-clip", "1", "--clients-per-round", "5",
+                "--dp-allow-fixed-size-sampling");
+        assertEquals(1, DpChecks.dpAggregators(allowed.aggregator(new FedAvg())).size());
+    }
+
+    @Test
+    void mmdAndOtherAggregatorsAreRefusedInADpRun() {
+        IllegalArgumentException mmd = assertThrows(IllegalArgumentException.class,
+                () -> dpRun("--dp-noise", "1", "--dp-clip", "1", "--aggregator", "mmd"));
+        assertTrue(mmd.getMessage().contains("MmdAggregator") && mmd.getMessage().contains("'decoder'"),
+                mmd.getMessage());
+        IllegalArgumentException sgd = assertThrows(IllegalArgumentException.class,
+                () -> dpRun("--dp-noise", "1", "--dp-clip", "1", "--aggregator", "fedsgd"));
+        assertTrue(sgd.getMessage().contains("fedsgd"), sgd.getMessage());
+    }
+
+    @Test
+    void badDpValuesAreNamed() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> dpRun("--dp-noise", "1"))
+                .getMessage().contains("--dp-clip"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> dpRun("--dp-noise", "1", "--dp-clip", "1",
+                "--dp-q", "1.5")).getMessage().contains("1.5"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> dpRun("--dp-noise", "1", "--dp-clip", "1",
+                "--dp-parts", "generator")).getMessage().contains("'generator'"));
+    }
+}
