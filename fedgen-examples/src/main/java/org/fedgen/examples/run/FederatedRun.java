@@ -100,7 +100,7 @@ public final class FederatedRun {
      * Server-side evaluation: the family's own metrics (e.g. held-out ELBO) and, unless disabled, sample quality of
      * {@code --quality-samples} samples against the held-out digits on the shipped classifier's features.
      */
-    private static GlobalEvaluator evaluator(RunOptions o, Setup s) {
+    static GlobalEvaluator evaluator(RunOptions o, Setup s) {
         SampleQuality quality = o.qualitySamples > 0 ? SampleQuality.against(s.heldOut(), DigitsClassifier.load())
                 : null;
         return (global, round) -> {

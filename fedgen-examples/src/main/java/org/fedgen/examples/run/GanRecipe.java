@@ -15,6 +15,7 @@ import org.fedgen.models.gan.Gan;
 import org.fedgen.models.gan.GanConfig;
 import org.fedgen.models.gan.GanLoss;
 import org.fedgen.models.gan.GeneratorTrainer;
+import org.fedgen.models.metrics.DigitsClassifier;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -26,12 +27,15 @@ public final class GanRecipe implements ModelRecipe {
     private final GanOptions gan;
     private final GanConfig config;
     private final Gan serverModel;
+    private final int qualitySamples;
+    private final GanQuality quality = new GanQuality(DigitsClassifier::load);
 
     /** A recipe for the options' topology and loss; call {@link GanDefaults#apply} on the options first. */
     public GanRecipe(RunOptions options) {
         this.gan = options.gan;
         this.config = config(options);
         this.serverModel = new Gan(config);
+        this.qualitySamples = options.qualitySamples;
     }
 
     /** The architecture used for digits: tuned for a few CPU minutes without mode collapse. */
@@ -100,8 +104,9 @@ public final class GanRecipe implements ModelRecipe {
     }
 
     /**
-     * The discriminator's scores on the held-out digits ({@code d_real}, {@code d_fake}, {@code g_loss}) and, when
-     * a digits classifier is available, the quality of 1 000 samples (see {@link GanQuality}).
+     * The discriminator's scores on the held-out digits ({@code d_real}, {@code d_fake}, {@code g_loss}) and, for a
+     * conditional GAN with {@code --quality-samples} &gt; 0, whether it draws the requested digits (see
+     * {@link GanQuality}).
      */
     @Override
     public Map<String, Double> evaluate(ModelState global, Dataset heldOut, long seed) {
@@ -113,7 +118,9 @@ public final class GanRecipe implements ModelRecipe {
             out.put("d_fake", m.get("d_fake"));
             out.put("g_loss", m.get("g_loss"));
         }
-        out.putAll(GanQuality.evaluate(serverModel, heldOut, seed));
+        if (config.conditional() && qualitySamples > 0) {
+            out.putAll(quality.conditional(serverModel, Math.max(10, qualitySamples), seed));
+        }
         return out;
     }
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.fedgen.core.GlobalEvaluator;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.RoundListener;
 import org.fedgen.core.RoundResult;
@@ -26,7 +27,7 @@ import org.fedgen.models.image.ImageGrid;
  * An MD-GAN run on the bundled digits: the server's {@link MdGanTrainer} drives one in-process {@link MdGanClient}
  * per client shard. MD-GAN exchanges data every iteration, so it has no FL round loop; a "round" here is a block of
  * iterations ({@code --local-steps}, or {@code --local-epochs} MD-GAN epochs), after which the same outputs as a
- * federated run are written: metrics.csv (with the round's traffic by direction: {@code bytes_down} generated batches,
+ * federated run are written (each client trains on its shard's training part, as in a federated run): metrics.csv (with the round's traffic by direction: {@code bytes_down} generated batches,
  * {@code bytes_up} feedback, {@code bytes_peer} swapped discriminators), sample grids and samples-idx3-ubyte.
  */
 public final class MdGanRun {
@@ -51,6 +52,7 @@ public final class MdGanRun {
         MdGanTrainer trainer = new MdGanTrainer(config, clients, o.batchSize, o.gan.effectiveMdLocalSteps(), o.gan.swapEpochs,
                 o.learningRate, Seeds.derive(o.seed, "mdgan"));
         long iterationsPerRound = iterationsPerRound(s.shards());
+        GlobalEvaluator evaluator = FederatedRun.evaluator(o, s);
         Path out = o.outputDirectory();
         Files.createDirectories(out);
         Path csv = out.resolve("metrics.csv");
@@ -85,7 +87,7 @@ public final class MdGanRun {
             m.put("bytes_peer", (double) traffic.clientToClient());
             boolean due = round % o.evalEvery == 0 || round == o.rounds;
             if (due) {
-                m.putAll(recipe.evaluate(state, s.heldOut(), Seeds.derive(o.seed, "eval", round)));
+                m.putAll(evaluator.evaluate(state, round));
             }
             m.put("wall_ms", (System.nanoTime() - t0) / 1e6);
             rows.add(m);
