@@ -31,7 +31,7 @@ public final class GanDefaults {
         }
         if (o.rounds == shared.rounds) {
             o.rounds = switch (t) {
-                case FLGAN, IFLGAN -> 50;
+                case FLGAN, IFLGAN -> 80;
                 case DPFEDAVG_GAN -> 120;
                 case MDGAN -> 20;
             };
