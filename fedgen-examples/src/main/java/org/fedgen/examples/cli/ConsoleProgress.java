@@ -13,7 +13,7 @@ final class ConsoleProgress implements RoundListener {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("round %3d  clients %2.0f/%-2.0f  loss %9.4f", r.round(), r.metric("accepted"),
                 r.metric("sampled"), r.metric("client_loss")));
-        for (String key : new String[] {"elbo", "fid", "mmd", "epsilon"}) {
+        for (String key : new String[] {"elbo", "fid", "mmd", "epsilon", "min_class_fraction", "cond_accuracy"}) {
             double v = r.metric(key);
             if (Double.isFinite(v)) {
                 sb.append(String.format("  %s %.4f", key, v));

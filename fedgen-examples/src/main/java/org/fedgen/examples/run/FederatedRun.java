@@ -67,7 +67,11 @@ public final class FederatedRun {
         }
     }
 
-    private static Setup setup(RunOptions o) {
+    static Setup setup(RunOptions o) {
+        if (o.model == RunOptions.ModelKind.gan) {
+            GanDefaults.apply(o);
+            o.gan.validate();
+        }
         o.validate();
         Dataset pool = DigitsSplit.train();
         Dataset heldOut = DigitsSplit.heldOut();
@@ -96,7 +100,7 @@ public final class FederatedRun {
      * Server-side evaluation: the family's own metrics (e.g. held-out ELBO) and, unless disabled, sample quality of
      * {@code --quality-samples} samples against the held-out digits on the shipped classifier's features.
      */
-    private static GlobalEvaluator evaluator(RunOptions o, Setup s) {
+    static GlobalEvaluator evaluator(RunOptions o, Setup s) {
         SampleQuality quality = o.qualitySamples > 0 ? SampleQuality.against(s.heldOut(), DigitsClassifier.load())
                 : null;
         return (global, round) -> {
@@ -173,6 +177,9 @@ public final class FederatedRun {
 
     /** Runs and returns the output directory. */
     public Path run() throws IOException {
+        if (o.model == RunOptions.ModelKind.gan && o.gan.topology == GanTopology.MDGAN) {
+            return new MdGanRun(o, progress).run();
+        }
         Setup s = setup(o);
         Path out = o.outputDirectory();
         Files.createDirectories(out);
@@ -222,6 +229,7 @@ public final class FederatedRun {
         return switch (o.model) {
             case vae -> new VaeRecipe();
             case ddpm -> new DdpmRecipe(o.ddpm);
+            case gan -> new GanRecipe(o);
         };
     }
 

@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 /** Options of a federated training run, shared by {@code train} and {@code bench}. */
 public final class RunOptions {
     /** Generative model families the CLI can train. */
-    public enum ModelKind { vae, ddpm }
+    public enum ModelKind { vae, gan, ddpm }
 
     /** Aggregation rules selectable from the CLI. */
     public enum AggregatorKind { fedavg, fedsgd, fedprox, mmd }
@@ -96,6 +96,10 @@ public final class RunOptions {
     @Option(names = "--samples", description = "Unconditional samples written to samples-idx3-ubyte at the end "
             + "(default: ${DEFAULT-VALUE}).")
     public int samples = 1000;
+
+    /** Options of {@code --model gan}. */
+    @Mixin
+    public GanOptions gan = new GanOptions();
 
     @Option(names = "--centralized", description = {"Centralized baseline: the same model trained on the union of "
             + "the clients' data (one client holding the whole pool) for the same rounds and local epochs, so a "

@@ -23,6 +23,7 @@ public final class GanConfig {
     private final double beta1;
     private final double beta2;
     private final double adamEpsilon;
+    private final double realLabel;
 
     private GanConfig(Builder b) {
         this.dataDim = b.dataDim;
@@ -39,6 +40,7 @@ public final class GanConfig {
         this.beta1 = b.beta1;
         this.beta2 = b.beta2;
         this.adamEpsilon = b.adamEpsilon;
+        this.realLabel = b.realLabel;
     }
 
     /**
@@ -66,6 +68,7 @@ public final class GanConfig {
         b.beta1 = beta1;
         b.beta2 = beta2;
         b.adamEpsilon = adamEpsilon;
+        b.realLabel = realLabel;
         return b;
     }
 
@@ -136,6 +139,14 @@ public final class GanConfig {
         return adamEpsilon;
     }
 
+    /**
+     * BCE target of real examples in the discriminator loss: 1, or e.g. 0.9 for one-sided label smoothing (the real
+     * term becomes t·softplus(−l) + (1−t)·softplus(l)); the generator's target stays 1. Unused by WGAN-GP.
+     */
+    public double realLabel() {
+        return realLabel;
+    }
+
     /** Layer widths of the generator including input (latent + classes) and output. */
     int[] generatorLayers() {
         return layers(latentDim + numClasses, generatorHidden, dataDim);
@@ -159,7 +170,7 @@ public final class GanConfig {
         return "GanConfig{data=" + dataDim + ", latent=" + latentDim + ", G=" + Arrays.toString(generatorHidden)
                 + ", D=" + Arrays.toString(discriminatorHidden) + ", classes=" + numClasses + ", loss=" + loss
                 + ", lambda=" + gradientPenaltyWeight + ", nCritic=" + criticSteps + ", slope=" + leakySlope
-                + ", out=" + outputActivation + ", lr=" + learningRate + ", betas=(" + beta1 + ", " + beta2 + ")}";
+                + ", out=" + outputActivation + ", realLabel=" + realLabel + ", lr=" + learningRate + ", betas=(" + beta1 + ", " + beta2 + ")}";
     }
 
     /** Builder for {@link GanConfig}; every setter checks its argument. */
@@ -178,6 +189,7 @@ public final class GanConfig {
         private double beta1 = 0.5;
         private double beta2 = 0.999;
         private double adamEpsilon = 1e-8;
+        private double realLabel = 1.0;
 
         private Builder() {
         }
@@ -269,6 +281,15 @@ public final class GanConfig {
                 throw new IllegalArgumentException("adamEpsilon must be finite and > 0, got " + v);
             }
             adamEpsilon = v;
+            return this;
+        }
+
+        /** BCE target of real examples, in (0.5, 1] (see {@link GanConfig#realLabel()}). */
+        public Builder realLabel(double v) {
+            if (!(v > 0.5 && v <= 1)) {
+                throw new IllegalArgumentException("realLabel must be in (0.5, 1], got " + v);
+            }
+            realLabel = v;
             return this;
         }
 

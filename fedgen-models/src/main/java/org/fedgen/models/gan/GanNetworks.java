@@ -109,8 +109,9 @@ final class GanNetworks {
                 loss += isReal ? -realScale * l : fakeScale * l;
                 dl[i] = isReal ? -realScale : fakeScale;
             } else if (isReal) {
-                loss += realScale * softplus(-l);
-                dl[i] = realScale * (sigmoid(l) - 1);
+                double t = config.realLabel();
+                loss += realScale * (t * softplus(-l) + (1 - t) * softplus(l));
+                dl[i] = realScale * (sigmoid(l) - t);
             } else {
                 loss += fakeScale * softplus(l);
                 dl[i] = fakeScale * sigmoid(l);

@@ -145,6 +145,16 @@ class GanTest {
     }
 
     @Test
+    void realLabelOutsideHalfToOneIsRejected() {
+        for (double bad : new double[] {0.5, 1.01, Double.NaN}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> GanConfig.builder().realLabel(bad));
+            assertTrue(e.getMessage().contains("realLabel"), e.getMessage());
+        }
+        assertEquals(0.9, GanConfig.builder().realLabel(0.9).build().realLabel());
+    }
+
+    @Test
     void unknownTrainPartIsRejected() {
         Gan gan = new Gan(tiny(GanLoss.NON_SATURATING_BCE, 0));
         ModelState init = gan.initialize(4);

@@ -1,0 +1,80 @@
+package org.fedgen.examples.run;
+
+import org.fedgen.models.gan.GanLoss;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+
+/** GAN-specific options of a run ({@code --model gan}); a picocli mixin of {@link RunOptions}. */
+public final class GanOptions {
+    @Option(names = "--topology", converter = TopologyConverter.class, description = "GAN topology: flgan, "
+            + "dpfedavg-gan, mdgan, iflgan (default: ${DEFAULT-VALUE}).")
+    public GanTopology topology = GanTopology.FLGAN;
+
+    @Option(names = "--gan-loss", converter = LossConverter.class, description = "GAN loss: wgan-gp or bce "
+            + "(non-saturating, with one-sided label smoothing 0.9) (default: wgan-gp).")
+    public GanLoss loss = GanLoss.WGAN_GP;
+
+    @Option(names = "--conditional", description = "Class-conditional GAN: G and D see the one-hot digit label.")
+    public boolean conditional;
+
+    @Option(names = "--gen-steps", description = "DP-FedAvg-GAN: server generator steps n_gen per round "
+            + "(default: ${DEFAULT-VALUE}).")
+    public int generatorSteps = 5;
+
+    @Option(names = "--critic-steps", description = "Discriminator steps per generator step in local training "
+            + "(default: 1 for bce, 5 for wgan-gp).")
+    public Integer criticSteps;
+
+    @Option(names = "--md-local-steps", description = "MD-GAN: discriminator steps L per client per iteration "
+            + "(default: n_critic).")
+    public Integer mdLocalSteps;
+
+    @Option(names = "--swap-epochs", description = "MD-GAN: epochs E between discriminator swaps; 0 = never "
+            + "(default: ${DEFAULT-VALUE}).")
+    public int swapEpochs = 1;
+
+    /** n_critic: the option, or 1 for BCE and 5 for WGAN-GP. */
+    public int effectiveCriticSteps() {
+        return criticSteps != null ? criticSteps : loss == GanLoss.WGAN_GP ? 5 : 1;
+    }
+
+    /** L of MD-GAN: the option, or n_critic. */
+    public int effectiveMdLocalSteps() {
+        return mdLocalSteps != null ? mdLocalSteps : effectiveCriticSteps();
+    }
+
+    /** Checks option values, naming the first bad one. */
+    public void validate() {
+        require(generatorSteps >= 1, "--gen-steps must be >= 1, got " + generatorSteps);
+        require(criticSteps == null || criticSteps >= 1, "--critic-steps must be >= 1, got " + criticSteps);
+        require(mdLocalSteps == null || mdLocalSteps >= 0, "--md-local-steps must be >= 0, got " + mdLocalSteps);
+        require(swapEpochs >= 0, "--swap-epochs must be >= 0, got " + swapEpochs);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** Parses {@code --topology}. */
+    static final class TopologyConverter implements ITypeConverter<GanTopology> {
+        @Override
+        public GanTopology convert(String value) {
+            return GanTopology.parse(value);
+        }
+    }
+
+    /** Parses {@code --gan-loss}: bce or wgan-gp. */
+    static final class LossConverter implements ITypeConverter<GanLoss> {
+        @Override
+        public GanLoss convert(String value) {
+            return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+                case "bce" -> GanLoss.NON_SATURATING_BCE;
+                case "wgan-gp" -> GanLoss.WGAN_GP;
+                default -> throw new IllegalArgumentException("unknown GAN loss '" + value
+                        + "'; valid: bce, wgan-gp");
+            };
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package org.fedgen.examples.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.fedgen.core.Aggregator;
+import org.fedgen.core.FitInstructions;
+import org.fedgen.core.ModelState;
+import org.fedgen.core.PartPolicy;
+import org.fedgen.core.RoundResult;
+import org.fedgen.core.ServerStep;
+import org.fedgen.core.aggregate.FedAvg;
+import org.fedgen.core.aggregate.MmdAggregator;
+import org.fedgen.core.data.Dataset;
+import org.fedgen.core.data.Digits;
+import org.fedgen.core.metrics.KernelMmd;
+import org.fedgen.core.sim.Simulation;
+import org.fedgen.models.gan.Gan;
+import org.fedgen.models.gan.GanLoss;
+import org.fedgen.models.gan.GeneratorTrainer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class GanWiringTest {
+    private static final Dataset DIGITS = Digits.bundled().range(0, 96);
+
+    private static RunOptions options(GanTopology topology) {
+        RunOptions o = new RunOptions();
+        o.model = RunOptions.ModelKind.gan;
+        o.gan.topology = topology;
+        o.clients = 2;
+        o.localSteps = 2;
+        o.batchSize = 16;
+        o.gan.generatorSteps = 3;
+        GanDefaults.apply(o);
+        return o;
+    }
+
+    /** One round of a simulation built from the recipe, as FederatedRun wires it, with the server step spied on. */
+    private static RoundResult oneRound(RunOptions o, GanRecipe recipe, ModelState init, ServerStep step) {
+        List<RoundResult> results = new ArrayList<>();
+        try (Simulation sim = Simulation.builder().model(recipe.factory())
+                .clientData(List.of(DIGITS.range(0, 48), DIGITS.range(48, 96))).workers(1)
+                .aggregator(recipe.aggregator(o, new FedAvg())).serverStep(step).rounds(1).seed(7)
+                .fitInstructions(recipe.fitDefaults(o).build()).initialState(init)
+                .generatorScore(KernelMmd.medianHeuristic()::mmd2).listener(results::add).build()) {
+            sim.run();
+        }
+        return results.get(0);
+    }
+
+    @Test
+    void dpFedAvgGanTrainsTheDiscriminatorOnClientsAndTheGeneratorOnlyInTheServerStep() {
+        RunOptions o = options(GanTopology.DPFEDAVG_GAN);
+        GanRecipe recipe = new GanRecipe(o);
+        ServerStep real = recipe.serverStep(o);
+        assertInstanceOf(GeneratorServerStep.class, real);
+        ModelState init = new Gan(recipe.config()).initialize(3);
+        AtomicReference<ModelState> aggregated = new AtomicReference<>();
+        AtomicLong seed = new AtomicLong();
+        RoundResult r = oneRound(o, recipe, init, (state, ctx) -> {
+            aggregated.set(state.copy());
+            seed.set(ctx.seed());
+            return real.apply(state, ctx);
+        });
+        // after aggregation: D moved (the clients trained it), G is still the broadcast one
+        assertEquals(init.part(Gan.GENERATOR), aggregated.get().part(Gan.GENERATOR));
+        assertNotEquals(init.part(Gan.DISCRIMINATOR), aggregated.get().part(Gan.DISCRIMINATOR));
+        // after the round: D is the aggregate, G is exactly n_gen trainer steps against it
+        ModelState expected = new GeneratorTrainer(recipe.config(), 3, o.batchSize, o.learningRate)
+                .train(aggregated.get(), seed.get());
+        assertEquals(aggregated.get().part(Gan.DISCRIMINATOR), r.global().part(Gan.DISCRIMINATOR));
+        assertEquals(expected.part(Gan.GENERATOR), r.global().part(Gan.GENERATOR));
+        long g = init.part(Gan.GENERATOR).length();
+        long d = init.part(Gan.DISCRIMINATOR).length();
+        assertEquals(2.0 * (g + d) * Float.BYTES, r.metric("bytes_down"));
+        assertEquals(2.0 * d * Float.BYTES, r.metric("bytes_up"));
+    }
+
+    @Test
+    void serverStepHoldsNoPathToClientData() {
+        for (Class<?> c : List.of(GeneratorServerStep.class, GeneratorTrainer.class)) {
+            for (Field f : c.getDeclaredFields()) {
+                assertFalse(Dataset.class.isAssignableFrom(f.getType()), f.toString());
+                assertFalse(Simulation.class.isAssignableFrom(f.getType()), f.toString());
+            }
+            for (Constructor<?> k : c.getConstructors()) {
+                for (Class<?> p : k.getParameterTypes()) {
+                    assertFalse(Dataset.class.isAssignableFrom(p), k.toString());
+                }
+            }
+        }
+    }
+
+    @Test
+    void iflGanRoutesTheGeneratorToTheMmdAggregatorAndClientsReportTheirScore() {
+        RunOptions o = options(GanTopology.IFLGAN);
+        GanRecipe recipe = new GanRecipe(o);
+        FedAvg base = new FedAvg();
+        PartPolicy policy = assertInstanceOf(PartPolicy.class, recipe.aggregator(o, base));
+        assertInstanceOf(MmdAggregator.class, policy.aggregatorFor(Gan.GENERATOR));
+        assertSame(base, policy.aggregatorFor(Gan.DISCRIMINATOR));
+        ModelState init = new Gan(recipe.config()).initialize(3);
+        assertTrue(policy.configureFit(FitInstructions.builder().build(), init).reportMmd());
+        RoundResult r = oneRound(o, recipe, init, null);
+        assertTrue(Double.isFinite(r.metric("client_mmd")), r.metrics().toString());
+    }
+
+    @Test
+    void flGanUsesTheChosenAggregatorForBothPartsAndHasNoServerStep() {
+        RunOptions o = options(GanTopology.FLGAN);
+        GanRecipe recipe = new GanRecipe(o);
+        Aggregator base = new FedAvg();
+        assertSame(base, recipe.aggregator(o, base));
+        assertEquals(null, recipe.serverStep(o));
+        o.aggregator = RunOptions.AggregatorKind.mmd;
+        RunOptions dp = options(GanTopology.DPFEDAVG_GAN);
+        dp.aggregator = RunOptions.AggregatorKind.mmd;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new GanRecipe(dp).aggregator(dp, base));
+        assertTrue(e.getMessage().contains("mmd"), e.getMessage());
+    }
+
+    @Test
+    void commandLineSelectsTopologyLossAndConditioning() {
+        RunOptions o = new RunOptions();
+        new CommandLine(o).parseArgs("--model", "gan", "--topology", "dpfedavg-gan", "--gan-loss", "wgan-gp",
+                "--conditional", "--gen-steps", "7", "--md-local-steps", "3", "--swap-epochs", "2");
+        assertEquals(GanTopology.DPFEDAVG_GAN, o.gan.topology);
+        assertEquals(GanLoss.WGAN_GP, o.gan.loss);
+        assertTrue(o.gan.conditional);
+        assertEquals(7, o.gan.generatorSteps);
+        assertEquals(3, o.gan.effectiveMdLocalSteps());
+        assertEquals(2, o.gan.swapEpochs);
+        assertEquals(5, o.gan.effectiveCriticSteps());
+        assertEquals(10, new GanRecipe(o).config().numClasses());
+        CommandLine.ParameterException bad = assertThrows(CommandLine.ParameterException.class,
+                () -> new CommandLine(new RunOptions()).parseArgs("--topology", "fedgan"));
+        assertTrue(bad.getMessage().contains("fedgan"), bad.getMessage());
+        RunOptions neg = new RunOptions();
+        neg.gan.swapEpochs = -1;
+        assertTrue(assertThrows(IllegalArgumentException.class, neg.gan::validate).getMessage()
+                .contains("--swap-epochs"));
+    }
+
+    @Test
+    void mdGanRunWritesItsTrafficPerRound(@TempDir Path dir) throws Exception {
+        RunOptions o = options(GanTopology.MDGAN);
+        o.clients = 3;
+        o.batchSize = 8;
+        o.rounds = 2;
+        o.evalEvery = 2;
+        o.samples = 0;
+        o.gan.swapEpochs = 0;
+        o.out = dir;
+        List<RoundResult> seen = new ArrayList<>();
+        new MdGanRun(o, seen::add).run();
+        List<String> lines = Files.readAllLines(dir.resolve("metrics.csv"));
+        assertEquals(3, lines.size());
+        List<String> header = List.of(lines.get(0).split(","));
+        for (int row = 1; row <= 2; row++) {
+            String[] v = lines.get(row).split(",");
+            // per iteration and client: B·784 float32 down; B·784 float32 + two float64 losses up
+            assertEquals(2.0 * 3 * 8 * 784 * 4, Double.parseDouble(v[header.indexOf("bytes_down")]));
+            assertEquals(2.0 * 3 * (8 * 784 * 4 + 16), Double.parseDouble(v[header.indexOf("bytes_up")]));
+            assertEquals(0.0, Double.parseDouble(v[header.indexOf("bytes_peer")]));
+            assertEquals(2.0 * row, Double.parseDouble(v[header.indexOf("iterations")]));
+        }
+        assertEquals(2, seen.size());
+        assertTrue(Files.exists(dir.resolve("samples.png")));
+        assertTrue(Files.exists(dir.resolve("samples-round-0002.png")));
+        Map<String, Double> last = seen.get(1).metrics();
+        assertTrue(Double.isFinite(last.get("d_real")), last.toString());
+    }
+}
