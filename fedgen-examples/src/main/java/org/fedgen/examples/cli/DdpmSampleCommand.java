@@ -32,6 +32,11 @@ public final class DdpmSampleCommand implements Callable<Integer> {
     @Mixin
     DdpmOptions ddpm = new DdpmOptions();
 
+    @Option(names = "--conditional", description = "The checkpoint is of a class-conditional DDPM.")
+    void conditional(boolean value) {
+        ddpm.conditional = value;
+    }
+
     @Option(names = "--checkpoint", required = true, description = "checkpoint.fgs of a --model ddpm run (same "
             + "DDPM options as the run).")
     Path checkpoint;

@@ -18,10 +18,9 @@ public final class FedgenCli implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /** Entry point; exits with the command's status. */
-    public static void main(String[] args) {
+    /** The command line with its error handling: a bad value is one clear line and status 2, not a stack trace. */
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new FedgenCli());
-        // Bad values are user errors: one clear line, not a stack trace.
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof IllegalArgumentException) {
                 commandLine.getErr().println("fedgen: " + ex.getMessage());
@@ -29,6 +28,11 @@ public final class FedgenCli implements Runnable {
             }
             throw ex;
         });
-        System.exit(cli.execute(args));
+        return cli;
+    }
+
+    /** Entry point; exits with the command's status. */
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
     }
 }

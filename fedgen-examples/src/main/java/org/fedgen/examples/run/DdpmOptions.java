@@ -54,7 +54,7 @@ public final class DdpmOptions {
             + "evaluation; 0 = off (default: ${DEFAULT-VALUE}).")
     public double emaDecay = 0.8;
 
-    @Option(names = "--conditional", description = "Class-conditional DDPM (samples cycle through the labels 0..9).")
+    /** Class-conditional DDPM (samples cycle through the labels 0..9); set by the command's {@code --conditional}. */
     public boolean conditional;
 
     /** Checks the values, naming the first bad one. */

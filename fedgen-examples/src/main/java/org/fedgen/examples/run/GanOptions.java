@@ -14,7 +14,7 @@ public final class GanOptions {
             + "(non-saturating, with one-sided label smoothing 0.9) (default: wgan-gp).")
     public GanLoss loss = GanLoss.WGAN_GP;
 
-    @Option(names = "--conditional", description = "Class-conditional GAN: G and D see the one-hot digit label.")
+    /** Class-conditional GAN (G and D see the one-hot digit label); set by the shared {@code --conditional}. */
     public boolean conditional;
 
     @Option(names = "--gen-steps", description = "DP-FedAvg-GAN: server generator steps n_gen per round "

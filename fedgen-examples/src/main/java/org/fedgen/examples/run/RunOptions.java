@@ -101,6 +101,14 @@ public final class RunOptions {
     @Mixin
     public GanOptions gan = new GanOptions();
 
+    /** Class-conditional model: the label is an input of the generator (and discriminator / denoiser). */
+    @Option(names = "--conditional", description = "Class-conditional model (GAN, DDPM): the digit label is an input, "
+            + "so samples of a requested digit can be drawn.")
+    void conditional(boolean value) {
+        gan.conditional = value;
+        ddpm.conditional = value;
+    }
+
     @Option(names = "--centralized", description = {"Centralized baseline: the same model trained on the union of "
             + "the clients' data (one client holding the whole pool) for the same rounds and local epochs, so a "
             + "federated result can be reported as a ratio to it."})
