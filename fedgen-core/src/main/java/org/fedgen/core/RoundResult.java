@@ -31,9 +31,14 @@ public final class RoundResult {
         return round;
     }
 
-    /** The global state at the end of the round. */
+    /** The global state at the end of the round; null in {@link Server#history()} entries of earlier rounds. */
     public ModelState global() {
         return global;
+    }
+
+    /** This result without its state, as the server keeps it in its history. */
+    RoundResult withoutState() {
+        return new RoundResult(round, null, metrics, rejections);
     }
 
     public Map<String, Double> metrics() {

@@ -88,7 +88,10 @@ public final class Server {
         return global;
     }
 
-    /** Results of the rounds run so far. */
+    /**
+     * Results of the rounds run so far. Only the latest keeps its global state: the earlier ones keep metrics and
+     * rejections, so a long run does not hold one model copy per round.
+     */
     public List<RoundResult> history() {
         return List.copyOf(history);
     }
@@ -228,6 +231,9 @@ public final class Server {
         }
         m.put("wall_ms", (System.nanoTime() - t0) / 1e6);
         RoundResult result = new RoundResult(round, global, m, rejections);
+        if (!history.isEmpty()) {
+            history.set(history.size() - 1, history.get(history.size() - 1).withoutState());
+        }
         history.add(result);
         LOG.info("round {}/{}: {} of {} clients accepted, loss {}, {} ms", round, rounds, accepted.size(),
                 sampled.size(), String.format("%.4f", m.getOrDefault("client_loss", Double.NaN)),
