@@ -134,12 +134,16 @@ public final class FederatedRun {
                 labels, parts.get(0).itemShape());
     }
 
-    private static Simulation.Builder simulation(RunOptions o, Setup s, int workers) {
+    /**
+     * The simulation of a run with the given aggregator. The recipe's aggregator hook is called once per run by the
+     * caller: a recipe may keep the aggregator it made (the DDPM's EMA) to sample from it.
+     */
+    private static Simulation.Builder simulation(RunOptions o, Setup s, int workers, Aggregator aggregator) {
         ClientSampler sampler = o.clientsPerRound == 0 ? FixedSizeSampler.all()
                 : FixedSizeSampler.count(o.clientsPerRound);
         return Simulation.builder().model(s.recipe().factory()).clientData(s.shards())
                 .clientEvalData(s.clientEval()).workers(workers)
-                .aggregator(aggregator(o, s.recipe())).serverStep(s.recipe().serverStep(o)).sampler(sampler).rounds(o.rounds).seed(o.seed)
+                .aggregator(aggregator).serverStep(s.recipe().serverStep(o)).sampler(sampler).rounds(o.rounds).seed(o.seed)
                 .fitInstructions(s.recipe().fitDefaults(o).build())
                 .generatorScore(KernelMmd.medianHeuristic()::mmd2);
     }
@@ -166,7 +170,7 @@ public final class FederatedRun {
         o.rounds = warmupRounds + timedRounds;
         ModelState last;
         long start = System.nanoTime();
-        try (Simulation sim = simulation(o, s, workers).listener(clock).build()) {
+        try (Simulation sim = simulation(o, s, workers, aggregator(o, s.recipe())).listener(clock).build()) {
             last = sim.run();
         } finally {
             o.rounds = timedRounds;
@@ -201,7 +205,7 @@ public final class FederatedRun {
         ModelState finalState;
         DpRun dp = new DpRun(o, recipe, s.shards());
         Aggregator aggregator = dp.aggregator(aggregator(o, recipe));
-        try (Simulation sim = dp.configure(simulation(o, s, o.workers).aggregator(aggregator))
+        try (Simulation sim = dp.configure(simulation(o, s, o.workers, aggregator))
                 .listener(new CheckpointListener(out.resolve("checkpoint.fgs"), aggregator, o.evalEvery))
                 .evaluator(evaluator(o, s), o.evalEvery)
                 .federatedEvaluation(o.evalEvery)
