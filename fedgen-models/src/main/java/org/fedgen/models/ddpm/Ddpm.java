@@ -9,6 +9,7 @@ import org.fedgen.core.GenerativeModel;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.data.Dataset;
 import org.fedgen.core.util.Seeds;
+import org.fedgen.models.optim.FlatAdam;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.random.impl.GaussianDistribution;
@@ -51,7 +52,7 @@ public final class Ddpm implements GenerativeModel {
         this.schedule = b.schedule != null ? b.schedule : NoiseSchedule.linear(DEFAULT_STEPS);
         this.sampler = b.sampler != null ? b.sampler : new DdimSampler(DEFAULT_DDIM_STEPS);
         this.net = b.skip ? new EpsilonSkip(denoiser, schedule) : denoiser;
-        this.adam = new FlatAdam(b.beta1, b.beta2, b.epsilon);
+        this.adam = new FlatAdam(denoiser.params().length(), b.beta1, b.beta2, b.epsilon);
         if (sampler instanceof DdimSampler) {
             ((DdimSampler) sampler).timesteps(schedule.steps());
         }
@@ -140,7 +141,7 @@ public final class Ddpm implements GenerativeModel {
         NoisedBatch nb = new NoisedBatch(batch, data.numFeatures());
         INDArray params = denoiser.params();
         INDArray grad = denoiser.gradient();
-        adam.reset(params.length());
+        adam.reset();
         double lossSum = 0;
         for (long s = 0; s < steps; s++) {
             int[] idx = batches.next();
@@ -411,7 +412,10 @@ public final class Ddpm implements GenerativeModel {
             return this;
         }
 
-        /** Adam's moment decay rates and ε; defaults 0.9, 0.999, 1e-8. */
+        /**
+         * Adam's moment decay rates and ε (added to the bias-corrected √v̂, see {@link FlatAdam}); defaults 0.9,
+         * 0.999, 1e-8.
+         */
         public Builder adam(double b1, double b2, double eps) {
             if (!(b1 >= 0 && b1 < 1) || !(b2 >= 0 && b2 < 1) || !(eps > 0)) {
                 throw new IllegalArgumentException("Adam needs 0 <= beta1, beta2 < 1 and eps > 0, got " + b1 + ", "

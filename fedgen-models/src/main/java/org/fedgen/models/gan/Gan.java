@@ -9,6 +9,7 @@ import org.fedgen.core.GenerativeModel;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.data.Dataset;
 import org.fedgen.core.util.Seeds;
+import org.fedgen.models.optim.FlatAdam;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
@@ -52,8 +53,8 @@ public final class Gan implements GenerativeModel {
         this.nets = new GanNetworks(config, DataType.FLOAT);
         long ng = nets.generator.params().length();
         long nd = nets.discriminator.params().length();
-        this.adamG = new FlatAdam(ng, DataType.FLOAT, config.beta1(), config.beta2(), config.adamEpsilon());
-        this.adamD = new FlatAdam(nd, DataType.FLOAT, config.beta1(), config.beta2(), config.adamEpsilon());
+        this.adamG = new FlatAdam(ng, config.beta1(), config.beta2(), config.adamEpsilon());
+        this.adamD = new FlatAdam(nd, config.beta1(), config.beta2(), config.adamEpsilon());
         this.scratchG = Nd4j.create(DataType.FLOAT, ng);
         this.scratchD = Nd4j.create(DataType.FLOAT, nd);
     }

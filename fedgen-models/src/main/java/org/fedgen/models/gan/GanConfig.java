@@ -135,6 +135,7 @@ public final class GanConfig {
         return beta2;
     }
 
+    /** Adam's ε, added to the bias-corrected √v̂ (see {@link org.fedgen.models.optim.FlatAdam}). */
     public double adamEpsilon() {
         return adamEpsilon;
     }

@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.util.Seeds;
+import org.fedgen.models.optim.FlatAdam;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
@@ -45,7 +46,7 @@ public final class GeneratorTrainer {
         this.batchSize = batchSize;
         this.learningRate = learningRate;
         this.nets = new GanNetworks(config, DataType.FLOAT);
-        this.adam = new FlatAdam(nets.generator.params().length(), DataType.FLOAT, config.beta1(), config.beta2(),
+        this.adam = new FlatAdam(nets.generator.params().length(), config.beta1(), config.beta2(),
                 config.adamEpsilon());
     }
 

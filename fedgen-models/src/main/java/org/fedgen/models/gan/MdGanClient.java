@@ -3,6 +3,7 @@ package org.fedgen.models.gan;
 import java.util.Objects;
 import org.fedgen.core.data.Dataset;
 import org.fedgen.core.util.Seeds;
+import org.fedgen.models.optim.FlatAdam;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
@@ -41,7 +42,7 @@ public final class MdGanClient implements MdGanClientEndpoint {
         this.learningRate = learningRate;
         this.nets = new GanNetworks(config, DataType.FLOAT);
         nets.initialize(initSeed);
-        this.adam = new FlatAdam(nets.discriminator.params().length(), DataType.FLOAT, config.beta1(),
+        this.adam = new FlatAdam(nets.discriminator.params().length(), config.beta1(),
                 config.beta2(), config.adamEpsilon());
         this.labels = data.hasLabels() ? data.labels() : null;
     }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import org.fedgen.core.util.Seeds;
+import org.fedgen.models.optim.FlatAdam;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
@@ -73,7 +74,7 @@ public final class MdGanTrainer {
         this.seed = seed;
         this.nets = new GanNetworks(config, DataType.FLOAT);
         nets.initialize(Seeds.derive(seed, "mdgan-init"));
-        this.adam = new FlatAdam(nets.generator.params().length(), DataType.FLOAT, config.beta1(), config.beta2(),
+        this.adam = new FlatAdam(nets.generator.params().length(), config.beta1(), config.beta2(),
                 config.adamEpsilon());
         double meanN = this.clients.stream().mapToInt(MdGanClientEndpoint::numExamples).average().orElse(1);
         long perEpoch = Math.max(1, (long) Math.ceil(meanN / ((double) batchSize * Math.max(1, discriminatorSteps))));

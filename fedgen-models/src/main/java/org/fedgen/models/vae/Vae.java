@@ -12,6 +12,9 @@ import org.fedgen.core.GenerativeModel;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.data.Dataset;
 import org.fedgen.core.util.Seeds;
+import org.fedgen.models.optim.FlatAdam;
+import org.fedgen.models.optim.FlatOptimizer;
+import org.fedgen.models.optim.FlatSgd;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
@@ -67,8 +70,8 @@ public final class Vae implements GenerativeModel {
         this.decoderGrad = Nd4j.zeros(DataType.FLOAT, config.decoderSize());
         this.params = new VaeLayout(config, encoder, decoder);
         this.network = new VaeNetwork(params, new VaeLayout(config, encoderGrad, decoderGrad));
-        this.encoderOptimizer = FlatOptimizer.create(config, config.encoderSize());
-        this.decoderOptimizer = FlatOptimizer.create(config, config.decoderSize());
+        this.encoderOptimizer = createOptimizer(config, config.encoderSize());
+        this.decoderOptimizer = createOptimizer(config, config.decoderSize());
     }
 
     public VaeConfig config() {
@@ -195,6 +198,14 @@ public final class Vae implements GenerativeModel {
         metrics.put("steps", (double) steps);
         metrics.put("gradNormMax", gradNormMax);
         return metrics;
+    }
+
+    /** The optimizer the configuration names, for a part of the given length. */
+    private static FlatOptimizer createOptimizer(VaeConfig c, long length) {
+        return switch (c.optimizer()) {
+            case ADAM -> new FlatAdam(length, c.adamBeta1(), c.adamBeta2(), c.adamEpsilon());
+            case SGD -> new FlatSgd(length);
+        };
     }
 
     /** Adds μ(w − anchor) to the gradient when μ &gt; 0, then lets the optimizer step; returns the scratch buffer. */

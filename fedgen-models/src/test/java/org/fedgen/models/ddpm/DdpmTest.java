@@ -36,40 +36,6 @@ class DdpmTest {
     }
 
     @Test
-    void adamStepsFollowTheDocumentedFormula() {
-        FlatAdam adam = new FlatAdam(0.9, 0.999, 1e-8);
-        adam.reset(3);
-        INDArray w = Nd4j.createFromArray(1f, 2f, 3f);
-        double[] g1 = {0.5, -2, 1e-3};
-        double[] g2 = {-1, 1, 4};
-        adam.step(w, Nd4j.createFromArray(toF(g1)), 0.1);
-        adam.step(w, Nd4j.createFromArray(toF(g2)), 0.1);
-        double[] expected = {1, 2, 3};
-        double[] m = new double[3];
-        double[] v = new double[3];
-        for (int k = 1; k <= 2; k++) {
-            double[] g = k == 1 ? g1 : g2;
-            double lrT = 0.1 * Math.sqrt(1 - Math.pow(0.999, k)) / (1 - Math.pow(0.9, k));
-            for (int i = 0; i < 3; i++) {
-                m[i] = 0.9 * m[i] + 0.1 * g[i];
-                v[i] = 0.999 * v[i] + 0.001 * g[i] * g[i];
-                expected[i] -= lrT * m[i] / (Math.sqrt(v[i]) + 1e-8);
-            }
-        }
-        for (int i = 0; i < 3; i++) {
-            assertEquals(expected[i], w.getDouble(i), 1e-6);
-        }
-    }
-
-    private static float[] toF(double[] d) {
-        float[] f = new float[d.length];
-        for (int i = 0; i < d.length; i++) {
-            f[i] = (float) d[i];
-        }
-        return f;
-    }
-
-    @Test
     void proximalTermAddsMuTimesDistanceToAnchor() {
         INDArray grad = Nd4j.createFromArray(0.5f, -1f, 2f);
         INDArray w = Nd4j.createFromArray(1f, 3f, -2f);

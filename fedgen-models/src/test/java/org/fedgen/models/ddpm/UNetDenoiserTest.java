@@ -3,6 +3,7 @@ package org.fedgen.models.ddpm;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.fedgen.models.optim.FlatAdam;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -19,8 +20,7 @@ class UNetDenoiserTest {
         assertArrayEquals(new long[] {3, 16}, net.predict(xt, t, labels).shape());
         MlpDenoiserTest.checkDirectionalDerivative(net, xt, t, labels, eps,
                 MlpDenoiserTest.gaussian(3, net.params().length()), 1e-2, 5e-3);
-        FlatAdam adam = new FlatAdam(0.9, 0.999, 1e-8);
-        adam.reset(net.params().length());
+        FlatAdam adam = new FlatAdam(net.params().length(), 0.9, 0.999, 1e-8);
         double first = net.loss(xt, t, labels, eps);
         for (int i = 0; i < 15; i++) {
             net.lossAndGradient(xt, t, labels, eps);
