@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -47,12 +48,22 @@ class SamplerTest {
 
     @Test
     void ddimWithAllStepsEqualsTheDirectPerStepRecursion() {
+        ddimMatchesDirectRecursion(false);
+    }
+
+    @Test
+    void clippedDdimEqualsTheDirectRecursionWithClippedX0() {
+        ddimMatchesDirectRecursion(true);
+    }
+
+    private static void ddimMatchesDirectRecursion(boolean clip) {
         MlpDenoiser net = tinyNet();
         NoiseSchedule s = NoiseSchedule.cosine(T);
         INDArray xT = MlpDenoiserTest.gaussian(6, 3, 4);
-        INDArray got = new DdimSampler(T).run(net, s, xT.dup(), null, null);
+        INDArray got = new DdimSampler(T, clip).run(net, s, xT.dup(), null, null);
         double[][] x = xT.toDoubleMatrix();
         int[] t = new int[3];
+        int clipped = 0;
         for (int step = T; step >= 1; step--) {
             Arrays.fill(t, step);
             double[][] eps = net.predict(Nd4j.createFromArray(x).castTo(xT.dataType()), t, null).toDoubleMatrix();
@@ -61,9 +72,16 @@ class SamplerTest {
             for (int i = 0; i < 3; i++) {
                 for (int j = 0; j < 4; j++) {
                     double x0 = (x[i][j] - Math.sqrt(1 - ab) * eps[i][j]) / Math.sqrt(ab);
+                    if (clip && Math.abs(x0) > 1) {
+                        x0 = Math.signum(x0);
+                        clipped++;
+                    }
                     x[i][j] = Math.sqrt(abPrev) * x0 + Math.sqrt(1 - abPrev) * eps[i][j];
                 }
             }
+        }
+        if (clip) {
+            assertTrue(clipped > 0, "the case must exercise clipping");
         }
         for (int i = 0; i < 3; i++) {
             for (int j = 0; j < 4; j++) {
