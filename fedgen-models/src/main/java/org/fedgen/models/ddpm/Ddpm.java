@@ -9,6 +9,7 @@ import org.fedgen.core.GenerativeModel;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.data.Dataset;
 import org.fedgen.core.util.Seeds;
+import org.fedgen.models.batch.FixedSizeBatches;
 import org.fedgen.models.optim.FlatAdam;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -135,7 +136,7 @@ public final class Ddpm implements GenerativeModel {
             }
         }
         long seed = instructions.seed();
-        BatchStream batches = new BatchStream(n, batch, new SplittableRandom(Seeds.derive(seed, "ddpm-batches")));
+        FixedSizeBatches batches = new FixedSizeBatches(n, batch, Seeds.derive(seed, "ddpm-batches"));
         SplittableRandom stepRng = new SplittableRandom(Seeds.derive(seed, "ddpm-steps"));
         Random noiseRng = Nd4j.getRandomFactory().getNewRandomInstance(Seeds.derive(seed, "ddpm-noise"));
         NoisedBatch nb = new NoisedBatch(batch, data.numFeatures());
@@ -338,42 +339,6 @@ public final class Ddpm implements GenerativeModel {
             signal.data().setData(a);
             noise.data().setData(b);
             xt.assign(eps).muliColumnVector(noise).addi(x0.muliColumnVector(signal));
-        }
-    }
-
-    /** Fixed-size batches from consecutive seeded permutations, so every batch (and buffer) has the same size. */
-    private static final class BatchStream {
-        private final int[] perm;
-        private final int batch;
-        private final SplittableRandom rng;
-        private int pos;
-
-        BatchStream(int n, int batch, SplittableRandom rng) {
-            this.perm = range(0, n);
-            this.batch = batch;
-            this.rng = rng;
-            shuffle();
-        }
-
-        int[] next() {
-            int[] idx = new int[batch];
-            for (int i = 0; i < batch; i++) {
-                if (pos == perm.length) {
-                    shuffle();
-                }
-                idx[i] = perm[pos++];
-            }
-            return idx;
-        }
-
-        private void shuffle() {
-            for (int i = perm.length - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1);
-                int tmp = perm[i];
-                perm[i] = perm[j];
-                perm[j] = tmp;
-            }
-            pos = 0;
         }
     }
 

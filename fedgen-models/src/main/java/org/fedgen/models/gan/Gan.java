@@ -9,6 +9,7 @@ import org.fedgen.core.GenerativeModel;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.data.Dataset;
 import org.fedgen.core.util.Seeds;
+import org.fedgen.models.batch.FixedSizeBatches;
 import org.fedgen.models.optim.FlatAdam;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -139,8 +140,8 @@ public final class Gan implements GenerativeModel {
         adamD.reset();
 
         int[] labels = data.hasLabels() ? data.labels() : null;
-        BatchSampler realBatches = new BatchSampler(n, b, Seeds.derive(seed, "gan-fit-batches"));
-        BatchSampler labelBatches = new BatchSampler(n, b, Seeds.derive(seed, "gan-fit-labels"));
+        FixedSizeBatches realBatches = new FixedSizeBatches(n, b, Seeds.derive(seed, "gan-fit-batches"));
+        FixedSizeBatches labelBatches = new FixedSizeBatches(n, b, Seeds.derive(seed, "gan-fit-labels"));
         INDArray real = Nd4j.create(DataType.FLOAT, b, config.dataDim());
         INDArray z = Nd4j.create(DataType.FLOAT, b, config.latentDim());
         INDArray eps = Nd4j.create(DataType.FLOAT, b, 1);

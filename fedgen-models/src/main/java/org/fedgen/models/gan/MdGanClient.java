@@ -3,6 +3,7 @@ package org.fedgen.models.gan;
 import java.util.Objects;
 import org.fedgen.core.data.Dataset;
 import org.fedgen.core.util.Seeds;
+import org.fedgen.models.batch.FixedSizeBatches;
 import org.fedgen.models.optim.FlatAdam;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -67,7 +68,7 @@ public final class MdGanClient implements MdGanClientEndpoint {
         int b = (int) fake.rows();
         double dLoss = 0;
         if (discriminatorSteps > 0) {
-            BatchSampler batches = new BatchSampler(data.size(), b, Seeds.derive(seed, "mdgan-client-batches"));
+            FixedSizeBatches batches = new FixedSizeBatches(data.size(), b, Seeds.derive(seed, "mdgan-client-batches"));
             INDArray real = Nd4j.create(DataType.FLOAT, b, config.dataDim());
             INDArray eps = Nd4j.create(DataType.FLOAT, b, 1);
             try (Random noise = Gan.newRandom(Seeds.derive(seed, "mdgan-client-noise"))) {

@@ -1,12 +1,13 @@
-package org.fedgen.models.gan;
+package org.fedgen.models.batch;
 
 import java.util.SplittableRandom;
 
 /**
  * Draws fixed-size minibatches of example indices from a seeded stream of shuffled epochs: a batch that runs past the
- * end of an epoch continues in the next permutation, so every batch has the same size and buffers can be reused.
+ * end of an epoch continues in the next permutation, so every batch has the same size and a model's buffers can be
+ * reused across steps. Shared by the GAN (and MD-GAN clients) and the DDPM.
  */
-final class BatchSampler {
+public final class FixedSizeBatches {
     private final int n;
     private final int batch;
     private final SplittableRandom rng;
@@ -18,7 +19,7 @@ final class BatchSampler {
      *
      * @throws IllegalArgumentException if n or batch is below 1
      */
-    BatchSampler(int n, int batch, long seed) {
+    public FixedSizeBatches(int n, int batch, long seed) {
         if (n < 1 || batch < 1) {
             throw new IllegalArgumentException("need n >= 1 and batch >= 1, got batch " + batch + " and n " + n);
         }
@@ -33,7 +34,7 @@ final class BatchSampler {
     }
 
     /** The next batch of indices. */
-    int[] next() {
+    public int[] next() {
         int[] out = new int[batch];
         for (int i = 0; i < batch; i++) {
             if (pos == n) {
