@@ -73,14 +73,7 @@ public final class Simulation implements AutoCloseable {
             TrainableModel m = b.modelFactory.get();
             init = m.initialize(Seeds.derive(b.seed, "init"));
         }
-        Server.Builder sb = Server.builder().initialState(init).clients(clients).aggregator(b.aggregator)
-                .sampler(b.sampler).rounds(b.rounds).seed(b.seed).fitInstructions(b.fitInstructions)
-                .roundTimeout(b.roundTimeout).serverStep(b.serverStep).federatedEvaluation(b.federatedEvaluateEvery);
-        if (b.evaluator != null) {
-            sb.evaluator(b.evaluator, b.evaluateEvery);
-        }
-        b.listeners.forEach(sb::listener);
-        this.server = sb.build();
+        this.server = b.server.initialState(init).clients(clients).aggregator(b.aggregator).build();
         LOG.info("simulation: {} clients, {} workers, aggregator {}, sampler {}, {} parameters", clients.size(),
                 b.workers, b.aggregator, b.sampler, init.numParams());
     }
@@ -117,17 +110,11 @@ public final class Simulation implements AutoCloseable {
         private int workers = 1;
         private Aggregator aggregator;
         private ClientSampler sampler = FixedSizeSampler.all();
-        private int rounds = 1;
         private long seed = 0;
-        private FitInstructions fitInstructions = FitInstructions.builder().build();
         private ModelState initialState;
-        private Duration roundTimeout;
-        private ServerStep serverStep;
-        private GlobalEvaluator evaluator;
-        private int evaluateEvery = 1;
-        private int federatedEvaluateEvery = 0;
         private GeneratorScore generatorScore;
-        private final List<RoundListener> listeners = new ArrayList<>();
+        /** The round-loop settings go straight to the server's builder, which checks them. */
+        private final Server.Builder server = Server.builder();
 
         private Builder() {
         }
@@ -165,21 +152,25 @@ public final class Simulation implements AutoCloseable {
 
         public Builder sampler(ClientSampler v) {
             sampler = Objects.requireNonNull(v, "sampler");
+            server.sampler(v);
             return this;
         }
 
+        /** See {@link Server.Builder#rounds(int)}. */
         public Builder rounds(int v) {
-            rounds = v;
+            server.rounds(v);
             return this;
         }
 
+        /** The run seed: of the initial state (unless given) and of every choice the server makes. */
         public Builder seed(long v) {
             seed = v;
+            server.seed(v);
             return this;
         }
 
         public Builder fitInstructions(FitInstructions v) {
-            fitInstructions = Objects.requireNonNull(v, "fitInstructions");
+            server.fitInstructions(v);
             return this;
         }
 
@@ -189,24 +180,26 @@ public final class Simulation implements AutoCloseable {
             return this;
         }
 
+        /** See {@link Server.Builder#roundTimeout(Duration)}. */
         public Builder roundTimeout(Duration v) {
-            roundTimeout = v;
+            server.roundTimeout(v);
             return this;
         }
 
         public Builder serverStep(ServerStep v) {
-            serverStep = v;
+            server.serverStep(v);
             return this;
         }
 
+        /** See {@link Server.Builder#evaluator(GlobalEvaluator, int)}. */
         public Builder evaluator(GlobalEvaluator v, int every) {
-            evaluator = v;
-            evaluateEvery = every;
+            server.evaluator(v, every);
             return this;
         }
 
+        /** See {@link Server.Builder#federatedEvaluation(int)}. */
         public Builder federatedEvaluation(int every) {
-            federatedEvaluateEvery = every;
+            server.federatedEvaluation(every);
             return this;
         }
 
@@ -217,7 +210,7 @@ public final class Simulation implements AutoCloseable {
         }
 
         public Builder listener(RoundListener v) {
-            listeners.add(Objects.requireNonNull(v, "listener"));
+            server.listener(v);
             return this;
         }
 
