@@ -1,6 +1,8 @@
 package org.fedgen.core.data;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -87,6 +89,43 @@ public final class Dataset {
 
     public int[] itemShape() {
         return itemShape.clone();
+    }
+
+    /**
+     * The examples of several datasets in order, copied into one (e.g. the union of clients' shards for a centralized
+     * baseline). All parts must have the same item shape, and all or none must have labels.
+     *
+     * @throws IllegalArgumentException for an empty list, a part whose item shape differs, or mixed labelling
+     */
+    public static Dataset concat(List<Dataset> parts) {
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException("concat of no datasets");
+        }
+        Dataset first = parts.get(0);
+        List<INDArray> rows = new ArrayList<>();
+        int n = 0;
+        for (Dataset d : parts) {
+            if (!Arrays.equals(d.itemShape, first.itemShape) || d.hasLabels() != first.hasLabels()) {
+                throw new IllegalArgumentException("cannot concat " + d + " with " + first
+                        + ": item shapes and labelling must agree");
+            }
+            if (d.size() > 0) {
+                rows.add(d.features);
+            }
+            n += d.size();
+        }
+        int[] labels = null;
+        if (first.hasLabels()) {
+            labels = new int[n];
+            int i = 0;
+            for (Dataset d : parts) {
+                System.arraycopy(d.labels, 0, labels, i, d.size());
+                i += d.size();
+            }
+        }
+        INDArray f = rows.isEmpty() ? Nd4j.create(DataType.FLOAT, 0, first.numFeatures())
+                : Nd4j.vstack(rows.toArray(new INDArray[0]));
+        return new Dataset(f, labels, first.itemShape);
     }
 
     /** The examples at the given indices, copied, in that order. */

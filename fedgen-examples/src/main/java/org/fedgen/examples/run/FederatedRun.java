@@ -86,10 +86,10 @@ public final class FederatedRun {
             eval.add(shard.range(keep, shard.size()));
         }
         if (o.centralized) {
-            Dataset union = concat(train);
+            Dataset union = Dataset.concat(train);
             LOG.info("centralized baseline: one client holds the union of the {} clients' training data ({} digits)",
                     o.clients, union.size());
-            return new Setup(List.of(union), List.of(concat(eval)), heldOut, recipe(o));
+            return new Setup(List.of(union), List.of(Dataset.concat(eval)), heldOut, recipe(o));
         }
         LOG.info("partition {}: client sizes {}, mean label distance {}", o.partition, partition.sizes(),
                 String.format("%.3f", partition.meanLabelDistance()));
@@ -112,26 +112,6 @@ public final class FederatedRun {
             }
             return m;
         };
-    }
-
-    private static Dataset concat(List<Dataset> parts) {
-        List<org.nd4j.linalg.api.ndarray.INDArray> rows = new ArrayList<>();
-        int n = 0;
-        for (Dataset d : parts) {
-            if (d.size() > 0) {
-                rows.add(d.features());
-            }
-            n += d.size();
-        }
-        int[] labels = new int[n];
-        int i = 0;
-        for (Dataset d : parts) {
-            for (int j = 0; j < d.size(); j++) {
-                labels[i++] = d.label(j);
-            }
-        }
-        return new Dataset(org.nd4j.linalg.factory.Nd4j.vstack(rows.toArray(new org.nd4j.linalg.api.ndarray.INDArray[0])),
-                labels, parts.get(0).itemShape());
     }
 
     /**
