@@ -50,9 +50,18 @@ public final class DdpmOptions {
     @Option(names = "--ddim-steps", description = "DDIM steps S <= T (default: ${DEFAULT-VALUE}).")
     public int ddimSteps = Ddpm.DEFAULT_DDIM_STEPS;
 
+    @Option(names = "--min-snr-gamma", description = "DDPM training timesteps drawn with Min-SNR-gamma weights "
+            + "min(SNR, gamma)/SNR; 0 = uniform, Ho's L_simple (default: ${DEFAULT-VALUE}).")
+    public double minSnrGamma = 5.0;
+
+    /**
+     * Off by default: with the MLP's learned per-pixel prior, an average of weights is not an average of denoisers (the
+     * skip's gain depends on σ nonlinearly), and on the federated digits the EMA measured worse (FID 164.2 vs 152.9
+     * after 20 rounds at decay 0.8; centralized, an EMA over 2 000 steps 143.4 vs 88.7 for the raw weights).
+     */
     @Option(names = "--ema-decay", description = "Server-side EMA of the global DDPM over rounds, used for samples and "
             + "evaluation; 0 = off (default: ${DEFAULT-VALUE}).")
-    public double emaDecay = 0.8;
+    public double emaDecay = 0.0;
 
     /** Class-conditional DDPM (samples cycle through the labels 0..9); set by the command's {@code --conditional}. */
     public boolean conditional;
@@ -67,6 +76,8 @@ public final class DdpmOptions {
                 + (schedule == ScheduleKind.linear ? 21 : 1) + " for the " + schedule + " schedule, got " + timesteps);
         require(ddimSteps >= 1 && ddimSteps <= timesteps, "--ddim-steps must be in 1..--timesteps (" + timesteps
                 + "), got " + ddimSteps);
+        require(minSnrGamma >= 0 && Double.isFinite(minSnrGamma), "--min-snr-gamma must be finite and >= 0, got "
+                + minSnrGamma);
         require(emaDecay >= 0 && emaDecay < 1, "--ema-decay must be in [0, 1), got " + emaDecay);
     }
 
@@ -95,7 +106,7 @@ public final class DdpmOptions {
     public Ddpm newModel() {
         NoiseSchedule s = newSchedule();
         // the U-Net has no skip of its own: give it the fixed one
-        return Ddpm.builder(newDenoiser(s)).schedule(s).sampler(newSampler())
+        return Ddpm.builder(newDenoiser(s)).schedule(s).sampler(newSampler()).minSnrGamma(minSnrGamma)
                 .inputSkip(denoiser == DenoiserKind.unet).build();
     }
 

@@ -14,8 +14,15 @@ public final class GanOptions {
             + "(non-saturating, with one-sided label smoothing 0.9) (default: wgan-gp).")
     public GanLoss loss = GanLoss.WGAN_GP;
 
-    /** Class-conditional GAN (G and D see the one-hot digit label); set by the shared {@code --conditional}. */
+    /**
+     * Class-conditional GAN (the one-hot digit is G's input and selects D's projection output); set by the shared
+     * {@code --conditional}.
+     */
     public boolean conditional;
+
+    @Option(names = "--class-loss-weight", description = "Conditional GAN: weight of the auxiliary class loss on the "
+            + "discriminator's projection head; 0 = pure projection discriminator (default: ${DEFAULT-VALUE}).")
+    public double classLossWeight = 2.0;
 
     @Option(names = "--gen-steps", description = "DP-FedAvg-GAN: server generator steps n_gen per round "
             + "(default: ${DEFAULT-VALUE}).")
@@ -45,6 +52,8 @@ public final class GanOptions {
 
     /** Checks option values, naming the first bad one. */
     public void validate() {
+        require(classLossWeight >= 0 && Double.isFinite(classLossWeight), "--class-loss-weight must be finite and "
+                + ">= 0, got " + classLossWeight);
         require(generatorSteps >= 1, "--gen-steps must be >= 1, got " + generatorSteps);
         require(criticSteps == null || criticSteps >= 1, "--critic-steps must be >= 1, got " + criticSteps);
         require(mdLocalSteps == null || mdLocalSteps >= 0, "--md-local-steps must be >= 0, got " + mdLocalSteps);

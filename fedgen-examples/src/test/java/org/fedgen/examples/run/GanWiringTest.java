@@ -140,7 +140,8 @@ class GanWiringTest {
     void commandLineSelectsTopologyLossAndConditioning() {
         RunOptions o = new RunOptions();
         new CommandLine(o).parseArgs("--model", "gan", "--topology", "dpfedavg-gan", "--gan-loss", "wgan-gp",
-                "--conditional", "--gen-steps", "7", "--md-local-steps", "3", "--swap-epochs", "2");
+                "--conditional", "--gen-steps", "7", "--md-local-steps", "3", "--swap-epochs", "2",
+                "--class-loss-weight", "0.5");
         assertEquals(GanTopology.DPFEDAVG_GAN, o.gan.topology);
         assertEquals(GanLoss.WGAN_GP, o.gan.loss);
         assertTrue(o.gan.conditional);
@@ -149,6 +150,7 @@ class GanWiringTest {
         assertEquals(2, o.gan.swapEpochs);
         assertEquals(5, o.gan.effectiveCriticSteps());
         assertEquals(10, new GanRecipe(o).config().numClasses());
+        assertEquals(0.5, new GanRecipe(o).config().classLossWeight());
         CommandLine.ParameterException bad = assertThrows(CommandLine.ParameterException.class,
                 () -> new CommandLine(new RunOptions()).parseArgs("--topology", "fedgan"));
         assertTrue(bad.getMessage().contains("fedgan"), bad.getMessage());
@@ -156,6 +158,22 @@ class GanWiringTest {
         neg.gan.swapEpochs = -1;
         assertTrue(assertThrows(IllegalArgumentException.class, neg.gan::validate).getMessage()
                 .contains("--swap-epochs"));
+        neg.gan.swapEpochs = 1;
+        neg.gan.classLossWeight = -0.25;
+        assertTrue(assertThrows(IllegalArgumentException.class, neg.gan::validate).getMessage()
+                .contains("--class-loss-weight must be finite and >= 0, got -0.25"));
+    }
+
+    @Test
+    void conditionalFlGanDefaultsToTheLongerRun() {
+        RunOptions o = new RunOptions();
+        new CommandLine(o).parseArgs("--model", "gan", "--conditional");
+        GanDefaults.apply(o);
+        assertEquals(200, o.rounds);
+        RunOptions plain = new RunOptions();
+        new CommandLine(plain).parseArgs("--model", "gan");
+        GanDefaults.apply(plain);
+        assertEquals(80, plain.rounds);
     }
 
     @Test

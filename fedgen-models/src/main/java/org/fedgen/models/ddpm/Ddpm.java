@@ -23,7 +23,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * with the single part {@value #PART}.
  *
  * <p>Training minimises mean((ε − ε_θ(√ᾱ_t x_0 + √(1 − ᾱ_t) ε, t))²) (mean over batch and features) with t uniform in
- * 1..T and ε ~ N(0, I), by Adam on the flat parameter vector. Data in [0, 1] is mapped to [−1, 1] internally;
+ * 1..T, or drawn with Min-SNR-γ weights ({@link Builder#minSnrGamma}, {@link TimestepDistribution}), and
+ * ε ~ N(0, I), by Adam on the flat parameter vector. {@link #evaluate} always reports the uniform-t loss. Data in [0, 1] is mapped to [−1, 1] internally;
  * samples are clipped to [−1, 1] and mapped back to [0, 1]. Not thread-safe: one instance per worker thread.
  *
  * <p>Default T = {@value #DEFAULT_STEPS}: the cost of a training step does not depend on T, only sampling does, and
@@ -46,6 +47,9 @@ public final class Ddpm implements GenerativeModel {
     private final NoiseSchedule schedule;
     private final DiffusionSampler sampler;
     private final FlatAdam adam;
+    /** Training timesteps (fit, gradient); evaluation always uses {@link #uniform}, Ho's unweighted ε-loss. */
+    private final TimestepDistribution timesteps;
+    private final TimestepDistribution uniform;
     private INDArray proxBuffer;
 
     private Ddpm(Builder b) {
@@ -54,6 +58,9 @@ public final class Ddpm implements GenerativeModel {
         this.sampler = b.sampler != null ? b.sampler : new DdimSampler(DEFAULT_DDIM_STEPS);
         this.net = b.skip ? new EpsilonSkip(denoiser, schedule) : denoiser;
         this.adam = new FlatAdam(denoiser.params().length(), b.beta1, b.beta2, b.epsilon);
+        this.uniform = TimestepDistribution.uniform(schedule.steps());
+        this.timesteps = b.minSnrGamma > 0 ? TimestepDistribution.minSnr(schedule, b.minSnrGamma)
+                : uniform;
         if (sampler instanceof DdimSampler) {
             ((DdimSampler) sampler).timesteps(schedule.steps());
         }
@@ -146,7 +153,7 @@ public final class Ddpm implements GenerativeModel {
         double lossSum = 0;
         for (long s = 0; s < steps; s++) {
             int[] idx = batches.next();
-            nb.fill(data, idx, stepRng, noiseRng);
+            nb.fill(data, idx, timesteps, stepRng, noiseRng);
             lossSum += net.lossAndGradient(nb.xt, nb.t, nb.labels, nb.eps);
             if (mu > 0) {
                 addProximal(grad, params, anchorVec, mu, proxBuffer);
@@ -183,7 +190,7 @@ public final class Ddpm implements GenerativeModel {
         for (int from = 0; from < n; from += chunk) {
             int[] idx = range(from, Math.min(n, from + chunk));
             NoisedBatch nb = new NoisedBatch(idx.length, data.numFeatures());
-            nb.fill(data, idx, stepRng, noiseRng);
+            nb.fill(data, idx, timesteps, stepRng, noiseRng);
             net.lossAndGradient(nb.xt, nb.t, nb.labels, nb.eps);
             total.addi(denoiser.gradient().mul((double) idx.length / n));
         }
@@ -203,7 +210,7 @@ public final class Ddpm implements GenerativeModel {
         for (int from = 0; from < n; from += EVAL_CHUNK) {
             int[] idx = range(from, Math.min(n, from + EVAL_CHUNK));
             NoisedBatch nb = new NoisedBatch(idx.length, data.numFeatures());
-            nb.fill(data, idx, stepRng, noiseRng);
+            nb.fill(data, idx, uniform, stepRng, noiseRng);
             sum += net.loss(nb.xt, nb.t, nb.labels, nb.eps) * idx.length;
         }
         Map<String, Double> m = new LinkedHashMap<>();
@@ -318,13 +325,13 @@ public final class Ddpm implements GenerativeModel {
         }
 
         /** Draws t and ε and sets x_t = √ᾱ_t x_0 + √(1 − ᾱ_t) ε in place (x0 is scaled on the way). */
-        void fill(Dataset data, int[] idx, SplittableRandom stepRng, Random noiseRng) {
+        void fill(Dataset data, int[] idx, TimestepDistribution steps, SplittableRandom stepRng, Random noiseRng) {
             Nd4j.pullRows(data.features(), x0, 1, idx);
             x0.muli(2.0).subi(1.0);
             float[] a = new float[t.length];
             float[] b = new float[t.length];
             for (int i = 0; i < t.length; i++) {
-                t[i] = stepRng.nextInt(1, schedule.steps() + 1);
+                t[i] = steps.sample(stepRng);
                 double ab = schedule.alphaBar(t[i]);
                 a[i] = (float) Math.sqrt(ab);
                 b[i] = (float) Math.sqrt(1.0 - ab);
@@ -351,6 +358,7 @@ public final class Ddpm implements GenerativeModel {
         private double beta1 = 0.9;
         private double beta2 = 0.999;
         private double epsilon = 1e-8;
+        private double minSnrGamma;
 
         private Builder(Denoiser denoiser) {
             this.denoiser = Objects.requireNonNull(denoiser, "denoiser");
@@ -389,6 +397,18 @@ public final class Ddpm implements GenerativeModel {
             beta1 = b1;
             beta2 = b2;
             epsilon = eps;
+            return this;
+        }
+
+        /**
+         * Training timesteps drawn by Min-SNR-γ importance (see {@link TimestepDistribution}); 0 (the default) draws
+         * them uniformly, Ho et al.'s L_simple.
+         */
+        public Builder minSnrGamma(double v) {
+            if (!(v >= 0) || !Double.isFinite(v)) {
+                throw new IllegalArgumentException("minSnrGamma must be finite and >= 0, got " + v);
+            }
+            minSnrGamma = v;
             return this;
         }
 

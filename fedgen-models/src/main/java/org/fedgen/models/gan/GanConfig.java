@@ -5,8 +5,15 @@ import java.util.Objects;
 
 /**
  * Architecture and optimiser settings of a {@link Gan}: MLP generator z (+ one-hot label) → hidden → data, MLP
- * discriminator data (+ one-hot label) → hidden → 1 logit, leaky-ReLU hidden layers, Adam. Immutable; build with
- * {@link #builder()}.
+ * discriminator data → hidden → 1 logit (+ one output per class for the conditional variant), leaky-ReLU hidden
+ * layers, Adam. Immutable; build with {@link #builder()}.
+ *
+ * <p>The conditional discriminator is a projection discriminator (Miyato &amp; Koyama 2018) with an auxiliary
+ * classifier (Odena et al. 2017) on the same head: with outputs o_0 … o_C of the last layer, the critic is
+ * D(x, y) = o_0 + o_{1+y} (the inner product of the last hidden layer with w + e_y), and o_1 … o_C are also the class
+ * logits of a softmax cross-entropy weighted by {@link #classLossWeight()} (D: on real examples; G: on its samples
+ * with the requested labels). Measured on the bundled digits, a label concatenated to D's input was ignored (classifier
+ * agreement 11 % after 400 centralized generator steps), which is why the label enters D at its head.
  */
 public final class GanConfig {
     private final int dataDim;
@@ -24,6 +31,7 @@ public final class GanConfig {
     private final double beta2;
     private final double adamEpsilon;
     private final double realLabel;
+    private final double classLossWeight;
 
     private GanConfig(Builder b) {
         this.dataDim = b.dataDim;
@@ -41,6 +49,7 @@ public final class GanConfig {
         this.beta2 = b.beta2;
         this.adamEpsilon = b.adamEpsilon;
         this.realLabel = b.realLabel;
+        this.classLossWeight = b.classLossWeight;
     }
 
     /**
@@ -69,6 +78,7 @@ public final class GanConfig {
         b.beta2 = beta2;
         b.adamEpsilon = adamEpsilon;
         b.realLabel = realLabel;
+        b.classLossWeight = classLossWeight;
         return b;
     }
 
@@ -148,14 +158,22 @@ public final class GanConfig {
         return realLabel;
     }
 
+    /**
+     * Weight of the auxiliary classification loss of a conditional GAN (see the class comment); 0 leaves a pure
+     * projection discriminator. Unused by an unconditional GAN.
+     */
+    public double classLossWeight() {
+        return classLossWeight;
+    }
+
     /** Layer widths of the generator including input (latent + classes) and output. */
     int[] generatorLayers() {
         return layers(latentDim + numClasses, generatorHidden, dataDim);
     }
 
-    /** Layer widths of the discriminator including input (data + classes) and the single logit. */
+    /** Layer widths of the discriminator including input (data) and output (1 + classes, see the class comment). */
     int[] discriminatorLayers() {
-        return layers(dataDim + numClasses, discriminatorHidden, 1);
+        return layers(dataDim, discriminatorHidden, 1 + numClasses);
     }
 
     private static int[] layers(int in, int[] hidden, int out) {
@@ -171,7 +189,8 @@ public final class GanConfig {
         return "GanConfig{data=" + dataDim + ", latent=" + latentDim + ", G=" + Arrays.toString(generatorHidden)
                 + ", D=" + Arrays.toString(discriminatorHidden) + ", classes=" + numClasses + ", loss=" + loss
                 + ", lambda=" + gradientPenaltyWeight + ", nCritic=" + criticSteps + ", slope=" + leakySlope
-                + ", out=" + outputActivation + ", realLabel=" + realLabel + ", lr=" + learningRate + ", betas=(" + beta1 + ", " + beta2 + ")}";
+                + ", out=" + outputActivation + ", realLabel=" + realLabel + ", classLoss=" + classLossWeight
+                + ", lr=" + learningRate + ", betas=(" + beta1 + ", " + beta2 + ")}";
     }
 
     /** Builder for {@link GanConfig}; every setter checks its argument. */
@@ -191,6 +210,7 @@ public final class GanConfig {
         private double beta2 = 0.999;
         private double adamEpsilon = 1e-8;
         private double realLabel = 1.0;
+        private double classLossWeight = 2.0;
 
         private Builder() {
         }
@@ -217,7 +237,10 @@ public final class GanConfig {
             return this;
         }
 
-        /** 0 = unconditional, otherwise ≥ 2 classes whose one-hot label is appended to G's and D's input. */
+        /**
+         * 0 = unconditional, otherwise ≥ 2 classes: the one-hot label is appended to G's input and selects D's
+         * projection output (see the class comment).
+         */
         public Builder numClasses(int v) {
             if (v < 0 || v == 1) {
                 throw new IllegalArgumentException("numClasses must be 0 (unconditional) or >= 2, got " + v);
@@ -291,6 +314,18 @@ public final class GanConfig {
                 throw new IllegalArgumentException("realLabel must be in (0.5, 1], got " + v);
             }
             realLabel = v;
+            return this;
+        }
+
+        /**
+         * Weight of the auxiliary class loss of a conditional GAN, finite and ≥ 0 (default 2: on the federated
+         * digits it reached 91 % classifier agreement in 125 rounds where 1 had 82 % after 150).
+         */
+        public Builder classLossWeight(double v) {
+            if (!(v >= 0) || !Double.isFinite(v)) {
+                throw new IllegalArgumentException("classLossWeight must be finite and >= 0, got " + v);
+            }
+            classLossWeight = v;
             return this;
         }
 

@@ -39,7 +39,7 @@ final class GanNetworks {
                 ? Mlp.Output.SIGMOID : Mlp.Output.TANH_RESCALED, Nd4j.create(dataType, Mlp.numParams(g)));
         this.discriminator = new Mlp(d, config.leakySlope(), Mlp.Output.IDENTITY,
                 Nd4j.create(dataType, Mlp.numParams(d)));
-        this.penalty = config.loss() == GanLoss.WGAN_GP ? new GradientPenalty(discriminator, config.dataDim()) : null;
+        this.penalty = config.loss() == GanLoss.WGAN_GP ? new GradientPenalty(discriminator) : null;
     }
 
     DataType dataType() {
@@ -81,7 +81,8 @@ final class GanNetworks {
     /**
      * Discriminator loss and its gradient (into the discriminator's gradient vector) for a batch of real and fake
      * examples: BCE(real → 1) + BCE(fake → 0), or for WGAN-GP mean D(fake) − mean D(real) + the penalty at
-     * interpolates x̂ = fake + ε(real − fake).
+     * interpolates x̂ = fake + ε(real − fake) (with the real rows' labels); a conditional critic adds the auxiliary
+     * class loss of the real rows (see {@link GanConfig}).
      *
      * @param epsilon    [rows, 1] interpolation weights in [0, 1] (WGAN-GP only; ignored otherwise)
      * @param realScale  weight of each real row (1/n for a mean); also the weight of each penalty row
@@ -93,31 +94,39 @@ final class GanNetworks {
             double realScale, double fakeScale, boolean accumulate) {
         int nr = (int) real.rows();
         int nf = (int) fake.rows();
+        checkLabels(realLabels, nr);
+        checkLabels(fakeLabels, nf);
+        int k = discriminator.outputSize();
         Mlp.Workspace ws = discriminator.workspace(nr + nf, SLOT_D_TRAIN);
-        fillInput(ws.input().get(NDArrayIndex.interval(0, nr), NDArrayIndex.all()), real, config.dataDim(),
-                realLabels);
-        fillInput(ws.input().get(NDArrayIndex.interval(nr, nr + nf), NDArrayIndex.all()), fake, config.dataDim(),
-                fakeLabels);
-        double[] logits = discriminator.forward(ws, true).toDoubleVector();
-        double[] dl = new double[nr + nf];
+        ws.input().get(NDArrayIndex.interval(0, nr), NDArrayIndex.all()).assign(real);
+        ws.input().get(NDArrayIndex.interval(nr, nr + nf), NDArrayIndex.all()).assign(fake);
+        double[] o = flat(discriminator.forward(ws, true));
+        double[] d = new double[(nr + nf) * k];
         double loss = 0;
         boolean wgan = config.loss() == GanLoss.WGAN_GP;
+        double classWeight = config.classLossWeight();
         for (int i = 0; i < nr + nf; i++) {
-            double l = logits[i];
             boolean isReal = i < nr;
+            int y = label(isReal ? realLabels : fakeLabels, isReal ? i : i - nr);
+            double l = critic(o, k, i, y);
+            double dl;
             if (wgan) {
                 loss += isReal ? -realScale * l : fakeScale * l;
-                dl[i] = isReal ? -realScale : fakeScale;
+                dl = isReal ? -realScale : fakeScale;
             } else if (isReal) {
                 double t = config.realLabel();
                 loss += realScale * (t * softplus(-l) + (1 - t) * softplus(l));
-                dl[i] = realScale * (sigmoid(l) - t);
+                dl = realScale * (sigmoid(l) - t);
             } else {
                 loss += fakeScale * softplus(l);
-                dl[i] = fakeScale * sigmoid(l);
+                dl = fakeScale * sigmoid(l);
+            }
+            addCriticDelta(d, k, i, y, dl);
+            if (isReal && y >= 0 && classWeight > 0) {
+                loss += classLoss(o, d, k, i, y, realScale * classWeight);
             }
         }
-        ws.outputDelta().assign(column(dl));
+        ws.outputDelta().assign(matrix(d, nr + nf, k));
         discriminator.backward(ws, ws.outputDelta(), true, accumulate, false);
         if (wgan && config.gradientPenaltyWeight() > 0) {
             if (nr != nf) {
@@ -125,48 +134,48 @@ final class GanNetworks {
                         + " fake and " + nr + " real");
             }
             Mlp.Workspace pw = discriminator.workspace(nr, SLOT_D_PENALTY);
-            INDArray x = config.conditional()
-                    ? pw.input().get(NDArrayIndex.all(), NDArrayIndex.interval(0, config.dataDim())) : pw.input();
-            x.assign(real).subi(fake).muliColumnVector(epsilon).addi(fake);
-            if (config.conditional()) {
-                fillLabels(pw.input(), config.dataDim(), realLabels);
-            }
+            pw.input().assign(real).subi(fake).muliColumnVector(epsilon).addi(fake);
             discriminator.forward(pw, true);
-            loss += penalty.addGradient(pw, config.gradientPenaltyWeight(), realScale);
+            loss += penalty.addGradient(pw, config.gradientPenaltyWeight(), realScale, selection(realLabels, nr));
         }
         return loss;
     }
 
     /**
      * The generator loss of a generated batch under the current discriminator, and its gradient with respect to the
-     * batch (the discriminator's parameter gradient is left untouched): BCE(fake → 1) or −mean D(x).
+     * batch (the discriminator's parameter gradient is left untouched): BCE(fake → 1) or −mean D(x), plus for a
+     * conditional GAN the auxiliary class loss of the requested labels.
      *
      * @param scale weight of each row (1/n for a mean)
      */
     Feedback generatorFeedback(INDArray generated, int[] labels, double scale) {
         int n = (int) generated.rows();
+        checkLabels(labels, n);
+        int k = discriminator.outputSize();
         Mlp.Workspace ws = discriminator.workspace(n, SLOT_D_FOR_G);
-        fillInput(ws.input(), generated, config.dataDim(), labels);
-        double[] logits = discriminator.forward(ws, true).toDoubleVector();
-        double[] dl = new double[n];
+        ws.input().assign(generated);
+        double[] o = flat(discriminator.forward(ws, true));
+        double[] d = new double[n * k];
         double loss = 0;
         boolean wgan = config.loss() == GanLoss.WGAN_GP;
+        double classWeight = config.classLossWeight();
         for (int i = 0; i < n; i++) {
-            double l = logits[i];
+            int y = label(labels, i);
+            double l = critic(o, k, i, y);
             if (wgan) {
                 loss -= scale * l;
-                dl[i] = -scale;
+                addCriticDelta(d, k, i, y, -scale);
             } else {
                 loss += scale * softplus(-l);
-                dl[i] = scale * (sigmoid(l) - 1);
+                addCriticDelta(d, k, i, y, scale * (sigmoid(l) - 1));
+            }
+            if (y >= 0 && classWeight > 0) {
+                loss += classLoss(o, d, k, i, y, scale * classWeight);
             }
         }
-        ws.outputDelta().assign(column(dl));
+        ws.outputDelta().assign(matrix(d, n, k));
         discriminator.backward(ws, ws.outputDelta(), false, false, true);
-        INDArray g = config.conditional()
-                ? ws.inputGradient().get(NDArrayIndex.all(), NDArrayIndex.interval(0, config.dataDim()))
-                : ws.inputGradient();
-        return new Feedback(g, loss);
+        return new Feedback(ws.inputGradient(), loss);
     }
 
     /**
@@ -190,11 +199,72 @@ final class GanNetworks {
         generator.backward(generator.workspace((int) z.rows(), SLOT_G_TRAIN), inputGradient, true, accumulate, false);
     }
 
-    /** Discriminator logits (no gradient bookkeeping). */
+    /** Critic values D(x, y) (logits for BCE), without gradient bookkeeping. */
     double[] logits(INDArray x, int[] labels) {
-        Mlp.Workspace ws = discriminator.workspace((int) x.rows(), SLOT_D_EVAL);
-        fillInput(ws.input(), x, config.dataDim(), labels);
-        return discriminator.forward(ws, false).toDoubleVector();
+        int n = (int) x.rows();
+        checkLabels(labels, n);
+        int k = discriminator.outputSize();
+        Mlp.Workspace ws = discriminator.workspace(n, SLOT_D_EVAL);
+        ws.input().assign(x);
+        double[] o = flat(discriminator.forward(ws, false));
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = critic(o, k, i, label(labels, i));
+        }
+        return v;
+    }
+
+    /** D(x_i, y_i) = o_0 + o_{1+y} (projection), or o_0 when unconditional (y = −1). */
+    private static double critic(double[] o, int k, int i, int y) {
+        return y < 0 ? o[i * k] : o[i * k] + o[i * k + 1 + y];
+    }
+
+    private static void addCriticDelta(double[] d, int k, int i, int y, double g) {
+        d[i * k] += g;
+        if (y >= 0) {
+            d[i * k + 1 + y] += g;
+        }
+    }
+
+    /**
+     * Adds weight · (log Σ_c exp o_{1+c} − o_{1+y}) to the loss of row i and its gradient weight · (softmax − onehot)
+     * to {@code d}; returns the weighted loss.
+     */
+    private static double classLoss(double[] o, double[] d, int k, int i, int y, double weight) {
+        int base = i * k + 1;
+        int classes = k - 1;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < classes; c++) {
+            max = Math.max(max, o[base + c]);
+        }
+        double sum = 0;
+        for (int c = 0; c < classes; c++) {
+            sum += Math.exp(o[base + c] - max);
+        }
+        double logZ = max + Math.log(sum);
+        for (int c = 0; c < classes; c++) {
+            double p = Math.exp(o[base + c] - logZ);
+            d[base + c] += weight * (c == y ? p - 1 : p);
+        }
+        return weight * (logZ - o[base + y]);
+    }
+
+    /** O of the gradient penalty: ones at columns 0 and 1 + y per row, or null when unconditional. */
+    private INDArray selection(int[] labels, int rows) {
+        if (!config.conditional()) {
+            return null;
+        }
+        int k = discriminator.outputSize();
+        double[] o = new double[rows * k];
+        for (int i = 0; i < rows; i++) {
+            o[i * k] = 1;
+            o[i * k + 1 + labels[i]] = 1;
+        }
+        return matrix(o, rows, k);
+    }
+
+    private int label(int[] labels, int row) {
+        return config.conditional() ? labels[row] : -1;
     }
 
     private void fillInput(INDArray target, INDArray data, int dataCols, int[] labels) {
@@ -206,25 +276,40 @@ final class GanNetworks {
         }
     }
 
-    private void fillLabels(INDArray target, int dataCols, int[] labels) {
+    /** For a conditional GAN: one label per row, each in [0, C); ignored otherwise. */
+    private void checkLabels(int[] labels, long rows) {
+        if (!config.conditional()) {
+            return;
+        }
         int c = config.numClasses();
-        if (labels == null || labels.length != target.rows()) {
-            throw new IllegalArgumentException("conditional GAN needs one label per row (" + target.rows()
+        if (labels == null || labels.length != rows) {
+            throw new IllegalArgumentException("conditional GAN needs one label per row (" + rows
                     + " rows), got " + (labels == null ? "none" : labels.length));
         }
-        float[] hot = new float[labels.length * c];
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] >= c) {
                 throw new IllegalArgumentException("label " + labels[i] + " at row " + i + " outside [0, " + c + ")");
             }
+        }
+    }
+
+    private void fillLabels(INDArray target, int dataCols, int[] labels) {
+        checkLabels(labels, target.rows());
+        int c = config.numClasses();
+        float[] hot = new float[labels.length * c];
+        for (int i = 0; i < labels.length; i++) {
             hot[i * c + labels[i]] = 1f;
         }
         target.get(NDArrayIndex.all(), NDArrayIndex.interval(dataCols, dataCols + c))
                 .assign(Nd4j.createFromArray(hot).reshape(labels.length, c).castTo(dataType));
     }
 
-    private INDArray column(double[] v) {
-        return Nd4j.createFromArray(v).castTo(dataType).reshape(v.length, 1);
+    private static double[] flat(INDArray m) {
+        return Nd4j.toFlattened('c', m).toDoubleVector();
+    }
+
+    private INDArray matrix(double[] v, int rows, int cols) {
+        return Nd4j.createFromArray(v).castTo(dataType).reshape('c', rows, cols);
     }
 
     static double softplus(double x) {

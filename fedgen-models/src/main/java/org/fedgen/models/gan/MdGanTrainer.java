@@ -17,8 +17,10 @@ import org.slf4j.LoggerFactory;
  * The MD-GAN server (Hardy, Le Merrer, Sericola 2019) driving its clients through {@link MdGanClientEndpoint}s. The
  * server holds the only generator. Iteration t: for each client k it draws latents z_k (and labels y_k), sends
  * X_k = G(z_k, y_k); the client runs L discriminator steps and returns F_k = ∂L_G,k/∂X_k; the server forms
- * ∇_θ L_G = (1/K) Σ_k J_G(z_k)ᵀ F_k — the gradient of the mean over clients of their generator losses — and takes one
- * Adam step. Every E epochs (an epoch = ⌈mean n_k / (B·max(L,1))⌉ iterations: the real examples a client consumes) the
+ * ∇_θ L_G = Σ_k (n_k/N) J_G(z_k)ᵀ F_k — the gradient of the clients' generator losses weighted by their share of the
+ * data — and takes one Adam step. (Uniform weights 1/K would make G fit the uniform mixture of the clients'
+ * distributions, which under label skew over-weights the classes of small clients; n_k/N makes the target the union of
+ * the clients' data.) Every E epochs (an epoch = ⌈mean n_k / (B·max(L,1))⌉ iterations: the real examples a client consumes) the
  * discriminators are permuted among clients by a seeded random permutation.
  *
  * <p>Clients are called one after another in index order, so the result does not depend on timing.
@@ -36,6 +38,8 @@ public final class MdGanTrainer {
     private final GanNetworks nets;
     private final FlatAdam adam;
     private final long swapPeriod;
+    /** n_k / N per client. */
+    private final double[] weights;
     private long iteration;
     private MdGanTraffic totalTraffic = MdGanTraffic.NONE;
     private MdGanTraffic lastExchangeTraffic = MdGanTraffic.NONE;
@@ -79,6 +83,11 @@ public final class MdGanTrainer {
         double meanN = this.clients.stream().mapToInt(MdGanClientEndpoint::numExamples).average().orElse(1);
         long perEpoch = Math.max(1, (long) Math.ceil(meanN / ((double) batchSize * Math.max(1, discriminatorSteps))));
         this.swapPeriod = swapEpochs * perEpoch;
+        long total = this.clients.stream().mapToLong(MdGanClientEndpoint::numExamples).sum();
+        if (total < 1) {
+            throw new IllegalArgumentException("MD-GAN clients hold no examples");
+        }
+        this.weights = this.clients.stream().mapToDouble(c -> c.numExamples() / (double) total).toArray();
     }
 
     /** A copy of the generator parameters. */
@@ -176,11 +185,10 @@ public final class MdGanTrainer {
                         + java.util.Arrays.toString(x.shape()));
             }
             up += g.length() * Float.BYTES + 2L * Double.BYTES;
-            nets.generatorBackward(z, y, g.castTo(DataType.FLOAT), c > 0);
-            gLoss += fb.generatorLoss() / k;
-            dLoss += fb.discriminatorLoss() / k;
+            nets.generatorBackward(z, y, g.castTo(DataType.FLOAT).mul(weights[c]), c > 0);
+            gLoss += fb.generatorLoss() * weights[c];
+            dLoss += fb.discriminatorLoss() * weights[c];
         }
-        nets.generator.gradient().muli(1.0 / k);
         lastExchangeTraffic = new MdGanTraffic(down, up, 0);
         return new double[] {gLoss, dLoss};
     }

@@ -35,6 +35,28 @@ class DdpmTest {
         return FitInstructions.builder().localSteps(5).batchSize(8).learningRate(1e-2).seed(21);
     }
 
+    /**
+     * Min-SNR timesteps change training (a different t sequence, hence different weights) but not the reported
+     * ε-loss, which always averages over uniform t so that runs with different weightings stay comparable.
+     */
+    @Test
+    void minSnrChangesTrainingButNotTheEvaluatedLoss() {
+        Dataset d = data(20, false);
+        Ddpm uniform = tinyModel(0);
+        Ddpm weighted = Ddpm.builder(new MlpDenoiser(6, new int[] {16}, 4, 0, Activation.SILU))
+                .schedule(NoiseSchedule.linear(40)).sampler(new DdimSampler(5)).minSnrGamma(1).build();
+        ModelState start = uniform.initialize(1);
+        weighted.load(start);
+        assertEquals(uniform.evaluate(d, 9).get("loss"), weighted.evaluate(d, 9).get("loss"), 0.0);
+        uniform.fit(d, instr().build(), null);
+        weighted.fit(d, instr().build(), null);
+        assertTrue(!uniform.state().part(Ddpm.PART).equals(weighted.state().part(Ddpm.PART)),
+                "min-SNR training must draw other timesteps than uniform training");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Ddpm.builder(new MlpDenoiser(6, new int[] {16}, 4, 0, Activation.SILU)).minSnrGamma(-1));
+        assertTrue(e.getMessage().contains("-1"), e.getMessage());
+    }
+
     @Test
     void proximalTermAddsMuTimesDistanceToAnchor() {
         INDArray grad = Nd4j.createFromArray(0.5f, -1f, 2f);

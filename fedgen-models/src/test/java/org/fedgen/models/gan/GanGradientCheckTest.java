@@ -127,11 +127,13 @@ class GanGradientCheckTest {
 
     /**
      * The penalty's value: λ/B Σ (‖∇ₓD(x̂ᵢ)‖ − 1)², with ∇ₓD(x̂ᵢ) by central differences on the input, x̂ = fake +
-     * ε(real − fake).
+     * ε(real − fake); for the conditional (projection) critic the gradient is of D(·, yᵢ) with the real row's label.
      */
-    @org.junit.jupiter.api.Test
-    void gradientPenaltyValueUsesInputGradientNorms() {
-        GanConfig withGp = tiny(GanLoss.WGAN_GP, 0, OutputActivation.SIGMOID);
+    @ParameterizedTest
+    @CsvSource({"0", "3"})
+    void gradientPenaltyValueUsesInputGradientNorms(int classes) {
+        GanConfig withGp = tiny(GanLoss.WGAN_GP, classes, OutputActivation.SIGMOID).toBuilder().classLossWeight(0)
+                .build();
         GanNetworks a = new GanNetworks(withGp, DataType.DOUBLE);
         GanNetworks b = new GanNetworks(withGp.toBuilder().gradientPenaltyWeight(0).build(), DataType.DOUBLE);
         a.initialize(14);
@@ -140,8 +142,9 @@ class GanGradientCheckTest {
             INDArray real = rand(r, B, 6);
             INDArray fake = rand(r, B, 6);
             INDArray eps = rand(r, B, 1);
-            double p = a.discriminatorGradient(real, null, fake, null, eps, 1.0 / B, 1.0 / B, false)
-                    - b.discriminatorGradient(real, null, fake, null, eps, 1.0 / B, 1.0 / B, false);
+            int[] y = labels(classes);
+            double p = a.discriminatorGradient(real, y, fake, y, eps, 1.0 / B, 1.0 / B, false)
+                    - b.discriminatorGradient(real, y, fake, y, eps, 1.0 / B, 1.0 / B, false);
             INDArray xhat = real.sub(fake).muliColumnVector(eps).addi(fake);
             double expected = 0;
             for (int i = 0; i < B; i++) {
@@ -150,9 +153,10 @@ class GanGradientCheckTest {
                     INDArray row = xhat.get(NDArrayIndex.interval(i, i + 1), NDArrayIndex.all()).dup();
                     double x0 = row.getDouble(0, j);
                     row.putScalar(0, j, x0 + H);
-                    double up = a.logits(row, null)[0];
+                    int[] yi = y == null ? null : new int[] {y[i]};
+                    double up = a.logits(row, yi)[0];
                     row.putScalar(0, j, x0 - H);
-                    double down = a.logits(row, null)[0];
+                    double down = a.logits(row, yi)[0];
                     double g = (up - down) / (2 * H);
                     sq += g * g;
                 }
@@ -160,6 +164,28 @@ class GanGradientCheckTest {
             }
             expected *= 10.0 / B;
             assertEquals(expected, p, 1e-4 * expected);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The conditional critic is the projection o_0 + o_{1+y} of the discriminator's 1 + C outputs. */
+    @org.junit.jupiter.api.Test
+    void conditionalCriticIsSharedOutputPlusTheLabelsOutput() {
+        GanNetworks nets = new GanNetworks(tiny(GanLoss.WGAN_GP, 3, OutputActivation.SIGMOID), DataType.DOUBLE);
+        nets.initialize(15);
+        try (Random r = Gan.newRandom(9)) {
+            INDArray x = rand(r, B, 6);
+            Mlp.Workspace ws = nets.discriminator.workspace(B, 7);
+            ws.input().assign(x);
+            INDArray out = nets.discriminator.forward(ws, false).dup();
+            assertEquals(4, out.columns());
+            for (int y = 0; y < 3; y++) {
+                double[] critic = nets.logits(x, new int[] {y, y, y, y});
+                for (int i = 0; i < B; i++) {
+                    assertEquals(out.getDouble(i, 0) + out.getDouble(i, 1 + y), critic[i], 1e-12);
+                }
+            }
         } catch (Exception e) {
             throw new AssertionError(e);
         }

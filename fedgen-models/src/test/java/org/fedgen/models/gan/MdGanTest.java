@@ -25,8 +25,15 @@ class MdGanTest {
     }
 
     private static List<MdGanClient> clients(GanConfig cfg, int k, int n) {
+        int[] sizes = new int[k];
+        java.util.Arrays.fill(sizes, n);
+        return clients(cfg, sizes);
+    }
+
+    private static List<MdGanClient> clients(GanConfig cfg, int... sizes) {
         List<MdGanClient> out = new ArrayList<>();
-        for (int c = 0; c < k; c++) {
+        for (int c = 0; c < sizes.length; c++) {
+            int n = sizes[c];
             try (Random r = Gan.newRandom(100 + c)) {
                 INDArray x = Nd4j.rand(r, n, 6).castTo(DataType.FLOAT);
                 int[] y = new int[n];
@@ -43,13 +50,15 @@ class MdGanTest {
 
     /**
      * Issue acceptance: the generator gradient the server assembles from the clients' ∂L/∂x equals the gradient of
-     * the same loss, (1/K) Σ_k L_G(D_k(G(z_k))), computed in one process with the clients' (updated) discriminators.
+     * the same loss, Σ_k (n_k/N) L_G(D_k(G(z_k))), computed in one process with the clients' (updated)
+     * discriminators; the clients hold 20, 12 and 28 examples, so the weights 1/3, 1/5, 7/15 are not uniform.
      */
     @ParameterizedTest
     @CsvSource({"NON_SATURATING_BCE,0", "NON_SATURATING_BCE,3", "WGAN_GP,0", "WGAN_GP,3"})
     void assembledGradientEqualsOneProcessGradient(GanLoss loss, int classes) {
         GanConfig cfg = tiny(loss, classes);
-        List<MdGanClient> clients = clients(cfg, 3, 20);
+        List<MdGanClient> clients = clients(cfg, 20, 12, 28);
+        double[] weight = {20.0 / 60, 12.0 / 60, 28.0 / 60};
         MdGanTrainer server = new MdGanTrainer(cfg, clients, B, 2, 0, 1e-2, 9);
         server.exchange(0);
         INDArray assembled = server.assembledGradient().dup();
@@ -60,9 +69,8 @@ class MdGanTest {
         for (int k = 0; k < clients.size(); k++) {
             one.discriminator.params().assign(clients.get(k).exportDiscriminator());
             one.generatorGradient(server.latents(0, k), server.labels(0, k), 1.0 / B, false);
-            expected.addi(one.generator.gradient());
+            expected.addi(one.generator.gradient().mul(weight[k]));
         }
-        expected.divi(clients.size());
         GanTest.assertClose(expected, assembled);
     }
 
