@@ -10,6 +10,7 @@ import org.fedgen.core.ModelState;
 import org.fedgen.core.PayloadKind;
 import org.fedgen.core.RoundContext;
 import org.fedgen.core.util.Seeds;
+import org.fedgen.core.util.Vectors;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -135,7 +136,7 @@ public final class DpFedAvg implements Aggregator {
         for (int k = 0; k < updates.size(); k++) {
             ClientUpdate u = updates.get(k);
             loadDelta(u, global, names, scratch);
-            norms[k] = L2Clip.norm(scratch);
+            norms[k] = Vectors.l2Norm(scratch);
             double factor = L2Clip.factor(norms[k], clip);
             if (factor < 1) {
                 clipped++;

@@ -1,21 +1,15 @@
 package org.fedgen.privacy;
 
 import java.util.Collection;
+import org.fedgen.core.util.Vectors;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** L2 clipping of a delta spread over several part vectors, as if they were one flat vector. */
+/**
+ * L2 clipping of a delta spread over several part vectors, as if they were one flat vector (the joint norm is
+ * {@link Vectors#l2Norm}).
+ */
 public final class L2Clip {
     private L2Clip() {
-    }
-
-    /** ‖Δ‖₂ over all given vectors together. */
-    public static double norm(Collection<INDArray> parts) {
-        double sq = 0;
-        for (INDArray p : parts) {
-            double n = p.norm2Number().doubleValue();
-            sq += n * n;
-        }
-        return Math.sqrt(sq);
     }
 
     /** min(1, S/‖Δ‖): the factor that brings a delta of norm {@code norm} into the ball of radius {@code clip}. */
@@ -29,7 +23,7 @@ public final class L2Clip {
      * @return the norm before clipping
      */
     public static double clipInPlace(Collection<INDArray> parts, double clip) {
-        double norm = norm(parts);
+        double norm = Vectors.l2Norm(parts);
         double f = factor(norm, clip);
         if (f < 1) {
             for (INDArray p : parts) {
