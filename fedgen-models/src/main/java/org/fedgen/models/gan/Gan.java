@@ -383,7 +383,8 @@ public final class Gan implements GenerativeModel {
         return Nd4j.getRandomFactory().getNewRandomInstance(seed);
     }
 
-    private static int[] pick(int[] labels, int[] idx) {
+    /** labels[idx[i]] for each i, or null for unlabelled data. */
+    static int[] pick(int[] labels, int[] idx) {
         if (labels == null) {
             return null;
         }

@@ -78,8 +78,8 @@ public final class MdGanClient implements MdGanClientEndpoint {
                     if (config.loss() == GanLoss.WGAN_GP) {
                         Nd4j.rand(eps, noise);
                     }
-                    dLoss += nets.discriminatorGradient(real, pick(idx), fake, fakeLabels, eps, 1.0 / b, 1.0 / b,
-                            false);
+                    dLoss += nets.discriminatorGradient(real, Gan.pick(labels, idx), fake, fakeLabels, eps, 1.0 / b,
+                            1.0 / b, false);
                     adam.step(nets.discriminator.params(), nets.discriminator.gradient(), learningRate);
                 }
             } catch (RuntimeException e) {
@@ -106,16 +106,5 @@ public final class MdGanClient implements MdGanClientEndpoint {
         }
         nets.discriminator.params().assign(parameters.reshape(parameters.length()));
         adam.reset();
-    }
-
-    private int[] pick(int[] idx) {
-        if (labels == null) {
-            return null;
-        }
-        int[] y = new int[idx.length];
-        for (int i = 0; i < idx.length; i++) {
-            y[i] = labels[idx[i]];
-        }
-        return y;
     }
 }
