@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.fedgen.core.Aggregator;
-import org.fedgen.core.FitInstructions;
 import org.fedgen.core.GenerativeModel;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.aggregate.ExponentialMovingAverage;
@@ -30,12 +29,6 @@ final class DdpmRecipe implements ModelRecipe {
     @Override
     public Supplier<GenerativeModel> factory() {
         return options::newModel;
-    }
-
-    @Override
-    public FitInstructions.Builder fitDefaults(RunOptions o) {
-        return FitInstructions.builder().learningRate(o.learningRate).batchSize(o.batchSize)
-                .localEpochs(o.localEpochs).localSteps(o.localSteps);
     }
 
     /** {@code base}, wrapped in the EMA unless --ema-decay is 0; the recipe samples from the last one it made. */

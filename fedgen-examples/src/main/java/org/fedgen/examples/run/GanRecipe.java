@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.fedgen.core.Aggregator;
-import org.fedgen.core.FitInstructions;
 import org.fedgen.core.GenerativeModel;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.PartPolicy;
@@ -57,12 +56,6 @@ public final class GanRecipe implements ModelRecipe {
     public Supplier<GenerativeModel> factory() {
         GanConfig c = config;
         return () -> new Gan(c);
-    }
-
-    @Override
-    public FitInstructions.Builder fitDefaults(RunOptions o) {
-        return FitInstructions.builder().learningRate(o.learningRate).batchSize(o.batchSize)
-                .localEpochs(o.localEpochs).localSteps(o.localSteps);
     }
 
     /**

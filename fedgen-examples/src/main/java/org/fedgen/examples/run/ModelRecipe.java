@@ -19,8 +19,14 @@ public interface ModelRecipe {
     /** Creates a fresh model for a worker thread. */
     Supplier<GenerativeModel> factory();
 
-    /** Instruction defaults for this family (learning rate etc. from the options). */
-    FitInstructions.Builder fitDefaults(RunOptions options);
+    /**
+     * Instruction defaults for this family: learning rate, batch size, local epochs and steps from the options (every
+     * family so far uses exactly these; one that needs more overrides this).
+     */
+    default FitInstructions.Builder fitDefaults(RunOptions o) {
+        return FitInstructions.builder().learningRate(o.learningRate).batchSize(o.batchSize)
+                .localEpochs(o.localEpochs).localSteps(o.localSteps);
+    }
 
     /**
      * The aggregator of a run, given the one the options chose for the shared parts; a family routes its parts here

@@ -2,7 +2,6 @@ package org.fedgen.examples.run;
 
 import java.util.Map;
 import java.util.function.Supplier;
-import org.fedgen.core.FitInstructions;
 import org.fedgen.core.GenerativeModel;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.data.Dataset;
@@ -18,12 +17,6 @@ final class VaeRecipe implements ModelRecipe {
     @Override
     public Supplier<GenerativeModel> factory() {
         return () -> new Vae(config);
-    }
-
-    @Override
-    public FitInstructions.Builder fitDefaults(RunOptions o) {
-        return FitInstructions.builder().learningRate(o.learningRate).batchSize(o.batchSize)
-                .localEpochs(o.localEpochs).localSteps(o.localSteps);
     }
 
     @Override
