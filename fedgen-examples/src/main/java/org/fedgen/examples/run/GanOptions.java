@@ -24,6 +24,15 @@ public final class GanOptions {
             + "discriminator's projection head; 0 = pure projection discriminator (default: ${DEFAULT-VALUE}).")
     public double classLossWeight = 2.0;
 
+    @Option(names = "--pack", description = "Unconditional GAN: examples the discriminator judges jointly "
+            + "(PacGAN); 1 = one at a time (default: ${DEFAULT-VALUE}).")
+    public int pack = 1;
+
+    @Option(names = "--generator-average", description = "MD-GAN: decay of an exponential moving average of the "
+            + "server's generator over iterations, used for evaluation, grids and samples; "
+            + "0 = the raw generator (default: ${DEFAULT-VALUE}).")
+    public double generatorAverageDecay = 0.0;
+
     @Option(names = "--gen-steps", description = "DP-FedAvg-GAN: server generator steps n_gen per round "
             + "(default: ${DEFAULT-VALUE}).")
     public int generatorSteps = 5;
@@ -54,6 +63,12 @@ public final class GanOptions {
     public void validate() {
         require(classLossWeight >= 0 && Double.isFinite(classLossWeight), "--class-loss-weight must be finite and "
                 + ">= 0, got " + classLossWeight);
+        require(pack >= 1, "--pack must be >= 1, got " + pack);
+        require(pack == 1 || !conditional, "--pack " + pack + " needs an unconditional GAN (drop --conditional)");
+        require(generatorAverageDecay >= 0 && generatorAverageDecay < 1, "--generator-average must be in [0, 1), "
+                + "got " + generatorAverageDecay);
+        require(generatorAverageDecay == 0 || topology == GanTopology.MDGAN, "--generator-average "
+                + generatorAverageDecay + " needs --topology mdgan (its generator lives on the server)");
         require(generatorSteps >= 1, "--gen-steps must be >= 1, got " + generatorSteps);
         require(criticSteps == null || criticSteps >= 1, "--critic-steps must be >= 1, got " + criticSteps);
         require(mdLocalSteps == null || mdLocalSteps >= 0, "--md-local-steps must be >= 0, got " + mdLocalSteps);

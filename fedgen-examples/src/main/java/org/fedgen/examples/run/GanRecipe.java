@@ -41,7 +41,7 @@ public final class GanRecipe implements ModelRecipe {
     public static GanConfig config(RunOptions o) {
         return GanConfig.builder().latentDim(64).generatorHidden(GanDefaults.GENERATOR_HIDDEN)
                 .discriminatorHidden(GanDefaults.DISCRIMINATOR_HIDDEN).numClasses(o.gan.conditional ? 10 : 0)
-                .classLossWeight(o.gan.classLossWeight)
+                .classLossWeight(o.gan.classLossWeight).pack(o.gan.pack)
                 .loss(o.gan.loss).criticSteps(o.gan.effectiveCriticSteps()).learningRate(o.learningRate)
                 .betas(0.5, o.gan.loss == GanLoss.WGAN_GP ? 0.9 : 0.999)
                 .realLabel(o.gan.loss == GanLoss.WGAN_GP ? 1.0 : 0.9).build();

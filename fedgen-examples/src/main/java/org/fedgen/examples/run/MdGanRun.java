@@ -22,6 +22,7 @@ import org.fedgen.models.gan.MdGanIteration;
 import org.fedgen.models.gan.MdGanTraffic;
 import org.fedgen.models.gan.MdGanTrainer;
 import org.fedgen.models.image.ImageGrid;
+import org.fedgen.models.optim.WeightAverage;
 
 /**
  * An MD-GAN run on the bundled digits: the server's {@link MdGanTrainer} drives one in-process {@link MdGanClient}
@@ -58,6 +59,8 @@ public final class MdGanRun {
         Path csv = out.resolve("metrics.csv");
         List<Map<String, Double>> rows = new ArrayList<>();
         ModelState state = null;
+        WeightAverage average = o.gan.generatorAverageDecay > 0 ? new WeightAverage(o.gan.generatorAverageDecay)
+                : null;
         for (int round = 1; round <= o.rounds; round++) {
             long t0 = System.nanoTime();
             MdGanTraffic traffic = MdGanTraffic.NONE;
@@ -70,8 +73,12 @@ public final class MdGanRun {
                 gLoss += it.generatorLoss() / iterationsPerRound;
                 dLoss += it.discriminatorLoss() / iterationsPerRound;
                 swaps += it.swapped() ? 1 : 0;
+                if (average != null) {
+                    trainer.averageGenerator(average);
+                }
             }
-            state = ModelState.builder(round).part(Gan.GENERATOR, trainer.generator())
+            state = ModelState.builder(round).part(Gan.GENERATOR, average != null ? average.average()
+                    : trainer.generator())
                     .part(Gan.DISCRIMINATOR, clients.get(0).exportDiscriminator()).build();
             Map<String, Double> m = new LinkedHashMap<>();
             m.put("round", (double) round);

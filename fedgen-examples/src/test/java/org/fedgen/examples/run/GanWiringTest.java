@@ -165,6 +165,28 @@ class GanWiringTest {
     }
 
     @Test
+    void packReachesTheDiscriminatorAndIsCheckedAtTheCommandLine() {
+        RunOptions o = new RunOptions();
+        new CommandLine(o).parseArgs("--model", "gan", "--topology", "mdgan", "--pack", "3");
+        assertEquals(3, new GanRecipe(o).config().pack());
+        RunOptions zero = new RunOptions();
+        new CommandLine(zero).parseArgs("--model", "gan", "--pack", "0");
+        assertTrue(assertThrows(IllegalArgumentException.class, zero.gan::validate).getMessage()
+                .contains("--pack must be >= 1, got 0"));
+        RunOptions conditional = new RunOptions();
+        new CommandLine(conditional).parseArgs("--model", "gan", "--pack", "2", "--conditional");
+        assertTrue(assertThrows(IllegalArgumentException.class, conditional.gan::validate).getMessage()
+                .contains("--pack 2 needs an unconditional GAN"));
+        RunOptions average = new RunOptions();
+        new CommandLine(average).parseArgs("--model", "gan", "--generator-average", "0.9");
+        assertTrue(assertThrows(IllegalArgumentException.class, average.gan::validate).getMessage()
+                .contains("--generator-average 0.9 needs --topology mdgan"));
+        average.gan.generatorAverageDecay = 1.0;
+        assertTrue(assertThrows(IllegalArgumentException.class, average.gan::validate).getMessage()
+                .contains("--generator-average must be in [0, 1), got 1.0"));
+    }
+
+    @Test
     void conditionalFlGanDefaultsToTheLongerRun() {
         RunOptions o = new RunOptions();
         new CommandLine(o).parseArgs("--model", "gan", "--conditional");

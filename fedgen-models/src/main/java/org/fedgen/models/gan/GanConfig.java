@@ -32,6 +32,7 @@ public final class GanConfig {
     private final double adamEpsilon;
     private final double realLabel;
     private final double classLossWeight;
+    private final int pack;
 
     private GanConfig(Builder b) {
         this.dataDim = b.dataDim;
@@ -50,11 +51,13 @@ public final class GanConfig {
         this.adamEpsilon = b.adamEpsilon;
         this.realLabel = b.realLabel;
         this.classLossWeight = b.classLossWeight;
+        this.pack = b.pack;
     }
 
     /**
      * Defaults: 784-dimensional data, latent 64, G 64 → 256 → 512 → 784 (sigmoid), D 784 → 512 → 256 → 1, leaky slope
-     * 0.2, unconditional, non-saturating BCE, λ = 10, 1 critic step, Adam lr 2e-4, β = (0.5, 0.999), ε = 1e-8.
+     * 0.2, unconditional, non-saturating BCE, λ = 10, 1 critic step, Adam lr 2e-4, β = (0.5, 0.999), ε = 1e-8,
+     * pack 1.
      */
     public static Builder builder() {
         return new Builder();
@@ -79,6 +82,7 @@ public final class GanConfig {
         b.adamEpsilon = adamEpsilon;
         b.realLabel = realLabel;
         b.classLossWeight = classLossWeight;
+        b.pack = pack;
         return b;
     }
 
@@ -166,14 +170,28 @@ public final class GanConfig {
         return classLossWeight;
     }
 
+    /**
+     * m, the number of examples the discriminator judges jointly (PacGAN, Lin et al. 2018); 1 = one at a time. With
+     * m &gt; 1 each row i of a batch of n real (or n generated) examples is scored together with rows i + 1, …,
+     * i + m − 1 (mod n): D's input is their concatenation, so the n scores of a batch use every example m times and
+     * need no batch size divisible by m. D can then see that generated examples are too alike, which penalises mode
+     * collapse. Unconditional GANs only.
+     */
+    public int pack() {
+        return pack;
+    }
+
     /** Layer widths of the generator including input (latent + classes) and output. */
     int[] generatorLayers() {
         return layers(latentDim + numClasses, generatorHidden, dataDim);
     }
 
-    /** Layer widths of the discriminator including input (data) and output (1 + classes, see the class comment). */
+    /**
+     * Layer widths of the discriminator including input (data × {@link #pack()}) and output (1 + classes, see the
+     * class comment).
+     */
     int[] discriminatorLayers() {
-        return layers(dataDim, discriminatorHidden, 1 + numClasses);
+        return layers(dataDim * pack, discriminatorHidden, 1 + numClasses);
     }
 
     private static int[] layers(int in, int[] hidden, int out) {
@@ -190,6 +208,7 @@ public final class GanConfig {
                 + ", D=" + Arrays.toString(discriminatorHidden) + ", classes=" + numClasses + ", loss=" + loss
                 + ", lambda=" + gradientPenaltyWeight + ", nCritic=" + criticSteps + ", slope=" + leakySlope
                 + ", out=" + outputActivation + ", realLabel=" + realLabel + ", classLoss=" + classLossWeight
+                + ", pack=" + pack
                 + ", lr=" + learningRate + ", betas=(" + beta1 + ", " + beta2 + ")}";
     }
 
@@ -211,6 +230,7 @@ public final class GanConfig {
         private double adamEpsilon = 1e-8;
         private double realLabel = 1.0;
         private double classLossWeight = 2.0;
+        private int pack = 1;
 
         private Builder() {
         }
@@ -329,7 +349,21 @@ public final class GanConfig {
             return this;
         }
 
+        /** m of {@link GanConfig#pack()}, ≥ 1 (default 1; only 1 for a conditional GAN, checked by build). */
+        public Builder pack(int v) {
+            pack = positive("pack", v);
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException if {@code pack} &gt; 1 for a conditional GAN (its critic is per example and
+         *                                  label)
+         */
         public GanConfig build() {
+            if (pack > 1 && numClasses > 0) {
+                throw new IllegalArgumentException("pack " + pack + " needs an unconditional GAN, got " + numClasses
+                        + " classes");
+            }
             return new GanConfig(this);
         }
 

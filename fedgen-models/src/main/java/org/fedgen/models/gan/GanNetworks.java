@@ -1,5 +1,7 @@
 package org.fedgen.models.gan;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.fedgen.core.util.Seeds;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -25,6 +27,13 @@ final class GanNetworks {
     final Mlp discriminator;
     private final GradientPenalty penalty;
     private final DataType dataType;
+    /** Per batch size, the ∂L/∂x buffer of a packed discriminator (see {@link #unpack}). */
+    private final Map<Integer, INDArray> unpacked = new LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Integer, INDArray> eldest) {
+            return size() > 4;
+        }
+    };
 
     /** ∂L_G/∂x for a generated batch, and L_G. The gradient is a buffer reused by the next call. */
     record Feedback(INDArray inputGradient, double loss) {
@@ -98,8 +107,8 @@ final class GanNetworks {
         checkLabels(fakeLabels, nf);
         int k = discriminator.outputSize();
         Mlp.Workspace ws = discriminator.workspace(nr + nf, SLOT_D_TRAIN);
-        ws.input().get(NDArrayIndex.interval(0, nr), NDArrayIndex.all()).assign(real);
-        ws.input().get(NDArrayIndex.interval(nr, nr + nf), NDArrayIndex.all()).assign(fake);
+        packInto(ws.input(), 0, real);
+        packInto(ws.input(), nr, fake);
         double[] o = flat(discriminator.forward(ws, true));
         double[] d = new double[(nr + nf) * k];
         double loss = 0;
@@ -134,7 +143,11 @@ final class GanNetworks {
                         + " fake and " + nr + " real");
             }
             Mlp.Workspace pw = discriminator.workspace(nr, SLOT_D_PENALTY);
-            pw.input().assign(real).subi(fake).muliColumnVector(epsilon).addi(fake);
+            if (config.pack() == 1) {
+                pw.input().assign(real).subi(fake).muliColumnVector(epsilon).addi(fake);
+            } else {
+                packInto(pw.input(), real.sub(fake).muliColumnVector(epsilon).addi(fake));
+            }
             discriminator.forward(pw, true);
             loss += penalty.addGradient(pw, config.gradientPenaltyWeight(), realScale, selection(realLabels, nr));
         }
@@ -153,7 +166,7 @@ final class GanNetworks {
         checkLabels(labels, n);
         int k = discriminator.outputSize();
         Mlp.Workspace ws = discriminator.workspace(n, SLOT_D_FOR_G);
-        ws.input().assign(generated);
+        packInto(ws.input(), generated);
         double[] o = flat(discriminator.forward(ws, true));
         double[] d = new double[n * k];
         double loss = 0;
@@ -175,7 +188,7 @@ final class GanNetworks {
         }
         ws.outputDelta().assign(matrix(d, n, k));
         discriminator.backward(ws, ws.outputDelta(), false, false, true);
-        return new Feedback(ws.inputGradient(), loss);
+        return new Feedback(unpack(ws.inputGradient()), loss);
     }
 
     /**
@@ -205,13 +218,73 @@ final class GanNetworks {
         checkLabels(labels, n);
         int k = discriminator.outputSize();
         Mlp.Workspace ws = discriminator.workspace(n, SLOT_D_EVAL);
-        ws.input().assign(x);
+        packInto(ws.input(), x);
         double[] o = flat(discriminator.forward(ws, false));
         double[] v = new double[n];
         for (int i = 0; i < n; i++) {
             v[i] = critic(o, k, i, label(labels, i));
         }
         return v;
+    }
+
+    /**
+     * Writes D's input for the n rows of {@code x}: row i followed by rows i + 1, …, i + m − 1 (mod n) for
+     * m = {@link GanConfig#pack()}; a plain copy when m = 1.
+     */
+    private void packInto(INDArray target, INDArray x) {
+        packInto(target, 0, x);
+    }
+
+    /**
+     * {@link #packInto(INDArray, INDArray)} into rows row0 … row0 + n − 1 of {@code target}. Each block is addressed
+     * by one get on {@code target} itself: ND4J M2.1 returns an empty array for the last row of a view of a view.
+     */
+    private void packInto(INDArray target, int row0, INDArray x) {
+        int m = config.pack();
+        int n = (int) x.rows();
+        if (m == 1) {
+            target.get(NDArrayIndex.interval(row0, row0 + n), NDArrayIndex.all()).assign(x);
+            return;
+        }
+        if (x.isView()) {
+            // rows of a view of a view run into the same ND4J defect; a copy costs less than D's forward pass
+            x = x.dup();
+        }
+        long d = x.columns();
+        for (int j = 0; j < m; j++) {
+            int s = j % n;
+            target.get(NDArrayIndex.interval(row0, row0 + n - s), NDArrayIndex.interval(j * d, (j + 1) * d))
+                    .assign(x.get(NDArrayIndex.interval(s, n), NDArrayIndex.all()));
+            if (s > 0) {
+                target.get(NDArrayIndex.interval(row0 + n - s, row0 + n), NDArrayIndex.interval(j * d, (j + 1) * d))
+                        .assign(x.get(NDArrayIndex.interval(0, s), NDArrayIndex.all()));
+            }
+        }
+    }
+
+    /**
+     * The adjoint of {@link #packInto}: ∂L/∂x_i = Σ_j ∂L/∂(block j of row i − j mod n), from the gradient with
+     * respect to D's packed input. Returns {@code packed} itself when m = 1, else a buffer reused per batch size.
+     */
+    private INDArray unpack(INDArray packed) {
+        int m = config.pack();
+        if (m == 1) {
+            return packed;
+        }
+        int n = (int) packed.rows();
+        long d = config.dataDim();
+        INDArray out = unpacked.computeIfAbsent(n, r -> Nd4j.create(dataType, r, d));
+        out.assign(0);
+        for (int j = 0; j < m; j++) {
+            int s = j % n;
+            out.get(NDArrayIndex.interval(s, n), NDArrayIndex.all())
+                    .addi(packed.get(NDArrayIndex.interval(0, n - s), NDArrayIndex.interval(j * d, (j + 1) * d)));
+            if (s > 0) {
+                out.get(NDArrayIndex.interval(0, s), NDArrayIndex.all())
+                        .addi(packed.get(NDArrayIndex.interval(n - s, n), NDArrayIndex.interval(j * d, (j + 1) * d)));
+            }
+        }
+        return out;
     }
 
     /** D(x_i, y_i) = o_0 + o_{1+y} (projection), or o_0 when unconditional (y = −1). */

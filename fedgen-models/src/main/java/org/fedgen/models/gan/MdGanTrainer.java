@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 import org.fedgen.core.util.Seeds;
 import org.fedgen.models.optim.FlatAdam;
+import org.fedgen.models.optim.WeightAverage;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
@@ -93,6 +94,11 @@ public final class MdGanTrainer {
     /** A copy of the generator parameters. */
     public INDArray generator() {
         return nets.generator.params().dup();
+    }
+
+    /** Folds the current generator parameters into {@code average} without copying them. */
+    public void averageGenerator(WeightAverage average) {
+        average.update(nets.generator.params());
     }
 
     /** Replaces the generator parameters (e.g. to start from a checkpoint); the Adam state is kept. */

@@ -190,4 +190,75 @@ class GanGradientCheckTest {
             throw new AssertionError(e);
         }
     }
+
+    /**
+     * PacGAN: the discriminator, generator and (WGAN-GP) penalty gradients of a critic that scores rows jointly with
+     * their cyclic successors, against finite differences; pack 3 with 4 rows wraps around twice.
+     */
+    @ParameterizedTest
+    @CsvSource({"NON_SATURATING_BCE,2", "WGAN_GP,2", "WGAN_GP,3"})
+    void packedGradientsMatchFiniteDifferences(GanLoss loss, int pack) {
+        GanNetworks nets = new GanNetworks(tiny(loss, 0, OutputActivation.SIGMOID).toBuilder().pack(pack).build(),
+                DataType.DOUBLE);
+        nets.initialize(16);
+        assertEquals(6 * pack, nets.discriminator.inputSize());
+        try (Random r = Gan.newRandom(10)) {
+            INDArray real = rand(r, B, 6);
+            INDArray fake = rand(r, B, 6);
+            INDArray eps = rand(r, B, 1);
+            DoubleSupplier d = () -> nets.discriminatorGradient(real, null, fake, null, eps, 1.0 / B, 1.0 / B, false);
+            d.getAsDouble();
+            INDArray dGrad = nets.discriminator.gradient().dup();
+            INDArray z = Nd4j.randn(r, B, 3).castTo(DataType.DOUBLE);
+            DoubleSupplier g = () -> nets.generatorGradient(z, null, 1.0 / B, false);
+            g.getAsDouble();
+            INDArray gGrad = nets.generator.gradient().dup();
+            for (int k = 0; k < 3; k++) {
+                checkDirectional(nets.discriminator.params(), dGrad, rand(r, dGrad.length()).subi(0.5), d);
+                checkDirectional(nets.generator.params(), gGrad, rand(r, gGrad.length()).subi(0.5), g);
+            }
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The packed critic of row i is D of the concatenation x_i, x_{i+1}, …, x_{i+m−1} (indices mod n). */
+    @ParameterizedTest
+    @CsvSource({"2", "3", "5"})
+    void packedCriticScoresEachRowWithItsCyclicSuccessors(int pack) {
+        GanNetworks nets = new GanNetworks(tiny(GanLoss.WGAN_GP, 0, OutputActivation.SIGMOID).toBuilder().pack(pack)
+                .build(), DataType.DOUBLE);
+        nets.initialize(17);
+        try (Random r = Gan.newRandom(11)) {
+            INDArray x = rand(r, B, 6);
+            double[] critic = nets.logits(x, null);
+            // the same rows as the tail of a larger matrix (a view, as chunked evaluation passes them)
+            INDArray big = Nd4j.vstack(rand(r, 3, 6), x);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(critic,
+                    nets.logits(big.get(NDArrayIndex.interval(3, 3 + B), NDArrayIndex.all()), null), 1e-12);
+            for (int i = 0; i < B; i++) {
+                INDArray joint = Nd4j.create(DataType.DOUBLE, 1, 6L * pack);
+                for (int j = 0; j < pack; j++) {
+                    joint.get(NDArrayIndex.all(), NDArrayIndex.interval(6L * j, 6L * (j + 1)))
+                            .assign(x.getRow((i + j) % B));
+                }
+                Mlp.Workspace ws = nets.discriminator.workspace(1, 7);
+                ws.input().assign(joint);
+                assertEquals(nets.discriminator.forward(ws, false).getDouble(0, 0), critic[i], 1e-12, "row " + i);
+            }
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void packNeedsAnUnconditionalGanAndAPositiveSize() {
+        IllegalArgumentException conditional = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> tiny(GanLoss.WGAN_GP, 3, OutputActivation.SIGMOID).toBuilder()
+                        .pack(2).build());
+        assertTrue(conditional.getMessage().contains("pack 2"), conditional.getMessage());
+        IllegalArgumentException zero = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> GanConfig.builder().pack(0));
+        assertTrue(zero.getMessage().contains("pack must be >= 1, got 0"), zero.getMessage());
+    }
 }

@@ -51,12 +51,14 @@ class MdGanTest {
     /**
      * Issue acceptance: the generator gradient the server assembles from the clients' ∂L/∂x equals the gradient of
      * the same loss, Σ_k (n_k/N) L_G(D_k(G(z_k))), computed in one process with the clients' (updated)
-     * discriminators; the clients hold 20, 12 and 28 examples, so the weights 1/3, 1/5, 7/15 are not uniform.
+     * discriminators; the clients hold 20, 12 and 28 examples, so the weights 1/3, 1/5, 7/15 are not uniform. Also
+     * with PacGAN critics (pack 2 and 3), whose ∂L/∂x sums each example's share of every pack it is in.
      */
     @ParameterizedTest
-    @CsvSource({"NON_SATURATING_BCE,0", "NON_SATURATING_BCE,3", "WGAN_GP,0", "WGAN_GP,3"})
-    void assembledGradientEqualsOneProcessGradient(GanLoss loss, int classes) {
-        GanConfig cfg = tiny(loss, classes);
+    @CsvSource({"NON_SATURATING_BCE,0,1", "NON_SATURATING_BCE,3,1", "WGAN_GP,0,1", "WGAN_GP,3,1",
+        "NON_SATURATING_BCE,0,2", "WGAN_GP,0,3"})
+    void assembledGradientEqualsOneProcessGradient(GanLoss loss, int classes, int pack) {
+        GanConfig cfg = tiny(loss, classes).toBuilder().pack(pack).build();
         List<MdGanClient> clients = clients(cfg, 20, 12, 28);
         double[] weight = {20.0 / 60, 12.0 / 60, 28.0 / 60};
         MdGanTrainer server = new MdGanTrainer(cfg, clients, B, 2, 0, 1e-2, 9);
