@@ -28,9 +28,9 @@ public final class GanOptions {
             + "(PacGAN); 1 = one at a time (default: ${DEFAULT-VALUE}).")
     public int pack = 1;
 
-    @Option(names = "--generator-average", description = "MD-GAN: decay of an exponential moving average of the "
-            + "server's generator over iterations, used for evaluation, grids and samples; "
-            + "0 = the raw generator (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--generator-average", description = "Decay of an exponential moving average of the generator "
+            + "that evaluation, grids and samples use: over iterations for mdgan, over rounds (of the whole global "
+            + "model) for flgan and iflgan; 0 = the last weights (default: ${DEFAULT-VALUE}).")
     public double generatorAverageDecay = 0.0;
 
     @Option(names = "--gen-steps", description = "DP-FedAvg-GAN: server generator steps n_gen per round "
@@ -67,8 +67,9 @@ public final class GanOptions {
         require(pack == 1 || !conditional, "--pack " + pack + " needs an unconditional GAN (drop --conditional)");
         require(generatorAverageDecay >= 0 && generatorAverageDecay < 1, "--generator-average must be in [0, 1), "
                 + "got " + generatorAverageDecay);
-        require(generatorAverageDecay == 0 || topology == GanTopology.MDGAN, "--generator-average "
-                + generatorAverageDecay + " needs --topology mdgan (its generator lives on the server)");
+        require(generatorAverageDecay == 0 || topology != GanTopology.DPFEDAVG_GAN, "--generator-average "
+                + generatorAverageDecay + " does not apply to dpfedavg-gan, whose generator the server trains after "
+                + "aggregation");
         require(generatorSteps >= 1, "--gen-steps must be >= 1, got " + generatorSteps);
         require(criticSteps == null || criticSteps >= 1, "--critic-steps must be >= 1, got " + criticSteps);
         require(mdLocalSteps == null || mdLocalSteps >= 0, "--md-local-steps must be >= 0, got " + mdLocalSteps);

@@ -8,6 +8,7 @@ import org.fedgen.core.GenerativeModel;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.PartPolicy;
 import org.fedgen.core.ServerStep;
+import org.fedgen.core.aggregate.ExponentialMovingAverage;
 import org.fedgen.core.aggregate.MmdAggregator;
 import org.fedgen.core.data.Dataset;
 import org.fedgen.models.gan.Gan;
@@ -28,6 +29,8 @@ public final class GanRecipe implements ModelRecipe {
     private final Gan serverModel;
     private final int qualitySamples;
     private final GanQuality quality = new GanQuality(DigitsClassifier::load);
+    /** FL-GAN / IFL-GAN with --generator-average: the server's moving average of the global model over rounds. */
+    private ExponentialMovingAverage average;
 
     /** A recipe for the options' topology and loss; call {@link GanDefaults#apply} on the options first. */
     public GanRecipe(RunOptions options) {
@@ -65,7 +68,7 @@ public final class GanRecipe implements ModelRecipe {
      */
     @Override
     public Aggregator aggregator(RunOptions o, Aggregator base) {
-        return switch (gan.topology) {
+        Aggregator topologyAggregator = switch (gan.topology) {
             case FLGAN -> base;
             case DPFEDAVG_GAN -> {
                 if (o.aggregator == RunOptions.AggregatorKind.mmd) {
@@ -80,6 +83,14 @@ public final class GanRecipe implements ModelRecipe {
                             .otherwise(base).build();
             case MDGAN -> throw new IllegalStateException("MD-GAN has no aggregator; it runs through MdGanRun");
         };
+        average = gan.generatorAverageDecay > 0
+                ? new ExponentialMovingAverage(topologyAggregator, gan.generatorAverageDecay) : null;
+        return average != null ? average : topologyAggregator;
+    }
+
+    /** The weights evaluation and samples use: the moving average over rounds when there is one, else the global. */
+    private ModelState samplingState(ModelState global) {
+        return average != null && average.hasAverage() ? average.average() : global;
     }
 
     /** DP-FedAvg-GAN: n_gen generator steps against the aggregated discriminator; none for the other topologies. */
@@ -104,7 +115,7 @@ public final class GanRecipe implements ModelRecipe {
      */
     @Override
     public Map<String, Double> evaluate(ModelState global, Dataset heldOut, long seed) {
-        serverModel.load(global);
+        serverModel.load(samplingState(global));
         Map<String, Double> out = new LinkedHashMap<>();
         if (global.has(Gan.DISCRIMINATOR)) {
             Map<String, Double> m = serverModel.evaluate(heldOut, seed);
@@ -121,7 +132,7 @@ public final class GanRecipe implements ModelRecipe {
     /** Unconditional samples; a conditional model cycles the labels 0…9 over the rows. */
     @Override
     public INDArray sample(ModelState global, int n, long seed) {
-        serverModel.load(global);
+        serverModel.load(samplingState(global));
         return serverModel.sample(n, seed);
     }
 }

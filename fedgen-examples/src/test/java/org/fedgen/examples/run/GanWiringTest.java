@@ -21,6 +21,7 @@ import org.fedgen.core.Aggregator;
 import org.fedgen.core.FitInstructions;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.PartPolicy;
+import org.fedgen.core.RoundListener;
 import org.fedgen.core.RoundResult;
 import org.fedgen.core.ServerStep;
 import org.fedgen.core.aggregate.FedAvg;
@@ -178,9 +179,10 @@ class GanWiringTest {
         assertTrue(assertThrows(IllegalArgumentException.class, conditional.gan::validate).getMessage()
                 .contains("--pack 2 needs an unconditional GAN"));
         RunOptions average = new RunOptions();
-        new CommandLine(average).parseArgs("--model", "gan", "--generator-average", "0.9");
+        new CommandLine(average).parseArgs("--model", "gan", "--topology", "dpfedavg-gan", "--generator-average",
+                "0.9");
         assertTrue(assertThrows(IllegalArgumentException.class, average.gan::validate).getMessage()
-                .contains("--generator-average 0.9 needs --topology mdgan"));
+                .contains("--generator-average 0.9 does not apply to dpfedavg-gan"));
         average.gan.generatorAverageDecay = 1.0;
         assertTrue(assertThrows(IllegalArgumentException.class, average.gan::validate).getMessage()
                 .contains("--generator-average must be in [0, 1), got 1.0"));
@@ -226,5 +228,30 @@ class GanWiringTest {
         assertTrue(Files.exists(dir.resolve("samples-round-0002.png")));
         Map<String, Double> last = seen.get(1).metrics();
         assertTrue(Double.isFinite(last.get("d_real")), last.toString());
+    }
+
+    private double[] dFake(Path out, String decay) throws Exception {
+        RunOptions o = new RunOptions();
+        new CommandLine(o).parseArgs("--model", "gan", "--topology", "iflgan", "--clients", "2", "--partition",
+                "iid", "--rounds", "2", "--local-steps", "1", "--batch-size", "8", "--workers", "1",
+                "--eval-every", "1", "--quality-samples", "0", "--samples", "0", "--generator-average", decay,
+                "--out", out.resolve(decay).toString());
+        GanDefaults.apply(o);
+        double[] v = new double[2];
+        RoundListener record = r -> v[(int) r.round() - 1] = r.metric("d_fake");
+        new FederatedRun(o, record).run();
+        return v;
+    }
+
+    /**
+     * FL-GAN/IFL-GAN --generator-average: evaluation uses the server's moving average of the global model, which
+     * equals the first round's aggregate and then lags the raw weights.
+     */
+    @Test
+    void generatorAverageIsWhatEvaluationSees(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        double[] raw = dFake(dir, "0");
+        double[] averaged = dFake(dir, "0.5");
+        assertEquals(raw[0], averaged[0], 0.0);
+        assertNotEquals(raw[1], averaged[1]);
     }
 }
