@@ -1,6 +1,7 @@
 package org.fedgen.models.ddpm;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.fedgen.models.optim.FlatAdam;
@@ -28,5 +29,29 @@ class UNetDenoiserTest {
         }
         double last = net.loss(xt, t, labels, eps);
         assertTrue(last < 0.9 * first, "loss " + first + " -> " + last);
+    }
+
+    /**
+     * Inference follows the parameters: after a training pass and a prediction, changing {@link UNetDenoiser#params()}
+     * changes what predict and loss compute, to the value the training pass gives. With ND4J's oneDNN build and
+     * SameDiff's output cache on, predict kept returning results of the earlier parameters at this size (28x28,
+     * 16/32 channels), so a federated U-Net evaluated and sampled stale weights; the generic build never showed it.
+     */
+    @Test
+    void predictionsFollowParameterChanges() {
+        UNetDenoiser net = new UNetDenoiser(28, 28, 16, 32, 64, 0);
+        net.initialize(1);
+        INDArray xt = MlpDenoiserTest.gaussian(1, 8, 784);
+        INDArray eps = MlpDenoiserTest.gaussian(2, 8, 784);
+        int[] t = {1, 100, 200, 300, 400, 500, 700, 999};
+        net.lossAndGradient(xt, t, null, eps);
+        INDArray before = net.predict(xt, t, null).dup();
+        net.params().addi(MlpDenoiserTest.gaussian(3, net.params().length()).muli(0.05));
+        double training = net.lossAndGradient(xt, t, null, eps);
+        INDArray after = net.predict(xt, t, null).dup();
+        double diff = after.sub(eps).norm2Number().doubleValue();
+        assertEquals(training, diff * diff / after.length(), 1e-5 * training);
+        assertEquals(training, net.loss(xt, t, null, eps), 1e-5 * training);
+        assertTrue(after.sub(before).amaxNumber().doubleValue() > 1e-3, "the output did not change");
     }
 }
