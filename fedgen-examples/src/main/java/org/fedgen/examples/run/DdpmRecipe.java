@@ -18,7 +18,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class DdpmRecipe implements ModelRecipe {
     private final DdpmOptions options;
     private final Ddpm serverModel;
-    private ExponentialMovingAverage ema;
+    private final SamplingAverage average = new SamplingAverage();
 
     DdpmRecipe(DdpmOptions options) {
         options.validate();
@@ -34,12 +34,7 @@ final class DdpmRecipe implements ModelRecipe {
     /** {@code base}, wrapped in the EMA unless --ema-decay is 0; the recipe samples from the last one it made. */
     @Override
     public Aggregator aggregator(RunOptions o, Aggregator base) {
-        if (options.emaDecay == 0) {
-            ema = null;
-            return base;
-        }
-        ema = new ExponentialMovingAverage(base, options.emaDecay);
-        return ema;
+        return average.wrap(base, options.emaDecay);
     }
 
     @Override
@@ -47,15 +42,10 @@ final class DdpmRecipe implements ModelRecipe {
         return Ddpm.PART;
     }
 
-    /** The weights samples come from: the EMA when there is one, else the global state. */
-    ModelState samplingState(ModelState global) {
-        return ema != null && ema.hasAverage() ? ema.average() : global;
-    }
-
     /** The ε-loss on the held-out digits (sample quality is measured by the run's --quality-samples). */
     @Override
     public Map<String, Double> evaluate(ModelState global, Dataset heldOut, long seed) {
-        serverModel.load(samplingState(global));
+        serverModel.load(average.state(global));
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("eps_loss", serverModel.evaluate(heldOut, seed).get("loss"));
         return m;
@@ -63,7 +53,7 @@ final class DdpmRecipe implements ModelRecipe {
 
     @Override
     public INDArray sample(ModelState global, int n, long seed) {
-        serverModel.load(samplingState(global));
+        serverModel.load(average.state(global));
         return serverModel.sample(n, seed);
     }
 }

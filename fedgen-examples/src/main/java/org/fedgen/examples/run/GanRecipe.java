@@ -8,7 +8,6 @@ import org.fedgen.core.GenerativeModel;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.PartPolicy;
 import org.fedgen.core.ServerStep;
-import org.fedgen.core.aggregate.ExponentialMovingAverage;
 import org.fedgen.core.aggregate.MmdAggregator;
 import org.fedgen.core.data.Dataset;
 import org.fedgen.models.gan.Gan;
@@ -30,7 +29,7 @@ public final class GanRecipe implements ModelRecipe {
     private final int qualitySamples;
     private final GanQuality quality = new GanQuality(DigitsClassifier::load);
     /** FL-GAN / IFL-GAN with --generator-average: the server's moving average of the global model over rounds. */
-    private ExponentialMovingAverage average;
+    private final SamplingAverage average = new SamplingAverage();
 
     /** A recipe for the options' topology and loss; call {@link GanDefaults#apply} on the options first. */
     public GanRecipe(RunOptions options) {
@@ -83,14 +82,7 @@ public final class GanRecipe implements ModelRecipe {
                             .otherwise(base).build();
             case MDGAN -> throw new IllegalStateException("MD-GAN has no aggregator; it runs through MdGanRun");
         };
-        average = gan.generatorAverageDecay > 0
-                ? new ExponentialMovingAverage(topologyAggregator, gan.generatorAverageDecay) : null;
-        return average != null ? average : topologyAggregator;
-    }
-
-    /** The weights evaluation and samples use: the moving average over rounds when there is one, else the global. */
-    private ModelState samplingState(ModelState global) {
-        return average != null && average.hasAverage() ? average.average() : global;
+        return average.wrap(topologyAggregator, gan.generatorAverageDecay);
     }
 
     /** DP-FedAvg-GAN: n_gen generator steps against the aggregated discriminator; none for the other topologies. */
@@ -115,7 +107,7 @@ public final class GanRecipe implements ModelRecipe {
      */
     @Override
     public Map<String, Double> evaluate(ModelState global, Dataset heldOut, long seed) {
-        serverModel.load(samplingState(global));
+        serverModel.load(average.state(global));
         Map<String, Double> out = new LinkedHashMap<>();
         if (global.has(Gan.DISCRIMINATOR)) {
             Map<String, Double> m = serverModel.evaluate(heldOut, seed);
@@ -132,7 +124,7 @@ public final class GanRecipe implements ModelRecipe {
     /** Unconditional samples; a conditional model cycles the labels 0…9 over the rows. */
     @Override
     public INDArray sample(ModelState global, int n, long seed) {
-        serverModel.load(samplingState(global));
+        serverModel.load(average.state(global));
         return serverModel.sample(n, seed);
     }
 }
