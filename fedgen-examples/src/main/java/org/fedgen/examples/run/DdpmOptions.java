@@ -63,6 +63,15 @@ public final class DdpmOptions {
             + "evaluation; 0 = off (default: ${DEFAULT-VALUE}).")
     public double emaDecay = 0.0;
 
+    @Option(names = "--label-dropout", description = "Conditional DDPM: probability that a training label is "
+            + "replaced by 'no label', so the model also learns the unconditional noise for classifier-free guidance "
+            + "(default: ${DEFAULT-VALUE}).")
+    public double labelDropout = 0.0;
+
+    @Option(names = "--guidance", description = "Conditional DDPM: classifier-free guidance weight w of sampling, "
+            + "(1 + w) eps(x, t, y) - w eps(x, t, none); 0 = plain conditional (default: ${DEFAULT-VALUE}).")
+    public double guidance = 0.0;
+
     /** Class-conditional DDPM (samples cycle through the labels 0..9); set by the command's {@code --conditional}. */
     public boolean conditional;
 
@@ -79,6 +88,10 @@ public final class DdpmOptions {
         require(minSnrGamma >= 0 && Double.isFinite(minSnrGamma), "--min-snr-gamma must be finite and >= 0, got "
                 + minSnrGamma);
         require(emaDecay >= 0 && emaDecay < 1, "--ema-decay must be in [0, 1), got " + emaDecay);
+        require(labelDropout >= 0 && labelDropout < 1, "--label-dropout must be in [0, 1), got " + labelDropout);
+        require(guidance >= 0 && Double.isFinite(guidance), "--guidance must be finite and >= 0, got " + guidance);
+        require(conditional || (labelDropout == 0 && guidance == 0), "--label-dropout " + labelDropout
+                + " and --guidance " + guidance + " need --conditional");
     }
 
     /** A fresh denoiser for 28x28 digits; the MLP gets the prior skip for {@code schedule}. */
@@ -107,7 +120,7 @@ public final class DdpmOptions {
         NoiseSchedule s = newSchedule();
         // the U-Net has no skip of its own: give it the fixed one
         return Ddpm.builder(newDenoiser(s)).schedule(s).sampler(newSampler()).minSnrGamma(minSnrGamma)
-                .inputSkip(denoiser == DenoiserKind.unet).build();
+                .inputSkip(denoiser == DenoiserKind.unet).labelDropout(labelDropout).guidance(guidance).build();
     }
 
     private static void require(boolean ok, String message) {

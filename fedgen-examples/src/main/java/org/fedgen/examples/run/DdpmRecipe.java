@@ -9,6 +9,7 @@ import org.fedgen.core.ModelState;
 import org.fedgen.core.aggregate.ExponentialMovingAverage;
 import org.fedgen.core.data.Dataset;
 import org.fedgen.models.ddpm.Ddpm;
+import org.fedgen.models.metrics.DigitsClassifier;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -19,11 +20,15 @@ final class DdpmRecipe implements ModelRecipe {
     private final DdpmOptions options;
     private final Ddpm serverModel;
     private final SamplingAverage average = new SamplingAverage();
+    private final int qualitySamples;
+    private final ConditionalAccuracy accuracy = new ConditionalAccuracy(DigitsClassifier::load);
 
-    DdpmRecipe(DdpmOptions options) {
+    /** @param qualitySamples samples per evaluation (--quality-samples); a conditional model also reports accuracy */
+    DdpmRecipe(DdpmOptions options, int qualitySamples) {
         options.validate();
         this.options = options;
         this.serverModel = options.newModel();
+        this.qualitySamples = qualitySamples;
     }
 
     @Override
@@ -42,12 +47,20 @@ final class DdpmRecipe implements ModelRecipe {
         return Ddpm.PART;
     }
 
-    /** The ε-loss on the held-out digits (sample quality is measured by the run's --quality-samples). */
+    /**
+     * The ε-loss on the held-out digits, and for a conditional model with --quality-samples &gt; 0 whether it draws the
+     * requested digits ({@code cond_accuracy}, see {@link ConditionalAccuracy}); the rest of sample quality is
+     * measured by the run's --quality-samples.
+     */
     @Override
     public Map<String, Double> evaluate(ModelState global, Dataset heldOut, long seed) {
         serverModel.load(average.state(global));
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("eps_loss", serverModel.evaluate(heldOut, seed).get("loss"));
+        if (serverModel.conditional() && qualitySamples > 0) {
+            m.putAll(accuracy.measure(serverModel::sample, serverModel.denoiser().numClasses(),
+                    Math.max(10, qualitySamples), seed));
+        }
         return m;
     }
 

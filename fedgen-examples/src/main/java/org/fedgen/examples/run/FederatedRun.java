@@ -212,7 +212,7 @@ public final class FederatedRun {
     private static ModelRecipe recipe(RunOptions o) {
         return switch (o.model) {
             case vae -> new VaeRecipe();
-            case ddpm -> new DdpmRecipe(o.ddpm);
+            case ddpm -> new DdpmRecipe(o.ddpm, o.qualitySamples);
             case gan -> new GanRecipe(o);
         };
     }

@@ -27,7 +27,7 @@ public final class GanRecipe implements ModelRecipe {
     private final GanConfig config;
     private final Gan serverModel;
     private final int qualitySamples;
-    private final GanQuality quality = new GanQuality(DigitsClassifier::load);
+    private final ConditionalAccuracy quality = new ConditionalAccuracy(DigitsClassifier::load);
     /** FL-GAN / IFL-GAN with --generator-average: the server's moving average of the global model over rounds. */
     private final SamplingAverage average = new SamplingAverage();
 
@@ -103,7 +103,7 @@ public final class GanRecipe implements ModelRecipe {
     /**
      * The discriminator's scores on the held-out digits ({@code d_real}, {@code d_fake}, {@code g_loss}) and, for a
      * conditional GAN with {@code --quality-samples} &gt; 0, whether it draws the requested digits (see
-     * {@link GanQuality}).
+     * {@link ConditionalAccuracy}).
      */
     @Override
     public Map<String, Double> evaluate(ModelState global, Dataset heldOut, long seed) {
@@ -116,7 +116,7 @@ public final class GanRecipe implements ModelRecipe {
             out.put("g_loss", m.get("g_loss"));
         }
         if (config.conditional() && qualitySamples > 0) {
-            out.putAll(quality.conditional(serverModel, Math.max(10, qualitySamples), seed));
+            out.putAll(quality.measure(serverModel::sample, config.numClasses(), Math.max(10, qualitySamples), seed));
         }
         return out;
     }

@@ -2,6 +2,8 @@ package org.fedgen.examples.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,4 +42,26 @@ class DdpmRunTest {
         assertNotEquals(plain[1], averaged[1]);
     }
 
+    /**
+     * A conditional DDPM with label dropout and guidance trains through the CLI path and reports, per evaluation, how
+     * often the classifier sees the requested digit; guidance without --conditional is refused naming both options.
+     */
+    @Test
+    void guidedConditionalRunReportsConditionalAccuracy() throws Exception {
+        RunOptions o = new RunOptions();
+        new CommandLine(o).parseArgs("--model", "ddpm", "--conditional", "--label-dropout", "0.2", "--guidance", "3",
+                "--clients", "2", "--partition", "iid", "--rounds", "1", "--local-steps", "2", "--batch-size", "16",
+                "--workers", "1", "--quality-samples", "20", "--samples", "0", "--mlp-width", "8", "--mlp-depth", "1",
+                "--timesteps", "21", "--ddim-steps", "2", "--out", dir.resolve("cfg").toString());
+        double[] accuracy = {Double.NaN};
+        new FederatedRun(o, r -> accuracy[0] = r.metric("cond_accuracy")).run();
+        assertTrue(accuracy[0] >= 0 && accuracy[0] <= 1, "cond_accuracy " + accuracy[0]);
+        assertEquals(0.2, o.ddpm.newModel().labelDropout());
+        assertEquals(3.0, o.ddpm.newModel().guidance());
+        RunOptions unconditional = new RunOptions();
+        new CommandLine(unconditional).parseArgs("--model", "ddpm", "--guidance", "2");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, unconditional.ddpm::validate);
+        assertTrue(e.getMessage().contains("--guidance 2.0") && e.getMessage().contains("--conditional"),
+                e.getMessage());
+    }
 }

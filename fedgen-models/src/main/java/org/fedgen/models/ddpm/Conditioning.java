@@ -9,6 +9,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * denoiser multiplies it by learned matrices, so the one-hot part acts as a learned label embedding.
  */
 public final class Conditioning {
+    /**
+     * The label "none": an all-zero one-hot, so only the time embedding conditions the denoiser. Classifier-free
+     * guidance trains a conditional denoiser with some labels replaced by it and samples with both predictions.
+     */
+    public static final int NO_LABEL = -1;
     private static final double MAX_PERIOD = 10000.0;
 
     private final int timeDim;
@@ -53,7 +58,8 @@ public final class Conditioning {
      * The [n, dim()] conditioning matrix: row i is [sin(t_i ω_0..), cos(t_i ω_0..), onehot(label_i)] with
      * ω_k = 10000^(−k/(timeDim/2)).
      *
-     * @param labels n labels in [0, numClasses) for a conditional model, ignored (may be null) otherwise
+     * @param labels n labels in [0, numClasses) or {@link #NO_LABEL} for a conditional model, ignored (may be null)
+     *               otherwise
      */
     public INDArray build(int[] t, int[] labels) {
         return Nd4j.create(values(t, labels), new long[] {t.length, dim()}, 'c');
@@ -92,6 +98,9 @@ public final class Conditioning {
             }
             if (numClasses > 0) {
                 int y = labels[i];
+                if (y == NO_LABEL) {
+                    continue;
+                }
                 if (y < 0 || y >= numClasses) {
                     throw new IllegalArgumentException("label " + y + " outside 0.." + (numClasses - 1));
                 }

@@ -50,6 +50,8 @@ public final class Ddpm implements GenerativeModel {
     /** Training timesteps (fit, gradient); evaluation always uses {@link #uniform}, Ho's unweighted ε-loss. */
     private final TimestepDistribution timesteps;
     private final TimestepDistribution uniform;
+    private final double labelDropout;
+    private final double guidance;
     private INDArray proxBuffer;
 
     private Ddpm(Builder b) {
@@ -64,6 +66,12 @@ public final class Ddpm implements GenerativeModel {
         if (sampler instanceof DdimSampler) {
             ((DdimSampler) sampler).timesteps(schedule.steps());
         }
+        this.labelDropout = b.labelDropout;
+        this.guidance = b.guidance;
+        if ((labelDropout > 0 || guidance > 0) && denoiser.numClasses() < 1) {
+            throw new IllegalArgumentException("label dropout " + labelDropout + " and guidance " + guidance
+                    + " need a conditional denoiser (numClasses > 0)");
+        }
     }
 
     /** A builder; only the denoiser is required. */
@@ -77,6 +85,16 @@ public final class Ddpm implements GenerativeModel {
 
     public NoiseSchedule schedule() {
         return schedule;
+    }
+
+    /** Probability that a training example's label is replaced by {@link Conditioning#NO_LABEL}. */
+    public double labelDropout() {
+        return labelDropout;
+    }
+
+    /** Classifier-free guidance weight w of sampling (0 = the plain conditional prediction). */
+    public double guidance() {
+        return guidance;
     }
 
     /** The sampler {@link #sample(int, long)} uses. */
@@ -147,6 +165,7 @@ public final class Ddpm implements GenerativeModel {
         SplittableRandom stepRng = new SplittableRandom(Seeds.derive(seed, "ddpm-steps"));
         Random noiseRng = Nd4j.getRandomFactory().getNewRandomInstance(Seeds.derive(seed, "ddpm-noise"));
         NoisedBatch nb = new NoisedBatch(batch, data.numFeatures());
+        nb.dropLabels(labelDropout, Seeds.derive(seed, "ddpm-label-dropout"));
         INDArray params = denoiser.params();
         INDArray grad = denoiser.gradient();
         adam.reset();
@@ -190,6 +209,7 @@ public final class Ddpm implements GenerativeModel {
         for (int from = 0; from < n; from += chunk) {
             int[] idx = range(from, Math.min(n, from + chunk));
             NoisedBatch nb = new NoisedBatch(idx.length, data.numFeatures());
+            nb.dropLabels(labelDropout, Seeds.derive(instructions.seed(), "ddpm-label-dropout", from));
             nb.fill(data, idx, timesteps, stepRng, noiseRng);
             net.lossAndGradient(nb.xt, nb.t, nb.labels, nb.eps);
             total.addi(denoiser.gradient().mul((double) idx.length / n));
@@ -269,7 +289,7 @@ public final class Ddpm implements GenerativeModel {
         Random rng = Nd4j.getRandomFactory().getNewRandomInstance(Seeds.derive(seed, "ddpm-sample"));
         INDArray x = Nd4j.create(DataType.FLOAT, n, denoiser.dataDim());
         Nd4j.getExecutioner().exec(new GaussianDistribution(x, 0.0, 1.0), rng);
-        INDArray out = with.run(net, schedule, x, labels, rng);
+        INDArray out = with.run(guidance > 0 ? new GuidedDenoiser(net, guidance) : net, schedule, x, labels, rng);
         Transforms.min(out, 1.0, false);
         Transforms.max(out, -1.0, false);
         return out.addi(1.0).muli(0.5);
@@ -314,6 +334,8 @@ public final class Ddpm implements GenerativeModel {
         final INDArray noise;
         final int[] t;
         int[] labels;
+        private double dropProbability;
+        private SplittableRandom dropRng;
 
         NoisedBatch(int size, int features) {
             x0 = Nd4j.create(DataType.FLOAT, size, features);
@@ -322,6 +344,12 @@ public final class Ddpm implements GenerativeModel {
             signal = Nd4j.create(DataType.FLOAT, size, 1);
             noise = Nd4j.create(DataType.FLOAT, size, 1);
             t = new int[size];
+        }
+
+        /** Replace each label by {@link Conditioning#NO_LABEL} with probability p, drawn from its own seeded stream. */
+        void dropLabels(double p, long seed) {
+            dropProbability = p;
+            dropRng = p > 0 ? new SplittableRandom(seed) : null;
         }
 
         /** Draws t and ε and sets x_t = √ᾱ_t x_0 + √(1 − ᾱ_t) ε in place (x0 is scaled on the way). */
@@ -340,6 +368,9 @@ public final class Ddpm implements GenerativeModel {
                 labels = new int[idx.length];
                 for (int i = 0; i < idx.length; i++) {
                     labels[i] = data.label(idx[i]);
+                    if (dropRng != null && dropRng.nextDouble() < dropProbability) {
+                        labels[i] = Conditioning.NO_LABEL;
+                    }
                 }
             }
             Nd4j.getExecutioner().exec(new GaussianDistribution(eps, 0.0, 1.0), noiseRng);
@@ -359,6 +390,8 @@ public final class Ddpm implements GenerativeModel {
         private double beta2 = 0.999;
         private double epsilon = 1e-8;
         private double minSnrGamma;
+        private double labelDropout;
+        private double guidance;
 
         private Builder(Denoiser denoiser) {
             this.denoiser = Objects.requireNonNull(denoiser, "denoiser");
@@ -412,7 +445,36 @@ public final class Ddpm implements GenerativeModel {
             return this;
         }
 
-        /** @throws IllegalArgumentException if a DDIM sampler has more steps than the schedule */
+        /**
+         * Classifier-free guidance training: each training label is replaced by {@link Conditioning#NO_LABEL} with
+         * probability p, so the one conditional denoiser also learns the unconditional ε; default 0. Needs a
+         * conditional denoiser.
+         */
+        public Builder labelDropout(double p) {
+            if (!(p >= 0 && p < 1)) {
+                throw new IllegalArgumentException("labelDropout must be in [0, 1), got " + p);
+            }
+            labelDropout = p;
+            return this;
+        }
+
+        /**
+         * Classifier-free guidance weight w of sampling: ε̃ = (1 + w) ε_θ(x_t, t, y) − w ε_θ(x_t, t, ∅) (see
+         * {@link GuidedDenoiser}); default 0, the conditional prediction. Needs a conditional denoiser, and label
+         * dropout in training for ε_θ(x_t, t, ∅) to mean anything.
+         */
+        public Builder guidance(double w) {
+            if (!(w >= 0) || !Double.isFinite(w)) {
+                throw new IllegalArgumentException("guidance must be finite and >= 0, got " + w);
+            }
+            guidance = w;
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException if a DDIM sampler has more steps than the schedule, or label dropout or
+         *                                  guidance is set for an unconditional denoiser
+         */
         public Ddpm build() {
             return new Ddpm(this);
         }

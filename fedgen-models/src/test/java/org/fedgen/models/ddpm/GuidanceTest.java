@@ -1,0 +1,161 @@
+package org.fedgen.models.ddpm;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.fedgen.core.FitInstructions;
+import org.fedgen.core.data.Dataset;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Classifier-free guidance: the null label, label dropout in training, and the guided prediction. */
+class GuidanceTest {
+    private static final int D = 6;
+
+    private static MlpDenoiser conditionalNet() {
+        MlpDenoiser net = new MlpDenoiser(D, new int[] {16}, 4, 3, Activation.SILU);
+        net.initialize(5);
+        // the output layer starts at zero; move it so predictions depend on the label
+        net.params().addi(Nd4j.rand(Nd4j.getRandomFactory().getNewRandomInstance(8), 1, net.params().length())
+                .castTo(DataType.FLOAT).reshape(net.params().length()).subi(0.5).muli(0.2));
+        return net;
+    }
+
+    @Test
+    void noLabelLeavesOnlyTheTimeEmbedding() {
+        Conditioning c = new Conditioning(4, 3);
+        float[] none = c.build(new int[] {7}, new int[] {Conditioning.NO_LABEL}).toFloatVector();
+        float[] two = c.build(new int[] {7}, new int[] {2}).toFloatVector();
+        assertArrayEquals(Arrays.copyOf(two, 4), Arrays.copyOf(none, 4), 0f);
+        assertArrayEquals(new float[] {0, 0, 0}, Arrays.copyOfRange(none, 4, 7), 0f);
+        assertArrayEquals(new float[] {0, 0, 1}, Arrays.copyOfRange(two, 4, 7), 0f);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> c.build(new int[] {7}, new int[] {-2}));
+        assertTrue(e.getMessage().contains("-2"), e.getMessage());
+    }
+
+    /** ε̃ = (1 + w) ε(x, t, y) − w ε(x, t, ∅) element by element; w = 0 is the conditional prediction. */
+    @Test
+    void guidedPredictionCombinesConditionalAndUnconditional() {
+        MlpDenoiser net = conditionalNet();
+        INDArray x = Nd4j.rand(Nd4j.getRandomFactory().getNewRandomInstance(4), 3, D).castTo(DataType.FLOAT);
+        int[] t = {1, 20, 40};
+        int[] y = {0, 1, 2};
+        float[] cond = net.predict(x, t, y).dup().reshape(-1).toFloatVector();
+        float[] none = net.predict(x, t, new int[] {-1, -1, -1}).dup().reshape(-1).toFloatVector();
+        assertFalse(Arrays.equals(cond, none), "the label must change the prediction for the test to mean anything");
+        double w = 2.5;
+        float[] guided = new GuidedDenoiser(net, w).predict(x, t, y).dup().reshape(-1).toFloatVector();
+        float[] expected = new float[cond.length];
+        for (int i = 0; i < cond.length; i++) {
+            expected[i] = (float) ((1 + w) * cond[i] - w * none[i]);
+        }
+        assertArrayEquals(expected, guided, 1e-5f);
+        assertArrayEquals(cond, new GuidedDenoiser(net, 0).predict(x, t, y).dup().reshape(-1).toFloatVector(), 0f);
+        assertThrows(UnsupportedOperationException.class, () -> new GuidedDenoiser(net, 1).lossAndGradient(x, t, y,
+                x));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> new GuidedDenoiser(net, -0.5));
+        assertTrue(bad.getMessage().contains("-0.5"), bad.getMessage());
+    }
+
+    /** A real denoiser that records the labels training hands it. */
+    private static final class LabelRecorder implements Denoiser {
+        final MlpDenoiser net = conditionalNet();
+        final List<Integer> seen = new ArrayList<>();
+
+        public int dataDim() {
+            return net.dataDim();
+        }
+
+        public int numClasses() {
+            return net.numClasses();
+        }
+
+        public INDArray params() {
+            return net.params();
+        }
+
+        public INDArray gradient() {
+            return net.gradient();
+        }
+
+        public void initialize(long seed) {
+            net.initialize(seed);
+        }
+
+        public INDArray predict(INDArray xt, int[] t, int[] labels) {
+            return net.predict(xt, t, labels);
+        }
+
+        public double lossAndGradient(INDArray xt, int[] t, int[] labels, INDArray eps) {
+            for (int y : labels) {
+                seen.add(y);
+            }
+            return net.lossAndGradient(xt, t, labels, eps);
+        }
+    }
+
+    private static List<Integer> trainingLabels(double p, long seed) {
+        LabelRecorder rec = new LabelRecorder();
+        Ddpm model = Ddpm.builder(rec).schedule(NoiseSchedule.linear(40)).sampler(new DdimSampler(5))
+                .labelDropout(p).build();
+        int n = 50;
+        INDArray x = Nd4j.rand(Nd4j.getRandomFactory().getNewRandomInstance(3), n, D).castTo(DataType.FLOAT);
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = i % 3;
+        }
+        model.fit(new Dataset(x, y, new int[] {D}), FitInstructions.builder().localSteps(80).batchSize(25)
+                .learningRate(1e-3).seed(seed).build(), null);
+        return rec.seen;
+    }
+
+    /**
+     * 2 000 training labels with p = 0.25: the share replaced by the null label is within 4 standard deviations
+     * (0.039) of p, the others are the data's labels, and the same seed drops the same labels.
+     */
+    @Test
+    void labelDropoutReplacesTheExpectedShareOfLabelsReproducibly() {
+        List<Integer> seen = trainingLabels(0.25, 11);
+        assertEquals(2000, seen.size());
+        long dropped = seen.stream().filter(v -> v == Conditioning.NO_LABEL).count();
+        assertEquals(0.25, dropped / 2000.0, 0.039);
+        assertTrue(seen.stream().allMatch(v -> v >= -1 && v <= 2));
+        assertEquals(seen, trainingLabels(0.25, 11));
+        assertTrue(trainingLabels(0.0, 11).stream().noneMatch(v -> v == Conditioning.NO_LABEL));
+    }
+
+    @Test
+    void dropoutAndGuidanceNeedAConditionalDenoiserAndValidValues() {
+        MlpDenoiser unconditional = new MlpDenoiser(D, new int[] {4}, 4, 0, Activation.SILU);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Ddpm.builder(unconditional).guidance(2).build());
+        assertTrue(e.getMessage().contains("conditional"), e.getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Ddpm.builder(unconditional).labelDropout(1))
+                .getMessage().contains("1"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> Ddpm.builder(unconditional).guidance(Double.NaN)).getMessage().contains("NaN"));
+    }
+
+    /** Guided sampling is deterministic by seed and differs from unguided sampling of the same weights. */
+    @Test
+    void guidedSamplingChangesSamplesAndIsReproducible() {
+        MlpDenoiser net = conditionalNet();
+        Ddpm plain = Ddpm.builder(net).schedule(NoiseSchedule.linear(40)).sampler(new DdimSampler(5)).build();
+        Ddpm guided = Ddpm.builder(net).schedule(NoiseSchedule.linear(40)).sampler(new DdimSampler(5))
+                .guidance(3).build();
+        int[] labels = {0, 1, 2, 0};
+        float[] a = guided.sample(labels, 17).reshape(-1).toFloatVector();
+        assertArrayEquals(a, guided.sample(labels, 17).reshape(-1).toFloatVector(), 0f);
+        assertFalse(Arrays.equals(a, plain.sample(labels, 17).reshape(-1).toFloatVector()));
+    }
+}
