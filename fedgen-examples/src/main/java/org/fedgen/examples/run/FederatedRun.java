@@ -89,11 +89,11 @@ public final class FederatedRun {
             Dataset union = Dataset.concat(train);
             LOG.info("centralized baseline: one client holds the union of the {} clients' training data ({} digits)",
                     o.clients, union.size());
-            return new Setup(List.of(union), List.of(Dataset.concat(eval)), heldOut, recipe(o));
+            return new Setup(List.of(union), List.of(Dataset.concat(eval)), heldOut, recipe(o, List.of(union)));
         }
         LOG.info("partition {}: client sizes {}, mean label distance {}", o.partition, partition.sizes(),
                 String.format("%.3f", partition.meanLabelDistance()));
-        return new Setup(train, eval, heldOut, recipe(o));
+        return new Setup(train, eval, heldOut, recipe(o, train));
     }
 
     /**
@@ -209,11 +209,13 @@ public final class FederatedRun {
         };
     }
 
-    private static ModelRecipe recipe(RunOptions o) {
+    /** The model's recipe; MD-GAN's client codes are weighted by the clients' training examples. */
+    private static ModelRecipe recipe(RunOptions o, List<Dataset> train) {
         return switch (o.model) {
             case vae -> new VaeRecipe();
             case ddpm -> new DdpmRecipe(o.ddpm, o.qualitySamples);
-            case gan -> new GanRecipe(o);
+            case gan -> new GanRecipe(o, o.gan.clientCodes
+                    ? train.stream().mapToDouble(Dataset::size).toArray() : new double[0]);
         };
     }
 

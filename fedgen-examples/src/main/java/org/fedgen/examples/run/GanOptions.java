@@ -49,6 +49,12 @@ public final class GanOptions {
             + "(default: ${DEFAULT-VALUE}).")
     public int swapEpochs = 1;
 
+    @Option(names = "--client-codes", description = "MD-GAN: condition the server's generator on a one-hot client "
+            + "code; client k's discriminator judges only G(z, k), and samples draw code k with probability n_k/N, so "
+            + "a class held by few clients is not judged fake by the others (the server then sees each client's "
+            + "distribution separately).")
+    public boolean clientCodes;
+
     /** n_critic: the option, or 1 for BCE and 5 for WGAN-GP. */
     public int effectiveCriticSteps() {
         return criticSteps != null ? criticSteps : loss == GanLoss.WGAN_GP ? 5 : 1;
@@ -74,6 +80,9 @@ public final class GanOptions {
         require(criticSteps == null || criticSteps >= 1, "--critic-steps must be >= 1, got " + criticSteps);
         require(mdLocalSteps == null || mdLocalSteps >= 0, "--md-local-steps must be >= 0, got " + mdLocalSteps);
         require(swapEpochs >= 0, "--swap-epochs must be >= 0, got " + swapEpochs);
+        require(!clientCodes || topology == GanTopology.MDGAN, "--client-codes needs --topology mdgan, got "
+                + topology.name().toLowerCase(java.util.Locale.ROOT));
+        require(!clientCodes || !conditional, "--client-codes needs an unconditional GAN (drop --conditional)");
     }
 
     private static void require(boolean ok, String message) {

@@ -33,8 +33,16 @@ public final class GanRecipe implements ModelRecipe {
 
     /** A recipe for the options' topology and loss; call {@link GanDefaults#apply} on the options first. */
     public GanRecipe(RunOptions options) {
+        this(options, new double[0]);
+    }
+
+    /**
+     * As {@link #GanRecipe(RunOptions)}, with a generator coded by source when {@code sourceWeights} is not empty
+     * (MD-GAN's {@code --client-codes}: one weight per client, its number of training examples).
+     */
+    public GanRecipe(RunOptions options, double[] sourceWeights) {
         this.gan = options.gan;
-        this.config = config(options);
+        this.config = config(options).toBuilder().sourceWeights(sourceWeights).build();
         this.serverModel = new Gan(config);
         this.qualitySamples = options.qualitySamples;
     }

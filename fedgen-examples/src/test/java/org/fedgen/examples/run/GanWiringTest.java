@@ -31,6 +31,7 @@ import org.fedgen.core.data.Digits;
 import org.fedgen.core.metrics.KernelMmd;
 import org.fedgen.core.sim.Simulation;
 import org.fedgen.models.gan.Gan;
+import org.fedgen.models.gan.GanConfig;
 import org.fedgen.models.gan.GanLoss;
 import org.fedgen.models.gan.GeneratorTrainer;
 import org.junit.jupiter.api.Test;
@@ -165,6 +166,27 @@ class GanWiringTest {
                 .contains("--class-loss-weight must be finite and >= 0, got -0.25"));
     }
 
+    /** --client-codes gives MD-GAN's generator one code per client, weighted by the clients' training examples. */
+    @Test
+    void clientCodesWeightTheGeneratorCodesByClientDataAndNeedMdGan() {
+        RunOptions o = new RunOptions();
+        new CommandLine(o).parseArgs("--model", "gan", "--topology", "mdgan", "--client-codes");
+        assertTrue(o.gan.clientCodes);
+        GanRecipe recipe = new GanRecipe(o, new double[] {30, 10, 60});
+        assertEquals(3, recipe.config().numSources());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {0.3, 0.1, 0.6},
+                recipe.config().sourceWeights(), 1e-15);
+        assertEquals(0, new GanRecipe(o).config().numSources());
+        RunOptions fl = new RunOptions();
+        new CommandLine(fl).parseArgs("--model", "gan", "--topology", "flgan", "--client-codes");
+        assertTrue(assertThrows(IllegalArgumentException.class, fl.gan::validate).getMessage()
+                .contains("--client-codes needs --topology mdgan, got flgan"));
+        RunOptions cond = new RunOptions();
+        new CommandLine(cond).parseArgs("--model", "gan", "--topology", "mdgan", "--client-codes", "--conditional");
+        assertTrue(assertThrows(IllegalArgumentException.class, cond.gan::validate).getMessage()
+                .contains("--client-codes needs an unconditional GAN"));
+    }
+
     @Test
     void packReachesTheDiscriminatorAndIsCheckedAtTheCommandLine() {
         RunOptions o = new RunOptions();
@@ -228,6 +250,31 @@ class GanWiringTest {
         assertTrue(Files.exists(dir.resolve("samples-round-0002.png")));
         Map<String, Double> last = seen.get(1).metrics();
         assertTrue(Double.isFinite(last.get("d_real")), last.toString());
+    }
+
+    /** MD-GAN with --client-codes runs end to end: its generator takes the 3 codes, evaluation and samples work. */
+    @Test
+    void mdGanRunWithClientCodes(@TempDir Path dir) throws Exception {
+        RunOptions o = options(GanTopology.MDGAN);
+        o.clients = 3;
+        o.batchSize = 8;
+        o.rounds = 1;
+        o.evalEvery = 1;
+        o.qualitySamples = 20;
+        o.samples = 10;
+        o.gan.clientCodes = true;
+        o.out = dir;
+        List<RoundResult> seen = new ArrayList<>();
+        new MdGanRun(o, seen::add).run();
+        GanConfig plain = GanRecipe.config(o);
+        long expected = new Gan(plain.toBuilder().sourceWeights(1, 1, 1).build()).initialize(1)
+                .part(Gan.GENERATOR).length();
+        assertEquals(expected, seen.get(0).global().part(Gan.GENERATOR).length());
+        assertTrue(expected > new Gan(plain).initialize(1)
+                .part(Gan.GENERATOR).length());
+        assertTrue(Double.isFinite(seen.get(0).metrics().get("d_fake")), seen.get(0).metrics().toString());
+        assertTrue(Double.isFinite(seen.get(0).metrics().get("fid")), seen.get(0).metrics().toString());
+        assertTrue(Files.size(dir.resolve("samples-idx3-ubyte")) > 10 * 784);
     }
 
     private double[] dFake(Path out, String decay) throws Exception {

@@ -3,6 +3,7 @@ package org.fedgen.models.gan;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SplittableRandom;
 import java.util.function.BiConsumer;
 import org.fedgen.core.FitInstructions;
 import org.fedgen.core.GenerativeModel;
@@ -123,6 +124,7 @@ public final class Gan implements GenerativeModel {
         checkData(data);
         Objects.requireNonNull(instructions, "instructions");
         instructions.trainParts().forEach(this::params);
+        requireNoSources("fit");
         boolean trainD = instructions.trains(DISCRIMINATOR);
         boolean trainG = instructions.trains(GENERATOR);
         double mu = instructions.proximalMu();
@@ -231,6 +233,7 @@ public final class Gan implements GenerativeModel {
     public Map<String, INDArray> gradient(Dataset data, FitInstructions instructions) {
         checkData(data);
         instructions.trainParts().forEach(this::params);
+        requireNoSources("gradient");
         int n = data.size();
         int[] labels = data.hasLabels() ? data.labels() : null;
         Map<String, INDArray> out = new LinkedHashMap<>();
@@ -279,6 +282,8 @@ public final class Gan implements GenerativeModel {
         double gLoss = 0;
         double realScore = 0;
         double fakeScore = 0;
+        int[] codes = config.numSources() > 0 ? drawSources(config.sourceWeights(), n,
+                Seeds.derive(seed, "gan-evaluate-sources")) : null;
         try (Random noise = newRandom(Seeds.derive(seed, "gan-evaluate-noise"))) {
             for (int start = 0; start < n; start += CHUNK) {
                 int rows = Math.min(CHUNK, n - start);
@@ -286,7 +291,7 @@ public final class Gan implements GenerativeModel {
                 double[] lr = nets.logits(data.features().get(NDArrayIndex.interval(start, start + rows),
                         NDArrayIndex.all()), y);
                 INDArray z = Nd4j.randn(noise, rows, config.latentDim()).castTo(DataType.FLOAT);
-                double[] lf = nets.logits(nets.sample(z, y), y);
+                double[] lf = nets.logits(nets.sample(z, codes != null ? slice(codes, start, rows) : y), y);
                 for (int i = 0; i < rows; i++) {
                     if (wgan) {
                         dLoss += lf[i] - lr[i];
@@ -316,13 +321,19 @@ public final class Gan implements GenerativeModel {
         return m;
     }
 
-    /** n samples in [0, 1]; a conditional model cycles the labels 0, 1, …, C−1, 0, … over the rows. */
+    /**
+     * n samples in [0, 1]; a conditional model cycles the labels 0, 1, …, C−1, 0, … over the rows, a source-coded one
+     * draws each row's code from {@link GanConfig#sourceWeights()}.
+     */
     @Override
     public INDArray sample(int n, long seed) {
         if (n < 1) {
             throw new IllegalArgumentException("sample count must be >= 1, got " + n);
         }
         int[] labels = null;
+        if (config.numSources() > 0) {
+            labels = drawSources(config.sourceWeights(), n, Seeds.derive(seed, "gan-sample-sources"));
+        }
         if (config.conditional()) {
             labels = new int[n];
             for (int i = 0; i < n; i++) {
@@ -376,6 +387,30 @@ public final class Gan implements GenerativeModel {
         if (config.conditional() && !data.hasLabels()) {
             throw new IllegalArgumentException("conditional GAN (" + config.numClasses()
                     + " classes) needs labelled data, got " + data);
+        }
+    }
+
+    /** n codes drawn independently with probabilities {@code weights} (summing to 1) by inverse CDF. */
+    static int[] drawSources(double[] weights, int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int[] codes = new int[n];
+        for (int i = 0; i < n; i++) {
+            double u = r.nextDouble();
+            int k = 0;
+            double cdf = weights[0];
+            while (u >= cdf && k < weights.length - 1) {
+                k++;
+                cdf += weights[k];
+            }
+            codes[i] = k;
+        }
+        return codes;
+    }
+
+    private void requireNoSources(String what) {
+        if (config.numSources() > 0) {
+            throw new IllegalArgumentException(what + " cannot choose the codes of a generator with "
+                    + config.numSources() + " source codes; train it with MdGanTrainer");
         }
     }
 

@@ -33,6 +33,7 @@ public final class GanConfig {
     private final double realLabel;
     private final double classLossWeight;
     private final int pack;
+    private final double[] sourceWeights;
 
     private GanConfig(Builder b) {
         this.dataDim = b.dataDim;
@@ -52,6 +53,7 @@ public final class GanConfig {
         this.realLabel = b.realLabel;
         this.classLossWeight = b.classLossWeight;
         this.pack = b.pack;
+        this.sourceWeights = b.sourceWeights.clone();
     }
 
     /**
@@ -83,6 +85,7 @@ public final class GanConfig {
         b.realLabel = realLabel;
         b.classLossWeight = classLossWeight;
         b.pack = pack;
+        b.sourceWeights = sourceWeights.clone();
         return b;
     }
 
@@ -181,9 +184,24 @@ public final class GanConfig {
         return pack;
     }
 
-    /** Layer widths of the generator including input (latent + classes) and output. */
+    /**
+     * K, the number of source codes of the generator; 0 = none. A source-coded generator G(z, k) gets the one-hot code
+     * k after z, and its unconditional samples draw k with probability {@link #sourceWeights()}[k]. MD-GAN uses one
+     * code per client (see {@link MdGanTrainer}): client k's discriminator only ever judges G(·, k), so each code
+     * learns its client's distribution p_k and the weighted mixture of the codes is the union of the data.
+     */
+    public int numSources() {
+        return sourceWeights.length;
+    }
+
+    /** The probabilities with which samples draw each source code, summing to 1 (a copy; empty without codes). */
+    public double[] sourceWeights() {
+        return sourceWeights.clone();
+    }
+
+    /** Layer widths of the generator including input (latent + classes + source codes) and output. */
     int[] generatorLayers() {
-        return layers(latentDim + numClasses, generatorHidden, dataDim);
+        return layers(latentDim + numClasses + numSources(), generatorHidden, dataDim);
     }
 
     /**
@@ -231,6 +249,7 @@ public final class GanConfig {
         private double realLabel = 1.0;
         private double classLossWeight = 2.0;
         private int pack = 1;
+        private double[] sourceWeights = new double[0];
 
         private Builder() {
         }
@@ -356,13 +375,41 @@ public final class GanConfig {
         }
 
         /**
-         * @throws IllegalArgumentException if {@code pack} &gt; 1 for a conditional GAN (its critic is per example and
-         *                                  label)
+         * Source codes for the generator (see {@link GanConfig#numSources()}), one relative weight per code, each
+         * finite and &gt; 0 (e.g. the clients' example counts); they are normalised to sum to 1. No weights (the
+         * default) means no codes. Unconditional GANs only (checked by build).
+         */
+        public Builder sourceWeights(double... w) {
+            if (w == null || w.length == 0) {
+                sourceWeights = new double[0];
+                return this;
+            }
+            double sum = 0;
+            for (int k = 0; k < w.length; k++) {
+                if (!(w[k] > 0) || !Double.isFinite(w[k])) {
+                    throw new IllegalArgumentException("source weight " + k + " must be finite and > 0, got " + w[k]);
+                }
+                sum += w[k];
+            }
+            sourceWeights = new double[w.length];
+            for (int k = 0; k < w.length; k++) {
+                sourceWeights[k] = w[k] / sum;
+            }
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException if {@code pack} &gt; 1 or source codes are set for a conditional GAN (its
+         *                                  critic is per example and label, and its generator's one-hot is the label)
          */
         public GanConfig build() {
             if (pack > 1 && numClasses > 0) {
                 throw new IllegalArgumentException("pack " + pack + " needs an unconditional GAN, got " + numClasses
                         + " classes");
+            }
+            if (sourceWeights.length > 0 && numClasses > 0) {
+                throw new IllegalArgumentException(sourceWeights.length + " source codes need an unconditional GAN, "
+                        + "got " + numClasses + " classes");
             }
             return new GanConfig(this);
         }

@@ -340,13 +340,35 @@ final class GanNetworks {
         return config.conditional() ? labels[row] : -1;
     }
 
+    /**
+     * G's input: z, then the one-hot of {@code labels} (conditional) or of the source codes (a source-coded GAN: then
+     * {@code labels} holds one code per row, see {@link GanConfig#numSources()}).
+     */
     private void fillInput(INDArray target, INDArray data, int dataCols, int[] labels) {
         if (config.conditional()) {
             target.get(NDArrayIndex.all(), NDArrayIndex.interval(0, dataCols)).assign(data);
             fillLabels(target, dataCols, labels);
+        } else if (config.numSources() > 0) {
+            target.get(NDArrayIndex.all(), NDArrayIndex.interval(0, dataCols)).assign(data);
+            fillOneHot(target, dataCols, checkCodes(labels, target.rows()), config.numSources());
         } else {
             target.assign(data);
         }
+    }
+
+    private int[] checkCodes(int[] codes, long rows) {
+        int k = config.numSources();
+        if (codes == null || codes.length != rows) {
+            throw new IllegalArgumentException("a generator with " + k + " source codes needs one code per row ("
+                    + rows + " rows), got " + (codes == null ? "none" : codes.length));
+        }
+        for (int i = 0; i < codes.length; i++) {
+            if (codes[i] < 0 || codes[i] >= k) {
+                throw new IllegalArgumentException("source code " + codes[i] + " at row " + i + " outside [0, " + k
+                        + ")");
+            }
+        }
+        return codes;
     }
 
     /** For a conditional GAN: one label per row, each in [0, C); ignored otherwise. */
@@ -368,7 +390,10 @@ final class GanNetworks {
 
     private void fillLabels(INDArray target, int dataCols, int[] labels) {
         checkLabels(labels, target.rows());
-        int c = config.numClasses();
+        fillOneHot(target, dataCols, labels, config.numClasses());
+    }
+
+    private void fillOneHot(INDArray target, int dataCols, int[] labels, int c) {
         float[] hot = new float[labels.length * c];
         for (int i = 0; i < labels.length; i++) {
             hot[i * c + labels[i]] = 1f;

@@ -42,6 +42,10 @@ public final class GeneratorTrainer {
         if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
             throw new IllegalArgumentException("learningRate must be finite and > 0, got " + learningRate);
         }
+        if (config.numSources() > 0) {
+            throw new IllegalArgumentException("GeneratorTrainer cannot choose the codes of a generator with "
+                    + config.numSources() + " source codes");
+        }
         this.steps = steps;
         this.batchSize = batchSize;
         this.learningRate = learningRate;

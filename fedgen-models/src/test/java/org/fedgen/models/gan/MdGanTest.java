@@ -58,7 +58,15 @@ class MdGanTest {
     @CsvSource({"NON_SATURATING_BCE,0,1", "NON_SATURATING_BCE,3,1", "WGAN_GP,0,1", "WGAN_GP,3,1",
         "NON_SATURATING_BCE,0,2", "WGAN_GP,0,3"})
     void assembledGradientEqualsOneProcessGradient(GanLoss loss, int classes, int pack) {
-        GanConfig cfg = tiny(loss, classes).toBuilder().pack(pack).build();
+        checkAssembledGradient(tiny(loss, classes).toBuilder().pack(pack).build(), false);
+    }
+
+    /**
+     * Runs iteration 0's exchange for clients of 20, 12 and 28 examples (weights 1/3, 1/5, 7/15) and compares the
+     * assembled gradient with Σ_k (n_k/N) ∇ L_G(D_k(G(z_k, g_k))) computed in one process, where g_k is client k's
+     * labels, or its code k when {@code coded}.
+     */
+    private static GanNetworks checkAssembledGradient(GanConfig cfg, boolean coded) {
         List<MdGanClient> clients = clients(cfg, 20, 12, 28);
         double[] weight = {20.0 / 60, 12.0 / 60, 28.0 / 60};
         MdGanTrainer server = new MdGanTrainer(cfg, clients, B, 2, 0, 1e-2, 9);
@@ -70,10 +78,39 @@ class MdGanTest {
         INDArray expected = Nd4j.zeros(DataType.FLOAT, assembled.length());
         for (int k = 0; k < clients.size(); k++) {
             one.discriminator.params().assign(clients.get(k).exportDiscriminator());
-            one.generatorGradient(server.latents(0, k), server.labels(0, k), 1.0 / B, false);
+            int[] code = new int[B];
+            java.util.Arrays.fill(code, k);
+            one.generatorGradient(server.latents(0, k), coded ? code : server.labels(0, k), 1.0 / B, false);
             expected.addi(one.generator.gradient().mul(weight[k]));
         }
         GanTest.assertClose(expected, assembled);
+        one.discriminator.params().assign(clients.get(0).exportDiscriminator());
+        return one;
+    }
+
+    /**
+     * With client codes the server sends client k the batch G(z_k, k), and the assembled gradient is that of
+     * Σ_k (n_k/N) L_G(D_k(G(z_k, k))) computed in one process; a mismatch between codes and clients is refused.
+     */
+    @ParameterizedTest
+    @CsvSource({"NON_SATURATING_BCE,1", "WGAN_GP,1", "WGAN_GP,2"})
+    void codedGeneratorGradientEqualsOneProcessGradient(GanLoss loss, int pack) {
+        GanConfig cfg = tiny(loss, 0).toBuilder().pack(pack).sourceWeights(20, 12, 28).build();
+        GanNetworks one = checkAssembledGradient(cfg, true);
+        MdGanTrainer server = new MdGanTrainer(cfg, clients(cfg, 20, 12, 28), B, 2, 0, 1e-2, 9);
+        // the code matters: client 0's term with code 1 is a different gradient
+        int[] wrong = new int[B];
+        java.util.Arrays.fill(wrong, 1);
+        one.generatorGradient(server.latents(0, 0), wrong, 1.0 / B, false);
+        INDArray other = one.generator.gradient().dup();
+        int[] right = new int[B];
+        one.generatorGradient(server.latents(0, 0), right, 1.0 / B, false);
+        assertFalse(other.equalsWithEps(one.generator.gradient(), 1e-6));
+
+        GanConfig four = tiny(loss, 0).toBuilder().sourceWeights(1, 1, 1, 1).build();
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new MdGanTrainer(four, clients(four, 20, 12, 28), B, 2, 0, 1e-2, 9));
+        assertTrue(e.getMessage().contains("4 codes, 3 clients"), e.getMessage());
     }
 
     @Test
