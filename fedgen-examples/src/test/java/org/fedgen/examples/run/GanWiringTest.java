@@ -53,6 +53,17 @@ class GanWiringTest {
         return o;
     }
 
+    /** A tiny MD-GAN run: 3 clients, batch 8, {@code rounds} rounds evaluated at the last, written to {@code dir}. */
+    private static RunOptions mdGanOptions(Path dir, int rounds) {
+        RunOptions o = options(GanTopology.MDGAN);
+        o.clients = 3;
+        o.batchSize = 8;
+        o.rounds = rounds;
+        o.evalEvery = rounds;
+        o.out = dir;
+        return o;
+    }
+
     /** One round of a simulation built from the recipe, as FederatedRun wires it, with the server step spied on. */
     private static RoundResult oneRound(RunOptions o, GanRecipe recipe, ModelState init, ServerStep step) {
         List<RoundResult> results = new ArrayList<>();
@@ -224,14 +235,9 @@ class GanWiringTest {
 
     @Test
     void mdGanRunWritesItsTrafficPerRound(@TempDir Path dir) throws Exception {
-        RunOptions o = options(GanTopology.MDGAN);
-        o.clients = 3;
-        o.batchSize = 8;
-        o.rounds = 2;
-        o.evalEvery = 2;
+        RunOptions o = mdGanOptions(dir, 2);
         o.samples = 0;
         o.gan.swapEpochs = 0;
-        o.out = dir;
         List<RoundResult> seen = new ArrayList<>();
         new MdGanRun(o, seen::add).run();
         List<String> lines = Files.readAllLines(dir.resolve("metrics.csv"));
@@ -255,15 +261,10 @@ class GanWiringTest {
     /** MD-GAN with --client-codes runs end to end: its generator takes the 3 codes, evaluation and samples work. */
     @Test
     void mdGanRunWithClientCodes(@TempDir Path dir) throws Exception {
-        RunOptions o = options(GanTopology.MDGAN);
-        o.clients = 3;
-        o.batchSize = 8;
-        o.rounds = 1;
-        o.evalEvery = 1;
+        RunOptions o = mdGanOptions(dir, 1);
         o.qualitySamples = 20;
         o.samples = 10;
         o.gan.clientCodes = true;
-        o.out = dir;
         List<RoundResult> seen = new ArrayList<>();
         new MdGanRun(o, seen::add).run();
         GanConfig plain = GanRecipe.config(o);
