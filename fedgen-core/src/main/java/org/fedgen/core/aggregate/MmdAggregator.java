@@ -20,6 +20,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Route only the generator's parts here (with a {@link org.fedgen.core.PartPolicy}) and FedAvg the rest. The paper
  * leaves the sign open; reproductions use s = +1, the default.
+ *
+ * <p>Optionally the weights keep FedAvg's data-size prior: α_k ∝ n_k·exp(s·mmd_k/τ). The paper's softmax weighs clients
+ * equally when their scores are close (at τ = 1 and scores of 0.002–0.5 on the bundled digits, α is uniform to within
+ * a few percent), so the global generator then fits the uniform mixture of the clients' data, which under-weights the
+ * classes held by large clients (on the seed-43 split, digit 1 fell to 3.9 % of IFL-GAN's samples while FL-GAN kept
+ * 4.5 %). With the prior, equal scores give exactly FedAvg's n_k/N and the scores tilt it.
  */
 public final class MmdAggregator implements Aggregator, InspectsIndividualUpdates {
     /** Name of the metric clients report. */
@@ -28,18 +34,25 @@ public final class MmdAggregator implements Aggregator, InspectsIndividualUpdate
     private final double sign;
     private final double temperature;
     private final Double threshold;
+    private final boolean dataWeighted;
 
-    /** s = +1, τ = 1, c = mean of the round's scores. */
+    /** s = +1, τ = 1, c = mean of the round's scores, no data-size prior. */
     public MmdAggregator() {
         this(1.0, 1.0, null);
+    }
+
+    /** As {@link #MmdAggregator(double, double, Double, boolean)} without the data-size prior (the paper's weights). */
+    public MmdAggregator(double sign, double temperature, Double threshold) {
+        this(sign, temperature, threshold, false);
     }
 
     /**
      * @param sign        s, +1 or −1
      * @param temperature τ &gt; 0
      * @param threshold   c, or null for the mean of the round's scores
+     * @param dataWeighted whether α_k also carries the factor n_k (see the class comment)
      */
-    public MmdAggregator(double sign, double temperature, Double threshold) {
+    public MmdAggregator(double sign, double temperature, Double threshold, boolean dataWeighted) {
         if (sign != 1.0 && sign != -1.0) {
             throw new IllegalArgumentException("MMD sign s must be +1 or -1, got " + sign);
         }
@@ -52,6 +65,7 @@ public final class MmdAggregator implements Aggregator, InspectsIndividualUpdate
         this.sign = sign;
         this.temperature = temperature;
         this.threshold = threshold;
+        this.dataWeighted = dataWeighted;
     }
 
     @Override
@@ -63,6 +77,18 @@ public final class MmdAggregator implements Aggregator, InspectsIndividualUpdate
 
     /** α_k = softmax(s·scores/τ), computed with the maximum subtracted for stability. */
     public double[] weights(double[] scores) {
+        return weights(scores, null);
+    }
+
+    /**
+     * α_k ∝ n_k·exp(s·scores_k/τ), normalised; {@code examples} null drops the n_k factor (the paper's softmax).
+     *
+     * @param examples n_k per client, each &gt; 0, or null
+     */
+    public double[] weights(double[] scores, double[] examples) {
+        if (examples != null && examples.length != scores.length) {
+            throw new IllegalArgumentException(scores.length + " scores but " + examples.length + " example counts");
+        }
         double[] a = new double[scores.length];
         double max = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < a.length; i++) {
@@ -71,7 +97,7 @@ public final class MmdAggregator implements Aggregator, InspectsIndividualUpdate
         }
         double sum = 0;
         for (int i = 0; i < a.length; i++) {
-            a[i] = Math.exp(a[i] - max);
+            a[i] = Math.exp(a[i] - max) * (examples == null ? 1.0 : examples[i]);
             sum += a[i];
         }
         for (int i = 0; i < a.length; i++) {
@@ -96,7 +122,14 @@ public final class MmdAggregator implements Aggregator, InspectsIndividualUpdate
             }
             mean += scores[i] / scores.length;
         }
-        double[] alpha = weights(scores);
+        double[] examples = null;
+        if (dataWeighted) {
+            examples = new double[updates.size()];
+            for (int i = 0; i < examples.length; i++) {
+                examples[i] = updates.get(i).numExamples();
+            }
+        }
+        double[] alpha = weights(scores, examples);
         Map<String, INDArray> out = new LinkedHashMap<>();
         for (String part : global.partNames()) {
             out.put(part, Payloads.weightedWeights(updates, alpha, part, global.part(part)));
@@ -117,6 +150,6 @@ public final class MmdAggregator implements Aggregator, InspectsIndividualUpdate
     @Override
     public String toString() {
         return "MmdAggregator(s=" + sign + ", tau=" + temperature + ", c=" + (threshold == null ? "mean" : threshold)
-                + ")";
+                + (dataWeighted ? ", n_k prior" : "") + ")";
     }
 }

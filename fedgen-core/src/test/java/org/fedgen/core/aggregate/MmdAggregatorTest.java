@@ -57,6 +57,26 @@ class MmdAggregatorTest {
         assertEquals(1.0, ctx.metrics().get("mmd_adopted"));
     }
 
+    /**
+     * With the data-size prior α_k ∝ n_k·exp(s·mmd_k/τ): equal scores give FedAvg's n_k/N (clients of 10, 20, 30
+     * examples: 1/6, 2/6, 3/6), and scores 0, ln 2, 0 at τ = 1 give 10 : 40 : 30.
+     */
+    @Test
+    void dataWeightedScoresTiltFedAvgWeights() {
+        MmdAggregator agg = new MmdAggregator(1, 1, null, true);
+        ModelState out = agg.aggregate(GLOBAL, updates(0.2, 0.2, 0.2), AggTestData.context(1));
+        assertArrayEquals(new float[] {4f / 6, 5f / 6}, out.part("w").toFloatVector(), 1e-6f);
+        assertArrayEquals(new float[] {17f / 6}, out.part("b").toFloatVector(), 1e-6f);
+        assertArrayEquals(new double[] {1.0 / 8, 4.0 / 8, 3.0 / 8},
+                agg.weights(new double[] {0, Math.log(2), 0}, new double[] {10, 20, 30}), 1e-15);
+        assertArrayEquals(new double[] {1.0 / 3, 1.0 / 3, 1.0 / 3},
+                new MmdAggregator(1, 1, null).weights(new double[] {0.2, 0.2, 0.2}), 1e-15);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> agg.weights(new double[] {0, 0}, new double[] {1}));
+        assertTrue(e.getMessage().contains("2 scores but 1 example counts"), e.getMessage());
+        assertTrue(agg.toString().contains("n_k prior"), agg.toString());
+    }
+
     @Test
     void explicitThresholdDecidesAdoption() {
         RoundContext ctx = AggTestData.context(1);

@@ -226,7 +226,7 @@ public final class FederatedRun {
             case fedsgd -> new FedSgd(o.serverLearningRate);
             case fedprox -> new FedProx(o.mu);
             case mmd -> PartPolicy.builder()
-                    .route(new MmdAggregator(o.mmdSign, o.mmdTemperature, o.mmdThreshold), recipe.generatorPart())
+                    .route(new MmdAggregator(o.mmdSign, o.mmdTemperature, o.mmdThreshold, o.mmdDataWeights), recipe.generatorPart())
                     .otherwise(new FedAvg()).build();
         };
         return recipe.aggregator(o, base);

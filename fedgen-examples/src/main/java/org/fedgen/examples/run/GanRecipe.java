@@ -86,7 +86,7 @@ public final class GanRecipe implements ModelRecipe {
             }
             case IFLGAN -> o.aggregator == RunOptions.AggregatorKind.mmd ? base
                     : PartPolicy.builder()
-                            .route(new MmdAggregator(o.mmdSign, o.mmdTemperature, o.mmdThreshold), Gan.GENERATOR)
+                            .route(new MmdAggregator(o.mmdSign, o.mmdTemperature, o.mmdThreshold, o.mmdDataWeights), Gan.GENERATOR)
                             .otherwise(base).build();
             case MDGAN -> throw new IllegalStateException("MD-GAN has no aggregator; it runs through MdGanRun");
         };

@@ -66,6 +66,10 @@ public final class RunOptions {
             + "scores.")
     public Double mmdThreshold;
 
+    @Option(names = "--mmd-data-weights", description = "MMD aggregator weights alpha_k proportional to "
+            + "n_k * exp(s * mmd_k / tau) instead of the plain softmax: equal scores then give FedAvg's n_k/N.")
+    public boolean mmdDataWeights;
+
     @Option(names = "--partition", description = "Data split: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     public PartitionKind partition = PartitionKind.dirichlet;
 

@@ -128,6 +128,12 @@ class GanWiringTest {
         PartPolicy policy = assertInstanceOf(PartPolicy.class, recipe.aggregator(o, base));
         assertInstanceOf(MmdAggregator.class, policy.aggregatorFor(Gan.GENERATOR));
         assertSame(base, policy.aggregatorFor(Gan.DISCRIMINATOR));
+        assertFalse(policy.aggregatorFor(Gan.GENERATOR).toString().contains("n_k prior"));
+        RunOptions weighted = options(GanTopology.IFLGAN);
+        new CommandLine(weighted).parseArgs("--model", "gan", "--topology", "iflgan", "--mmd-data-weights");
+        PartPolicy wp = assertInstanceOf(PartPolicy.class, new GanRecipe(weighted).aggregator(weighted, base));
+        assertTrue(wp.aggregatorFor(Gan.GENERATOR).toString().contains("n_k prior"),
+                wp.aggregatorFor(Gan.GENERATOR).toString());
         ModelState init = new Gan(recipe.config()).initialize(3);
         assertTrue(policy.configureFit(FitInstructions.builder().build(), init).reportMmd());
         RoundResult r = oneRound(o, recipe, init, null);
