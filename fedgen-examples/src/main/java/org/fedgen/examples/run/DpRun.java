@@ -6,7 +6,6 @@ import java.util.Set;
 import org.fedgen.core.Aggregator;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.PartPolicy;
-import org.fedgen.core.aggregate.MmdAggregator;
 import org.fedgen.core.aggregate.ServerOptimizer;
 import org.fedgen.core.data.Dataset;
 import org.fedgen.core.sampling.ClientSampler;
@@ -84,8 +83,8 @@ final class DpRun {
         this.policy = policy(recipe.aggregator(o, top), top, model);
         switch (o.aggregator) {
             case fedavg -> { }
-            case mmd -> DpChecks.requireCompatible(PartPolicy.builder().route(new MmdAggregator(o.mmdSign,
-                    o.mmdTemperature, o.mmdThreshold), recipe.generatorPart()).otherwise(top).build(), model);
+            case mmd -> DpChecks.requireCompatible(PartPolicy.builder().route(o.mmdAggregator(),
+                    recipe.generatorPart()).otherwise(top).build(), model);
             default -> throw new IllegalArgumentException("--aggregator " + o.aggregator + " cannot be combined with"
                     + " --dp-noise: DP runs aggregate the protected parts with DP-FedAvg (use --aggregator fedavg)");
         }

@@ -16,7 +16,6 @@ import org.fedgen.core.RoundResult;
 import org.fedgen.core.aggregate.FedAvg;
 import org.fedgen.core.aggregate.FedProx;
 import org.fedgen.core.aggregate.FedSgd;
-import org.fedgen.core.aggregate.MmdAggregator;
 import org.fedgen.core.data.Dataset;
 import org.fedgen.core.data.Digits;
 import org.fedgen.core.data.DirichletPartitioner;
@@ -226,7 +225,7 @@ public final class FederatedRun {
             case fedsgd -> new FedSgd(o.serverLearningRate);
             case fedprox -> new FedProx(o.mu);
             case mmd -> PartPolicy.builder()
-                    .route(new MmdAggregator(o.mmdSign, o.mmdTemperature, o.mmdThreshold, o.mmdDataWeights), recipe.generatorPart())
+                    .route(o.mmdAggregator(), recipe.generatorPart())
                     .otherwise(new FedAvg()).build();
         };
         return recipe.aggregator(o, base);

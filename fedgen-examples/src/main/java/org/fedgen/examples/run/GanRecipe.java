@@ -8,7 +8,6 @@ import org.fedgen.core.GenerativeModel;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.PartPolicy;
 import org.fedgen.core.ServerStep;
-import org.fedgen.core.aggregate.MmdAggregator;
 import org.fedgen.core.data.Dataset;
 import org.fedgen.models.gan.Gan;
 import org.fedgen.models.gan.GanConfig;
@@ -86,7 +85,7 @@ public final class GanRecipe implements ModelRecipe {
             }
             case IFLGAN -> o.aggregator == RunOptions.AggregatorKind.mmd ? base
                     : PartPolicy.builder()
-                            .route(new MmdAggregator(o.mmdSign, o.mmdTemperature, o.mmdThreshold, o.mmdDataWeights), Gan.GENERATOR)
+                            .route(o.mmdAggregator(), Gan.GENERATOR)
                             .otherwise(base).build();
             case MDGAN -> throw new IllegalStateException("MD-GAN has no aggregator; it runs through MdGanRun");
         };

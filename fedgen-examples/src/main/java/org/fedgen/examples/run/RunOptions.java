@@ -1,6 +1,7 @@
 package org.fedgen.examples.run;
 
 import java.nio.file.Path;
+import org.fedgen.core.aggregate.MmdAggregator;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -69,6 +70,14 @@ public final class RunOptions {
     @Option(names = "--mmd-data-weights", description = "MMD aggregator weights alpha_k proportional to "
             + "n_k * exp(s * mmd_k / tau) instead of the plain softmax: equal scores then give FedAvg's n_k/N.")
     public boolean mmdDataWeights;
+
+    /**
+     * The MMD aggregator these options describe (--mmd-sign, --mmd-temperature, --mmd-threshold, --mmd-data-weights);
+     * every path that routes a generator to MMD builds it here.
+     */
+    public MmdAggregator mmdAggregator() {
+        return new MmdAggregator(mmdSign, mmdTemperature, mmdThreshold, mmdDataWeights);
+    }
 
     @Option(names = "--partition", description = "Data split: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     public PartitionKind partition = PartitionKind.dirichlet;

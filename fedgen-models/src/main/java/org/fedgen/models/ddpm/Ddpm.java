@@ -49,6 +49,8 @@ public final class Ddpm implements GenerativeModel {
     private final Denoiser denoiser;
     /** The ε-predictor used for training and sampling: the denoiser, with the input skip unless it is switched off. */
     private final Denoiser net;
+    /** What the samplers call: {@link #net}, or the guided combination over it when the guidance weight is &gt; 0. */
+    private final Denoiser samplingNet;
     private final NoiseSchedule schedule;
     private final DiffusionSampler sampler;
     private final FlatAdam adam;
@@ -77,6 +79,7 @@ public final class Ddpm implements GenerativeModel {
             throw new IllegalArgumentException("label dropout " + labelDropout + " and guidance " + guidance
                     + " need a conditional denoiser (numClasses > 0)");
         }
+        this.samplingNet = guidance > 0 ? new GuidedDenoiser(net, guidance) : net;
     }
 
     /** A builder; only the denoiser is required. */
@@ -294,7 +297,7 @@ public final class Ddpm implements GenerativeModel {
         Random rng = Nd4j.getRandomFactory().getNewRandomInstance(Seeds.derive(seed, "ddpm-sample"));
         INDArray x = Nd4j.create(DataType.FLOAT, n, denoiser.dataDim());
         Nd4j.getExecutioner().exec(new GaussianDistribution(x, 0.0, 1.0), rng);
-        INDArray out = with.run(guidance > 0 ? new GuidedDenoiser(net, guidance) : net, schedule, x, labels, rng);
+        INDArray out = with.run(samplingNet, schedule, x, labels, rng);
         Transforms.min(out, 1.0, false);
         Transforms.max(out, -1.0, false);
         return out.addi(1.0).muli(0.5);

@@ -350,25 +350,12 @@ final class GanNetworks {
             fillLabels(target, dataCols, labels);
         } else if (config.numSources() > 0) {
             target.get(NDArrayIndex.all(), NDArrayIndex.interval(0, dataCols)).assign(data);
-            fillOneHot(target, dataCols, checkCodes(labels, target.rows()), config.numSources());
+            int k = config.numSources();
+            checkIndices(labels, target.rows(), k, "a generator with " + k + " source codes", "code", "source code");
+            fillOneHot(target, dataCols, labels, k);
         } else {
             target.assign(data);
         }
-    }
-
-    private int[] checkCodes(int[] codes, long rows) {
-        int k = config.numSources();
-        if (codes == null || codes.length != rows) {
-            throw new IllegalArgumentException("a generator with " + k + " source codes needs one code per row ("
-                    + rows + " rows), got " + (codes == null ? "none" : codes.length));
-        }
-        for (int i = 0; i < codes.length; i++) {
-            if (codes[i] < 0 || codes[i] >= k) {
-                throw new IllegalArgumentException("source code " + codes[i] + " at row " + i + " outside [0, " + k
-                        + ")");
-            }
-        }
-        return codes;
     }
 
     /** For a conditional GAN: one label per row, each in [0, C); ignored otherwise. */
@@ -376,14 +363,22 @@ final class GanNetworks {
         if (!config.conditional()) {
             return;
         }
-        int c = config.numClasses();
-        if (labels == null || labels.length != rows) {
-            throw new IllegalArgumentException("conditional GAN needs one label per row (" + rows
-                    + " rows), got " + (labels == null ? "none" : labels.length));
+        checkIndices(labels, rows, config.numClasses(), "conditional GAN", "label", "label");
+    }
+
+    /**
+     * One index per row, each in [0, count): the labels of a conditional GAN or the codes of a source-coded generator.
+     * The messages read "{owner} needs one {noun} per row (…)" and "{item} v at row i outside [0, count)".
+     */
+    private static void checkIndices(int[] values, long rows, int count, String owner, String noun, String item) {
+        if (values == null || values.length != rows) {
+            throw new IllegalArgumentException(owner + " needs one " + noun + " per row (" + rows + " rows), got "
+                    + (values == null ? "none" : values.length));
         }
-        for (int i = 0; i < labels.length; i++) {
-            if (labels[i] < 0 || labels[i] >= c) {
-                throw new IllegalArgumentException("label " + labels[i] + " at row " + i + " outside [0, " + c + ")");
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] < 0 || values[i] >= count) {
+                throw new IllegalArgumentException(item + " " + values[i] + " at row " + i + " outside [0, " + count
+                        + ")");
             }
         }
     }
