@@ -12,8 +12,8 @@ import java.util.Objects;
  * classifier (Odena et al. 2017) on the same head: with outputs o_0 … o_C of the last layer, the critic is
  * D(x, y) = o_0 + o_{1+y} (the inner product of the last hidden layer with w + e_y), and o_1 … o_C are also the class
  * logits of a softmax cross-entropy weighted by {@link #classLossWeight()} (D: on real examples; G: on its samples
- * with the requested labels). Measured on the bundled digits, a label concatenated to D's input was ignored (classifier
- * agreement 11 % after 400 centralized generator steps), which is why the label enters D at its head.
+ * with the requested labels). The label enters D at its head rather than being concatenated to D's input, which the
+ * generator learned to ignore (measured in {@code docs/results.md}).
  */
 public final class GanConfig {
     private final int dataDim;
@@ -357,8 +357,8 @@ public final class GanConfig {
         }
 
         /**
-         * Weight of the auxiliary class loss of a conditional GAN, finite and ≥ 0 (default 2: on the federated
-         * digits it reached 91 % classifier agreement in 125 rounds where 1 had 82 % after 150).
+         * Weight of the auxiliary class loss of a conditional GAN, finite and ≥ 0 (default 2; the comparison with 1 is
+         * in {@code docs/results.md}).
          */
         public Builder classLossWeight(double v) {
             if (!(v >= 0) || !Double.isFinite(v)) {
