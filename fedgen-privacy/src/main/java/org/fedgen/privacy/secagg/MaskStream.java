@@ -2,6 +2,7 @@ package org.fedgen.privacy.secagg;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.IntBuffer;
 import java.security.GeneralSecurityException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
@@ -35,13 +36,14 @@ final class MaskStream {
             aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(seed, "AES"), new IvParameterSpec(iv));
             byte[] zeros = new byte[CHUNK * 4];
             byte[] stream = new byte[CHUNK * 4];
-            ByteBuffer view = ByteBuffer.wrap(stream).order(ByteOrder.LITTLE_ENDIAN);
+            IntBuffer view = ByteBuffer.wrap(stream).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
+            int[] mask = new int[CHUNK];
             for (int start = 0; start < ring.length; start += CHUNK) {
                 int n = Math.min(CHUNK, ring.length - start);
                 aes.update(zeros, 0, n * 4, stream, 0);
+                view.get(0, mask, 0, n);
                 for (int i = 0; i < n; i++) {
-                    int m = view.getInt(i * 4);
-                    ring[start + i] = (ring[start + i] + sign * m) & FixedPoint.RING_MASK;
+                    ring[start + i] = (ring[start + i] + sign * mask[i]) & FixedPoint.RING_MASK;
                 }
             }
         } catch (GeneralSecurityException e) {
