@@ -38,10 +38,12 @@ public final class FixedPoint {
         this.scale = ((1L << (bits - 1)) - 1) / range;
     }
 
+    /** b, the quantisation bits. */
     public int bits() {
         return bits;
     }
 
+    /** R, the clamp range. */
     public double range() {
         return range;
     }

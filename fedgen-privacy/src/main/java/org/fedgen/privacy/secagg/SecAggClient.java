@@ -55,6 +55,7 @@ public final class SecAggClient {
     private final Map<Integer, BigInteger[]> held = new HashMap<>();
     private final TreeSet<Integer> maskPeers = new TreeSet<>();
 
+    /** A client's side with fresh secrets from a {@link SecureRandom}. */
     public SecAggClient(int id, SecAggConfig config) {
         this(id, config, new SecureRandom());
     }
@@ -70,6 +71,7 @@ public final class SecAggClient {
         this.random = random;
     }
 
+    /** The id of the client this state belongs to. */
     public int id() {
         return id;
     }

@@ -76,6 +76,7 @@ public final class SecureAggregator implements Aggregator, AggregatorDecorator {
         return inner;
     }
 
+    /** The protocol's public parameters. */
     public SecAggConfig config() {
         return config;
     }
