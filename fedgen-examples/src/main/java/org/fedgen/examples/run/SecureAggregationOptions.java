@@ -50,7 +50,8 @@ public final class SecureAggregationOptions {
         int holders = neighbours == 0 || neighbours >= population - 1 ? population : neighbours + 1;
         int t = threshold != null ? threshold : holders / 2 + 1;
         if (clientsPerRound > 0 && t > clientsPerRound) {
-            throw new IllegalArgumentException("--secagg-threshold " + t + " exceeds --clients-per-round "
+            throw new IllegalArgumentException((threshold == null ? "the default --secagg-threshold " + t
+                    + " (a majority of " + holders + ")" : "--secagg-threshold " + t) + " exceeds --clients-per-round "
                     + clientsPerRound + ": every round would fail");
         }
         long cap = weightCap != null ? weightCap : shards.stream().mapToLong(Dataset::size).max().orElse(1);

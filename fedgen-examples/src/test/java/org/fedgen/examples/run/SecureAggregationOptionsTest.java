@@ -54,6 +54,10 @@ class SecureAggregationOptionsTest {
         IllegalArgumentException t = assertThrows(IllegalArgumentException.class, () -> parse(
                 "--secure-aggregation", "--secagg-threshold", "5").secureAggregation.config(shards(), 4));
         assertTrue(t.getMessage().contains("--secagg-threshold 5 exceeds --clients-per-round 4"), t.getMessage());
+        IllegalArgumentException d = assertThrows(IllegalArgumentException.class, () -> parse(
+                "--secure-aggregation").secureAggregation.config(shards(), 4));
+        assertTrue(d.getMessage().contains("the default --secagg-threshold 6 (a majority of 10) exceeds"
+                + " --clients-per-round 4"), d.getMessage());
         IllegalArgumentException b = assertThrows(IllegalArgumentException.class, () -> parse(
                 "--secure-aggregation", "--secagg-bits", "24").secureAggregation.config(shards(), 0));
         assertTrue(b.getMessage().startsWith("--secure-aggregation: quantisation bits"), b.getMessage());
