@@ -5,7 +5,7 @@ package org.fedgen.privacy.secagg;
  * With b quantisation bits and range R, the scale is s = (2^(b−1) − 1)/R: a coordinate x is clamped to [−R, R] and
  * rounded deterministically to the nearest integer q = round(x·s) ({@link Math#round}: halves round up), so
  * |q| ≤ 2^(b−1) − 1, stored modulo 2^24. A sum of n codes is decoded exactly as long as
- * n·(2^(b−1) − 1) < 2^23, which {@link #maxSummands()} states; each coordinate of the decoded sum then differs from
+ * n·(2^(b−1) − 1) &lt; 2^23, which {@link #maxSummands()} states; each coordinate of the decoded sum then differs from
  * the sum of the clamped inputs by at most n/(2s).
  *
  * <p>The ring is Z_{2^24} rather than Z_{2^32} because masked elements travel in the float32 payload of a
