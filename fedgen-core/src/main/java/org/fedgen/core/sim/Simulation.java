@@ -214,6 +214,12 @@ public final class Simulation implements AutoCloseable {
             return this;
         }
 
+        /** See {@link Server.Builder#maxFailedRounds(int)}. */
+        public Builder maxFailedRounds(int v) {
+            server.maxFailedRounds(v);
+            return this;
+        }
+
         public Simulation build() {
             return new Simulation(this);
         }

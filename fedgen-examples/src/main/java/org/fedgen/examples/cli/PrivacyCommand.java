@@ -1,7 +1,7 @@
 package org.fedgen.examples.cli;
 
 import java.util.concurrent.Callable;
-import org.fedgen.examples.run.DpOptions.ConversionKind;
+import org.fedgen.examples.cli.DpOptions.ConversionKind;
 import org.fedgen.privacy.RdpAccountant;
 import org.fedgen.privacy.RdpAccountant.PrivacySpent;
 import picocli.CommandLine.Command;

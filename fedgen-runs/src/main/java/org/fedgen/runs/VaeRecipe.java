@@ -1,4 +1,4 @@
-package org.fedgen.examples.run;
+package org.fedgen.runs;
 
 import java.util.Map;
 import java.util.function.Supplier;
@@ -9,10 +9,15 @@ import org.fedgen.models.vae.Vae;
 import org.fedgen.models.vae.VaeConfig;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** The default 784-400-20 Bernoulli VAE with Adam. */
+/** A VAE of {@link VaeSettings} (by default 784-400-20 Bernoulli with Adam). */
 final class VaeRecipe implements ModelRecipe {
-    private final VaeConfig config = VaeConfig.builder().build();
-    private final Vae serverModel = new Vae(config);
+    private final VaeConfig config;
+    private final Vae serverModel;
+
+    VaeRecipe(VaeSettings settings) {
+        this.config = settings.config();
+        this.serverModel = new Vae(config);
+    }
 
     @Override
     public Supplier<GenerativeModel> factory() {

@@ -1,4 +1,4 @@
-package org.fedgen.examples.run;
+package org.fedgen.runs;
 
 import java.util.Map;
 import java.util.function.Supplier;
@@ -11,7 +11,7 @@ import org.fedgen.core.data.Dataset;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * How the CLI builds, aggregates, evaluates and samples one model family (and topology). An instance also owns the
+ * How a run builds, aggregates, evaluates and samples one model family (and topology). An instance also owns the
  * server's own model, used on the server thread only for evaluation and samples; workers get fresh instances from
  * {@link #factory()}.
  */
@@ -20,24 +20,24 @@ public interface ModelRecipe {
     Supplier<GenerativeModel> factory();
 
     /**
-     * Instruction defaults for this family: learning rate, batch size, local epochs and steps from the options (every
+     * Instruction defaults for this family: learning rate, batch size, local epochs and steps from the configuration (every
      * family so far uses exactly these; one that needs more overrides this).
      */
-    default FitInstructions.Builder fitDefaults(RunOptions o) {
-        return FitInstructions.builder().learningRate(o.learningRate).batchSize(o.batchSize)
-                .localEpochs(o.localEpochs).localSteps(o.localSteps);
+    default FitInstructions.Builder fitDefaults(RunConfig o) {
+        return FitInstructions.builder().learningRate(o.learningRate()).batchSize(o.batchSize())
+                .localEpochs(o.localEpochs()).localSteps(o.localSteps());
     }
 
     /**
-     * The aggregator of a run, given the one the options chose for the shared parts; a family routes its parts here
+     * The aggregator of a run, given the one the configuration chose for the shared parts; a family routes its parts here
      * (e.g. a GAN topology that trains the generator on the server). The default uses {@code base} for every part.
      */
-    default Aggregator aggregator(RunOptions options, Aggregator base) {
+    default Aggregator aggregator(RunConfig config, Aggregator base) {
         return base;
     }
 
     /** Server-side training after aggregation, or null for none. */
-    default ServerStep serverStep(RunOptions options) {
+    default ServerStep serverStep(RunConfig config) {
         return null;
     }
 

@@ -1,4 +1,4 @@
-package org.fedgen.examples.run;
+package org.fedgen.runs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -20,16 +20,17 @@ import org.fedgen.privacy.RdpAccountant.Conversion;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
-import picocli.CommandLine;
 
-/** The --dp-* options: parsing through the RunOptions mixin, the DP policy they build, and what they refuse. */
+/** DP settings of a run: the DP policy they build, and what they refuse. */
 class DpRunTest {
     private static final int CLIENTS = 20;
 
-    private static RunOptions parse(String... args) {
-        RunOptions o = new RunOptions();
-        new CommandLine(o).parseArgs(args);
-        return o;
+    private static RunConfig.Builder run() {
+        return RunConfig.builder().clients(CLIENTS);
+    }
+
+    private static DpSettings.Builder dp(double noise, Double clip) {
+        return DpSettings.builder(noise, clip);
     }
 
     private static List<Dataset> shards() {
@@ -40,14 +41,18 @@ class DpRunTest {
         return s;
     }
 
-    private static DpRun dpRun(String... args) {
-        return new DpRun(parse(args), new VaeRecipe(), shards());
+    private static DpRun dpRun(RunConfig.Builder config) {
+        return new DpRun(config.build(), new VaeRecipe(VaeSettings.defaults()), shards());
+    }
+
+    private static DpRun dpRun(DpSettings.Builder dp) {
+        return dpRun(run().dp(dp.build()));
     }
 
     @Test
     void decoderOnlyDpKeepsTheEncoderOnTheClients() {
-        DpRun run = dpRun("--dp-noise", "1.1", "--dp-clip", "0.5", "--dp-q", "0.25", "--dp-parts", "decoder",
-                "--dp-delta", "1e-3", "--dp-conversion", "classic");
+        DpRun run = dpRun(dp(1.1, 0.5).q(0.25).parts(List.of("decoder")).delta(1e-3)
+                .conversion(Conversion.CLASSIC));
         PartPolicy policy = assertInstanceOf(PartPolicy.class, run.aggregator(new FedAvg()));
         assertEquals(Set.of("encoder"), policy.localOnly());
         DpFedAvg dp = assertInstanceOf(DpFedAvg.class, policy.routes().get("decoder"));
@@ -60,7 +65,7 @@ class DpRunTest {
 
     @Test
     void allPartsGoThroughOneDpAggregator() {
-        Aggregator a = dpRun("--dp-noise", "1", "--dp-clip", "1", "--dp-clients-per-round", "5")
+        Aggregator a = dpRun(dp(1, 1.0).clientsPerRound(5.0))
                 .aggregator(new FedAvg());
         assertEquals(1, DpChecks.dpAggregators(a).size());
         assertTrue(((PartPolicy) a).localOnly().isEmpty());
@@ -69,41 +74,36 @@ class DpRunTest {
     @Test
     void withoutDpNoiseTheRunIsUnchanged() {
         FedAvg plain = new FedAvg();
-        DpRun run = dpRun("--clients-per-round", "5");
+        DpRun run = dpRun(run().clientsPerRound(5));
         assertSame(plain, run.aggregator(plain));
         assertNull(run.ledger());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> dpRun("--dp-clip", "1"));
-        assertTrue(e.getMessage().contains("--dp-noise"), e.getMessage());
     }
 
     @Test
     void fixedSizeSamplingIsRefusedWithoutTheApproximationFlag() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> dpRun("--dp-noise", "1", "--dp-clip", "1", "--clients-per-round", "5"));
+                () -> dpRun(run().clientsPerRound(5).dp(dp(1, 1.0).build())));
         assertTrue(e.getMessage().contains("--dp-allow-fixed-size-sampling"), e.getMessage());
-        DpRun allowed = dpRun("--dp-noise", "1", "--dp-clip", "1", "--clients-per-round", "5",
-                "--dp-allow-fixed-size-sampling");
+        DpRun allowed = dpRun(run().clientsPerRound(5).dp(dp(1, 1.0).allowFixedSizeSampling(true).build()));
         assertEquals(1, DpChecks.dpAggregators(allowed.aggregator(new FedAvg())).size());
     }
 
     @Test
     void mmdAndOtherAggregatorsAreRefusedInADpRun() {
         IllegalArgumentException mmd = assertThrows(IllegalArgumentException.class,
-                () -> dpRun("--dp-noise", "1", "--dp-clip", "1", "--aggregator", "mmd"));
+                () -> dpRun(run().aggregator(AggregatorKind.mmd).dp(dp(1, 1.0).build())));
         assertTrue(mmd.getMessage().contains("MmdAggregator") && mmd.getMessage().contains("'decoder'"),
                 mmd.getMessage());
         IllegalArgumentException sgd = assertThrows(IllegalArgumentException.class,
-                () -> dpRun("--dp-noise", "1", "--dp-clip", "1", "--aggregator", "fedsgd"));
+                () -> dpRun(run().aggregator(AggregatorKind.fedsgd).dp(dp(1, 1.0).build())));
         assertTrue(sgd.getMessage().contains("fedsgd"), sgd.getMessage());
     }
 
     @Test
     void badDpValuesAreNamed() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> dpRun("--dp-noise", "1"))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> dpRun(dp(1, null)))
                 .getMessage().contains("--dp-clip"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> dpRun("--dp-noise", "1", "--dp-clip", "1",
-                "--dp-q", "1.5")).getMessage().contains("1.5"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> dpRun("--dp-noise", "1", "--dp-clip", "1",
-                "--dp-parts", "generator")).getMessage().contains("'generator'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> dpRun(dp(1, 1.0).q(1.5))).getMessage().contains("1.5"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> dpRun(dp(1, 1.0).parts(List.of("generator")))).getMessage().contains("'generator'"));
     }
 }

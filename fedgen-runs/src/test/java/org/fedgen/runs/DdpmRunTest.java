@@ -1,4 +1,4 @@
-package org.fedgen.examples.run;
+package org.fedgen.runs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -11,25 +11,26 @@ import java.util.List;
 import org.fedgen.core.RoundListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-/** A real (tiny) federated DDPM run through the CLI's run path: the server-side EMA is what evaluation uses. */
+/** A real (tiny) federated DDPM run through the library's run path: the server-side EMA is what evaluation uses. */
 class DdpmRunTest {
     @TempDir
     Path dir;
 
     private double[] epsLoss(String emaDecay) throws Exception {
-        RunOptions o = new RunOptions();
-        new CommandLine(o).parseArgs("--model", "ddpm", "--clients", "2", "--partition", "iid", "--rounds", "2",
-                "--local-steps", "2", "--batch-size", "16", "--lr", "1e-2", "--workers", "1", "--eval-every", "1",
-                "--quality-samples", "0", "--samples", "0", "--mlp-width", "8", "--mlp-depth", "1", "--timesteps",
-                "21", "--ddim-steps", "2", "--ema-decay", emaDecay, "--out", dir.resolve(emaDecay).toString());
+        RunConfig o = RunConfig.builder().model(tiny().emaDecay(Double.parseDouble(emaDecay)).build()).clients(2)
+                .partition(PartitionKind.iid).rounds(2).localSteps(2).batchSize(16).learningRate(1e-2).workers(1)
+                .evalEvery(1).qualitySamples(0).samples(0).out(dir.resolve(emaDecay)).build();
         double[] loss = new double[2];
         RoundListener record = r -> loss[(int) r.round() - 1] = r.metric("eps_loss");
         new FederatedRun(o, record).run();
         assertEquals(List.of(true, true), List.of(Files.exists(dir.resolve(emaDecay).resolve("metrics.csv")),
                 Files.exists(dir.resolve(emaDecay).resolve("checkpoint.fgs"))));
         return loss;
+    }
+
+    private static DdpmSettings.Builder tiny() {
+        return DdpmSettings.builder().mlpWidth(8).mlpDepth(1).timesteps(21).ddimSteps(2);
     }
 
     @Test
@@ -43,24 +44,21 @@ class DdpmRunTest {
     }
 
     /**
-     * A conditional DDPM with label dropout and guidance trains through the CLI path and reports, per evaluation, how
+     * A conditional DDPM with label dropout and guidance trains through the run path and reports, per evaluation, how
      * often the classifier sees the requested digit; guidance without --conditional is refused naming both options.
      */
     @Test
     void guidedConditionalRunReportsConditionalAccuracy() throws Exception {
-        RunOptions o = new RunOptions();
-        new CommandLine(o).parseArgs("--model", "ddpm", "--conditional", "--label-dropout", "0.2", "--guidance", "3",
-                "--clients", "2", "--partition", "iid", "--rounds", "1", "--local-steps", "2", "--batch-size", "16",
-                "--workers", "1", "--quality-samples", "20", "--samples", "0", "--mlp-width", "8", "--mlp-depth", "1",
-                "--timesteps", "21", "--ddim-steps", "2", "--out", dir.resolve("cfg").toString());
+        DdpmSettings ddpm = tiny().conditional(true).labelDropout(0.2).guidance(3).build();
+        RunConfig o = RunConfig.builder().model(ddpm).clients(2).partition(PartitionKind.iid).rounds(1).localSteps(2)
+                .batchSize(16).workers(1).qualitySamples(20).samples(0).out(dir.resolve("cfg")).build();
         double[] accuracy = {Double.NaN};
         new FederatedRun(o, r -> accuracy[0] = r.metric("cond_accuracy")).run();
         assertTrue(accuracy[0] >= 0 && accuracy[0] <= 1, "cond_accuracy " + accuracy[0]);
-        assertEquals(0.2, o.ddpm.newModel().labelDropout());
-        assertEquals(3.0, o.ddpm.newModel().guidance());
-        RunOptions unconditional = new RunOptions();
-        new CommandLine(unconditional).parseArgs("--model", "ddpm", "--guidance", "2");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, unconditional.ddpm::validate);
+        assertEquals(0.2, DdpmModels.newModel(ddpm).labelDropout());
+        assertEquals(3.0, DdpmModels.newModel(ddpm).guidance());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DdpmSettings.builder().guidance(2).build());
         assertTrue(e.getMessage().contains("--guidance 2.0") && e.getMessage().contains("--conditional"),
                 e.getMessage());
     }

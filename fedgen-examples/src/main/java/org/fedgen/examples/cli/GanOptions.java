@@ -1,6 +1,8 @@
-package org.fedgen.examples.run;
+package org.fedgen.examples.cli;
 
 import org.fedgen.models.gan.GanLoss;
+import org.fedgen.runs.GanSettings;
+import org.fedgen.runs.GanTopology;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 
@@ -55,40 +57,16 @@ public final class GanOptions {
             + "distribution separately).")
     public boolean clientCodes;
 
-    /** n_critic: the option, or 1 for BCE and 5 for WGAN-GP. */
-    public int effectiveCriticSteps() {
-        return criticSteps != null ? criticSteps : loss == GanLoss.WGAN_GP ? 5 : 1;
-    }
-
-    /** L of MD-GAN: the option, or n_critic. */
-    public int effectiveMdLocalSteps() {
-        return mdLocalSteps != null ? mdLocalSteps : effectiveCriticSteps();
-    }
-
-    /** Checks option values, naming the first bad one. */
-    public void validate() {
-        require(classLossWeight >= 0 && Double.isFinite(classLossWeight), "--class-loss-weight must be finite and "
-                + ">= 0, got " + classLossWeight);
-        require(pack >= 1, "--pack must be >= 1, got " + pack);
-        require(pack == 1 || !conditional, "--pack " + pack + " needs an unconditional GAN (drop --conditional)");
-        require(generatorAverageDecay >= 0 && generatorAverageDecay < 1, "--generator-average must be in [0, 1), "
-                + "got " + generatorAverageDecay);
-        require(generatorAverageDecay == 0 || topology != GanTopology.DPFEDAVG_GAN, "--generator-average "
-                + generatorAverageDecay + " does not apply to dpfedavg-gan, whose generator the server trains after "
-                + "aggregation");
-        require(generatorSteps >= 1, "--gen-steps must be >= 1, got " + generatorSteps);
-        require(criticSteps == null || criticSteps >= 1, "--critic-steps must be >= 1, got " + criticSteps);
-        require(mdLocalSteps == null || mdLocalSteps >= 0, "--md-local-steps must be >= 0, got " + mdLocalSteps);
-        require(swapEpochs >= 0, "--swap-epochs must be >= 0, got " + swapEpochs);
-        require(!clientCodes || topology == GanTopology.MDGAN, "--client-codes needs --topology mdgan, got "
-                + topology.name().toLowerCase(java.util.Locale.ROOT));
-        require(!clientCodes || !conditional, "--client-codes needs an unconditional GAN (drop --conditional)");
-    }
-
-    private static void require(boolean ok, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException(message);
-        }
+    /**
+     * The library settings these options describe.
+     *
+     * @throws IllegalArgumentException naming the first bad value
+     */
+    public GanSettings toSettings() {
+        return GanSettings.builder().topology(topology).loss(loss).conditional(conditional)
+                .classLossWeight(classLossWeight).pack(pack).generatorAverageDecay(generatorAverageDecay)
+                .generatorSteps(generatorSteps).criticSteps(criticSteps).mdLocalSteps(mdLocalSteps)
+                .swapEpochs(swapEpochs).clientCodes(clientCodes).build();
     }
 
     /** Parses {@code --topology}. */

@@ -1,4 +1,4 @@
-package org.fedgen.examples.run;
+package org.fedgen.runs;
 
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,80 +24,80 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns a CLI run into a DP-FedAvg run when {@code --dp-noise} is given ({@link DpOptions}): Poisson client sampling,
+ * Turns a run into a DP-FedAvg run when it has {@link DpSettings} ({@code --dp-noise} on the CLI): Poisson client sampling,
  * DP-FedAvg with a privacy ledger on the protected parts (other parts local-only, or as the model's recipe routes
  * them, e.g. a server-trained generator), optional server momentum as post-processing, and a budget stop. Refuses
- * combinations that would break the guarantee, through {@link DpChecks}. Without {@code --dp-noise} it changes nothing.
+ * combinations that would break the guarantee, through {@link DpChecks}. Without DP settings it changes nothing.
  */
 final class DpRun {
     private static final Logger LOG = LoggerFactory.getLogger(DpRun.class);
 
-    private final DpOptions d;
+    private final DpSettings d;
     private final ClientSampler sampler;
     private final PartPolicy policy;
     private final PrivacyLedger ledger;
     private final double q;
 
     /**
-     * @param o      the run's options
+     * @param o      the run's configuration
      * @param recipe the model family
      * @param shards the clients' data; empty shards are not clients (the simulation drops them)
      * @throws IllegalArgumentException naming the DP option or combination that is not allowed
      */
-    DpRun(RunOptions o, ModelRecipe recipe, List<Dataset> shards) {
-        this.d = o.dp;
-        if (!d.enabled()) {
-            requireNoOtherDpOptions(d);
+    DpRun(RunConfig o, ModelRecipe recipe, List<Dataset> shards) {
+        this.d = o.dp();
+        if (d == null) {
             sampler = null;
             policy = null;
             ledger = null;
             q = Double.NaN;
             return;
         }
-        require(d.noise >= 0 && Double.isFinite(d.noise), "--dp-noise must be finite and >= 0, got " + d.noise);
-        require(d.clip != null, "--dp-clip S is required with --dp-noise");
-        require(d.clip > 0 && Double.isFinite(d.clip), "--dp-clip must be finite and > 0, got " + d.clip);
-        require(d.delta > 0 && d.delta < 1, "--dp-delta must be in (0, 1), got " + d.delta);
-        require(d.targetEpsilon == null || d.targetEpsilon > 0,
-                "--dp-target-epsilon must be > 0, got " + d.targetEpsilon);
-        require(!o.centralized, "--centralized has one client holding all data; client-level DP needs clients");
+        require(d.noise() >= 0 && Double.isFinite(d.noise()), "--dp-noise must be finite and >= 0, got "
+                + d.noise());
+        require(d.clip() != null, "--dp-clip S is required with --dp-noise");
+        require(d.clip() > 0 && Double.isFinite(d.clip()), "--dp-clip must be finite and > 0, got " + d.clip());
+        require(d.delta() > 0 && d.delta() < 1, "--dp-delta must be in (0, 1), got " + d.delta());
+        require(d.targetEpsilon() == null || d.targetEpsilon() > 0,
+                "--dp-target-epsilon must be > 0, got " + d.targetEpsilon());
+        require(!o.centralized(), "--centralized has one client holding all data; client-level DP needs clients");
         int population = (int) shards.stream().filter(s -> s.size() > 0).count();
 
         this.sampler = sampler(o, population);
-        DpChecks.requirePoissonSampling(sampler, d.allowFixedSizeSampling);
+        DpChecks.requirePoissonSampling(sampler, d.allowFixedSizeSampling());
         double expected = sampler.expectedClients(population);
         this.q = expected / population;
-        this.ledger = new PrivacyLedger(new RdpAccountant(RdpAccountant.defaultOrders(), population), d.delta,
-                d.conversion.conversion());
+        this.ledger = new PrivacyLedger(new RdpAccountant(RdpAccountant.defaultOrders(), population), d.delta(),
+                d.conversion());
 
-        DpFedAvg.Builder dp = DpFedAvg.builder().clipNorm(d.clip).noiseMultiplier(d.noise).ledger(ledger)
-                .noiseMode(d.seededNoise ? NoiseMode.SEEDED : NoiseMode.SECURE);
-        if (d.adaptiveClip) {
-            dp.adaptiveClipping(AdaptiveClipping.withDefaults(d.clip, expected));
+        DpFedAvg.Builder dp = DpFedAvg.builder().clipNorm(d.clip()).noiseMultiplier(d.noise()).ledger(ledger)
+                .noiseMode(d.seededNoise() ? NoiseMode.SEEDED : NoiseMode.SECURE);
+        if (d.adaptiveClip()) {
+            dp.adaptiveClipping(AdaptiveClipping.withDefaults(d.clip(), expected));
         }
         DpFedAvg dpFedAvg = dp.build();
-        Aggregator top = d.serverLearningRate == 1.0 && d.serverMomentum == 0.0 ? dpFedAvg
-                : ServerOptimizer.fedAvgM(dpFedAvg, d.serverLearningRate, d.serverMomentum);
+        Aggregator top = d.serverLearningRate() == 1.0 && d.serverMomentum() == 0.0 ? dpFedAvg
+                : ServerOptimizer.fedAvgM(dpFedAvg, d.serverLearningRate(), d.serverMomentum());
 
-        ModelState model = recipe.factory().get().initialize(Seeds.derive(o.seed, "dp-part-names"));
+        ModelState model = recipe.factory().get().initialize(Seeds.derive(o.seed(), "dp-part-names"));
         this.policy = policy(recipe.aggregator(o, top), top, model);
-        switch (o.aggregator) {
+        switch (o.aggregator()) {
             case fedavg -> { }
-            case mmd -> DpChecks.requireCompatible(PartPolicy.builder().route(o.mmdAggregator(),
+            case mmd -> DpChecks.requireCompatible(PartPolicy.builder().route(FederatedRun.mmdAggregator(o),
                     recipe.generatorPart()).otherwise(top).build(), model);
-            default -> throw new IllegalArgumentException("--aggregator " + o.aggregator + " cannot be combined with"
+            default -> throw new IllegalArgumentException("--aggregator " + o.aggregator() + " cannot be combined with"
                     + " --dp-noise: DP runs aggregate the protected parts with DP-FedAvg (use --aggregator fedavg)");
         }
         DpChecks.requireCompatible(policy, model);
         LOG.info("DP-FedAvg run: {} over {}, sampler {} (q = {}), delta = {}, conversion {}{}", dpFedAvg, policy,
-                sampler, q, d.delta, d.conversion, d.targetEpsilon == null ? ""
-                        : ", target epsilon " + d.targetEpsilon + " (at most "
-                        + ledger.roundsWithin(d.targetEpsilon, q, d.noise) + " rounds)");
+                sampler, q, d.delta(), d.conversion(), d.targetEpsilon() == null ? ""
+                        : ", target epsilon " + d.targetEpsilon() + " (at most "
+                        + ledger.roundsWithin(d.targetEpsilon(), q, d.noise()) + " rounds)");
     }
 
     /** Whether the run is differentially private. */
     boolean enabled() {
-        return d.enabled();
+        return d != null;
     }
 
     /** The DP part policy, or {@code nonPrivate} when DP is off. */
@@ -111,8 +111,8 @@ final class DpRun {
             return b;
         }
         b.sampler(sampler);
-        if (d.targetEpsilon != null) {
-            b.listener(new PrivacyBudget(ledger, d.targetEpsilon, q, d.noise));
+        if (d.targetEpsilon() != null) {
+            b.listener(new PrivacyBudget(ledger, d.targetEpsilon(), q, d.noise()));
         }
         return b;
     }
@@ -122,22 +122,22 @@ final class DpRun {
         return ledger;
     }
 
-    private ClientSampler sampler(RunOptions o, int population) {
-        require(d.q == null || d.clientsPerRound == null, "give --dp-q or --dp-clients-per-round, not both");
-        boolean poisson = d.q != null || d.clientsPerRound != null;
-        require(!(poisson && o.clientsPerRound > 0), "--clients-per-round draws a fixed number of clients; with"
+    private ClientSampler sampler(RunConfig o, int population) {
+        require(d.q() == null || d.clientsPerRound() == null, "give --dp-q or --dp-clients-per-round, not both");
+        boolean poisson = d.q() != null || d.clientsPerRound() != null;
+        require(!(poisson && o.clientsPerRound() > 0), "--clients-per-round draws a fixed number of clients; with"
                 + " --dp-q / --dp-clients-per-round (Poisson sampling) leave it at 0");
-        if (d.q != null) {
-            require(d.q > 0 && d.q <= 1, "--dp-q must be in (0, 1], got " + d.q);
-            return new PoissonSampler(d.q);
+        if (d.q() != null) {
+            require(d.q() > 0 && d.q() <= 1, "--dp-q must be in (0, 1], got " + d.q());
+            return new PoissonSampler(d.q());
         }
-        if (d.clientsPerRound != null) {
-            require(d.clientsPerRound > 0 && d.clientsPerRound <= population, "--dp-clients-per-round must be in (0, "
-                    + population + "] (the number of clients), got " + d.clientsPerRound);
-            return new PoissonSampler(d.clientsPerRound / population);
+        if (d.clientsPerRound() != null) {
+            require(d.clientsPerRound() > 0 && d.clientsPerRound() <= population, "--dp-clients-per-round must be in (0, "
+                    + population + "] (the number of clients), got " + d.clientsPerRound());
+            return new PoissonSampler(d.clientsPerRound() / population);
         }
         // Every client every round is Poisson sampling with q = 1.
-        return o.clientsPerRound == 0 ? new PoissonSampler(1.0) : FixedSizeSampler.count(o.clientsPerRound);
+        return o.clientsPerRound() == 0 ? new PoissonSampler(1.0) : FixedSizeSampler.count(o.clientsPerRound());
     }
 
     /**
@@ -150,7 +150,7 @@ final class DpRun {
         if (d.allParts()) {
             return recipePolicy != null ? recipePolicy : PartPolicy.all(routed);
         }
-        Set<String> chosen = new LinkedHashSet<>(d.parts);
+        Set<String> chosen = new LinkedHashSet<>(d.parts());
         for (String p : chosen) {
             require(parts.contains(p), "--dp-parts names '" + p + "', but the model's parts are " + parts);
         }
@@ -168,11 +168,6 @@ final class DpRun {
         return b.build();
     }
 
-    private static void requireNoOtherDpOptions(DpOptions d) {
-        boolean other = d.clip != null || d.targetEpsilon != null || d.q != null || d.clientsPerRound != null
-                || d.adaptiveClip || d.allowFixedSizeSampling || !d.allParts();
-        require(!other, "DP options need --dp-noise z (the noise multiplier) to enable DP-FedAvg");
-    }
 
     private static void require(boolean ok, String message) {
         if (!ok) {

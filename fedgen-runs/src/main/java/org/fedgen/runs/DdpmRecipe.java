@@ -1,4 +1,4 @@
-package org.fedgen.examples.run;
+package org.fedgen.runs;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,33 +13,32 @@ import org.fedgen.models.metrics.DigitsClassifier;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * A DDPM (see {@link DdpmOptions}) with any aggregator, optionally wrapped in a server-side
+ * A DDPM (see {@link DdpmSettings}) with any aggregator, optionally wrapped in a server-side
  * {@link ExponentialMovingAverage}: evaluation and samples then use the average, and its state is in the checkpoint.
  */
 final class DdpmRecipe implements ModelRecipe {
-    private final DdpmOptions options;
+    private final DdpmSettings options;
     private final Ddpm serverModel;
     private final SamplingAverage average = new SamplingAverage();
     private final int qualitySamples;
     private final ConditionalAccuracy accuracy = new ConditionalAccuracy(DigitsClassifier::load);
 
-    /** @param qualitySamples samples per evaluation (--quality-samples); a conditional model also reports accuracy */
-    DdpmRecipe(DdpmOptions options, int qualitySamples) {
-        options.validate();
+    /** @param qualitySamples samples per evaluation; a conditional model also reports accuracy */
+    DdpmRecipe(DdpmSettings options, int qualitySamples) {
         this.options = options;
-        this.serverModel = options.newModel();
+        this.serverModel = DdpmModels.newModel(options);
         this.qualitySamples = qualitySamples;
     }
 
     @Override
     public Supplier<GenerativeModel> factory() {
-        return options::newModel;
+        return () -> DdpmModels.newModel(options);
     }
 
-    /** {@code base}, wrapped in the EMA unless --ema-decay is 0; the recipe samples from the last one it made. */
+    /** {@code base}, wrapped in the EMA unless the EMA decay is 0; the recipe samples from the last one it made. */
     @Override
-    public Aggregator aggregator(RunOptions o, Aggregator base) {
-        return average.wrap(base, options.emaDecay);
+    public Aggregator aggregator(RunConfig o, Aggregator base) {
+        return average.wrap(base, options.emaDecay());
     }
 
     @Override
@@ -48,9 +47,9 @@ final class DdpmRecipe implements ModelRecipe {
     }
 
     /**
-     * The ε-loss on the held-out digits, and for a conditional model with --quality-samples &gt; 0 whether it draws the
+     * The ε-loss on the held-out digits, and for a conditional model with quality samples &gt; 0 whether it draws the
      * requested digits ({@code cond_accuracy}, see {@link ConditionalAccuracy}); the rest of sample quality is
-     * measured by the run's --quality-samples.
+     * measured by the run's quality samples.
      */
     @Override
     public Map<String, Double> evaluate(ModelState global, Dataset heldOut, long seed) {

@@ -1,4 +1,4 @@
-package org.fedgen.examples.run;
+package org.fedgen.runs;
 
 import org.fedgen.core.Aggregator;
 import org.fedgen.core.ModelState;

@@ -1,20 +1,21 @@
-package org.fedgen.examples.run;
+package org.fedgen.examples.cli;
 
 import java.nio.file.Path;
-import org.fedgen.core.aggregate.MmdAggregator;
+import org.fedgen.runs.AggregatorKind;
+import org.fedgen.runs.ModelSettings;
+import org.fedgen.runs.PartitionKind;
+import org.fedgen.runs.RunConfig;
+import org.fedgen.runs.VaeSettings;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Options of a federated training run, shared by {@code train} and {@code bench}. */
+/**
+ * Options of a federated training run, shared by {@code train} and {@code bench}; {@link #toConfig()} maps them to the
+ * library's {@link RunConfig}. Options a model family sets its own default for are null until given.
+ */
 public final class RunOptions {
     /** Generative model families the CLI can train. */
     public enum ModelKind { vae, gan, ddpm }
-
-    /** Aggregation rules selectable from the CLI. */
-    public enum AggregatorKind { fedavg, fedsgd, fedprox, mmd }
-
-    /** Ways to split the digits over clients. */
-    public enum PartitionKind { dirichlet, iid, shards }
 
     @Option(names = "--model", description = "Model: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     public ModelKind model = ModelKind.vae;
@@ -30,22 +31,22 @@ public final class RunOptions {
             description = "Clients sampled per round without replacement; 0 = all (default: ${DEFAULT-VALUE}).")
     public int clientsPerRound = 0;
 
-    @Option(names = "--rounds", description = "Federated rounds (default: ${DEFAULT-VALUE}).")
-    public int rounds = 50;
+    @Option(names = "--rounds", description = "Federated rounds (default: 50; GAN: 80 flgan/iflgan, 200 "
+            + "conditional, 120 dpfedavg-gan, 20 mdgan).")
+    public Integer rounds;
 
-    @Option(names = "--local-epochs", description = "Local passes over each client's data per round "
-            + "(default: ${DEFAULT-VALUE}).")
-    public int localEpochs = 2;
+    @Option(names = "--local-epochs", description = "Local passes over each client's data per round (default: 2).")
+    public Integer localEpochs;
 
     @Option(names = "--local-steps", description = "Local optimizer steps per round; overrides --local-epochs when > 0 "
-            + "(default: ${DEFAULT-VALUE}).")
-    public int localSteps = 0;
+            + "(default: 0; GAN without --local-epochs: 10 flgan/iflgan, 5 dpfedavg-gan, 30 mdgan iterations).")
+    public Integer localSteps;
 
-    @Option(names = "--batch-size", description = "Local minibatch size (default: ${DEFAULT-VALUE}).")
-    public int batchSize = 64;
+    @Option(names = "--batch-size", description = "Local minibatch size (default: 64; mdgan 32).")
+    public Integer batchSize;
 
-    @Option(names = "--lr", description = "Local learning rate (default: ${DEFAULT-VALUE}).")
-    public double learningRate = 1e-3;
+    @Option(names = "--lr", description = "Local learning rate (default: 1e-3; GAN 2e-4).")
+    public Double learningRate;
 
     @Option(names = "--aggregator", description = "Aggregation: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     public AggregatorKind aggregator = AggregatorKind.fedavg;
@@ -56,9 +57,9 @@ public final class RunOptions {
     @Option(names = "--server-lr", description = "FedSGD server learning rate η_s (default: ${DEFAULT-VALUE}).")
     public double serverLearningRate = 1.0;
 
-    @Option(names = "--mmd-temperature", description = "MMD aggregator softmax temperature τ (default: "
-            + "${DEFAULT-VALUE}).")
-    public double mmdTemperature = 0.01;
+    @Option(names = "--mmd-temperature", description = "MMD aggregator softmax temperature τ (default: 0.01; "
+            + "iflgan 1).")
+    public Double mmdTemperature;
 
     @Option(names = "--mmd-sign", description = "MMD aggregator sign s, +1 or -1 (default: ${DEFAULT-VALUE}).")
     public double mmdSign = 1.0;
@@ -70,14 +71,6 @@ public final class RunOptions {
     @Option(names = "--mmd-data-weights", description = "MMD aggregator weights alpha_k proportional to "
             + "n_k * exp(s * mmd_k / tau) instead of the plain softmax: equal scores then give FedAvg's n_k/N.")
     public boolean mmdDataWeights;
-
-    /**
-     * The MMD aggregator these options describe (--mmd-sign, --mmd-temperature, --mmd-threshold, --mmd-data-weights);
-     * every path that routes a generator to MMD builds it here.
-     */
-    public MmdAggregator mmdAggregator() {
-        return new MmdAggregator(mmdSign, mmdTemperature, mmdThreshold, mmdDataWeights);
-    }
 
     @Option(names = "--partition", description = "Data split: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     public PartitionKind partition = PartitionKind.dirichlet;
@@ -98,8 +91,8 @@ public final class RunOptions {
     public long seed = 42;
 
     @Option(names = "--eval-every", description = "Evaluate on the held-out digits and write a sample grid every k "
-            + "rounds (default: ${DEFAULT-VALUE}).")
-    public int evalEvery = 5;
+            + "rounds (default: 5; GAN 10, dpfedavg-gan 40).")
+    public Integer evalEvery;
 
     @Option(names = "--quality-samples", description = {"Samples drawn at each evaluation for FID, MMD, precision/recall",
             "and label coverage against the 1 000 held-out digits; 0 disables them (default: ${DEFAULT-VALUE}).",
@@ -135,31 +128,27 @@ public final class RunOptions {
             + "runs/<model>-centralized).")
     public Path out;
 
-    /** The output directory, defaulted from model and aggregator. */
-    public Path outputDirectory() {
-        return out != null ? out : Path.of("runs", model + "-" + (centralized ? "centralized" : aggregator));
-    }
+    @Option(names = "--max-failed-rounds", description = "Stop with an error after this many consecutive rounds in "
+            + "which every sampled client failed or was rejected (default: ${DEFAULT-VALUE}).")
+    public int maxFailedRounds = 3;
 
-    /** Checks option values, naming the first bad one. */
-    public void validate() {
-        require(clients >= 1, "--clients must be >= 1, got " + clients);
-        require(clientsPerRound >= 0, "--clients-per-round must be >= 0, got " + clientsPerRound);
-        require(rounds >= 1, "--rounds must be >= 1, got " + rounds);
-        require(localEpochs >= 1 || localSteps >= 1, "--local-epochs or --local-steps must be >= 1");
-        require(batchSize >= 1, "--batch-size must be >= 1, got " + batchSize);
-        require(learningRate > 0 && Double.isFinite(learningRate), "--lr must be > 0, got " + learningRate);
-        require(mu > 0 && Double.isFinite(mu), "--mu must be > 0, got " + mu);
-        require(alpha > 0 && Double.isFinite(alpha), "--alpha must be > 0, got " + alpha);
-        require(workers >= 1, "--workers must be >= 1, got " + workers);
-        require(evalEvery >= 1, "--eval-every must be >= 1, got " + evalEvery);
-        require(samples >= 0, "--samples must be >= 0, got " + samples);
-        require(qualitySamples == 0 || qualitySamples >= 4, "--quality-samples must be 0 or >= 4, got "
-                + qualitySamples);
-    }
-
-    private static void require(boolean ok, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException(message);
-        }
+    /**
+     * The library configuration these options describe.
+     *
+     * @throws IllegalArgumentException naming the first bad value
+     */
+    public RunConfig toConfig() {
+        ModelSettings m = switch (model) {
+            case vae -> VaeSettings.defaults();
+            case gan -> gan.toSettings();
+            case ddpm -> ddpm.toSettings();
+        };
+        return RunConfig.builder().model(m).clients(clients).clientsPerRound(clientsPerRound).rounds(rounds)
+                .localEpochs(localEpochs).localSteps(localSteps).batchSize(batchSize).learningRate(learningRate)
+                .aggregator(aggregator).mu(mu).serverLearningRate(serverLearningRate).mmdTemperature(mmdTemperature)
+                .mmdSign(mmdSign).mmdThreshold(mmdThreshold).mmdDataWeights(mmdDataWeights).partition(partition)
+                .alpha(alpha).labelsPerClient(labelsPerClient).workers(workers).seed(seed).evalEvery(evalEvery)
+                .qualitySamples(qualitySamples).samples(samples).centralized(centralized).dp(dp.toSettings())
+                .out(out).maxFailedRounds(maxFailedRounds).build();
     }
 }

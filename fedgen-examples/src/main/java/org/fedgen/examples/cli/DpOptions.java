@@ -1,13 +1,14 @@
-package org.fedgen.examples.run;
+package org.fedgen.examples.cli;
 
 import java.util.ArrayList;
 import java.util.List;
 import org.fedgen.privacy.RdpAccountant.Conversion;
+import org.fedgen.runs.DpSettings;
 import picocli.CommandLine.Option;
 
 /**
  * Differential-privacy options of {@code fedgen train} (central DP-FedAvg with Rényi-DP accounting); a run is private
- * when {@code --dp-noise} is given. Wired into a run by {@link DpRun}.
+ * when {@code --dp-noise} is given. Mapped to the library's {@link DpSettings}.
  */
 public final class DpOptions {
     @Option(names = "--dp-noise", paramLabel = "z", description = {"Enables DP-FedAvg: noise multiplier z, the noise "
@@ -88,5 +89,16 @@ public final class DpOptions {
     /** Whether every part clients send is protected. */
     public boolean allParts() {
         return parts.size() == 1 && parts.get(0).equals("all");
+    }
+
+    /** The library settings these options describe, or null when {@code --dp-noise} is not given. */
+    public DpSettings toSettings() {
+        if (!enabled()) {
+            return null;
+        }
+        return DpSettings.builder(noise, clip).delta(delta).targetEpsilon(targetEpsilon).parts(parts).q(q)
+                .clientsPerRound(clientsPerRound).allowFixedSizeSampling(allowFixedSizeSampling)
+                .adaptiveClip(adaptiveClip).conversion(conversion.conversion()).serverLearningRate(serverLearningRate)
+                .serverMomentum(serverMomentum).seededNoise(seededNoise).build();
     }
 }

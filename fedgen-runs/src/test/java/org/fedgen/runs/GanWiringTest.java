@@ -1,4 +1,4 @@
-package org.fedgen.examples.run;
+package org.fedgen.runs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,36 +36,30 @@ import org.fedgen.models.gan.GanLoss;
 import org.fedgen.models.gan.GeneratorTrainer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class GanWiringTest {
     private static final Dataset DIGITS = Digits.bundled().range(0, 96);
 
-    private static RunOptions options(GanTopology topology) {
-        RunOptions o = new RunOptions();
-        o.model = RunOptions.ModelKind.gan;
-        o.gan.topology = topology;
-        o.clients = 2;
-        o.localSteps = 2;
-        o.batchSize = 16;
-        o.gan.generatorSteps = 3;
-        GanDefaults.apply(o);
-        return o;
+    private static RunConfig.Builder options(GanSettings.Builder gan) {
+        return RunConfig.builder().model(gan.generatorSteps(3).build()).clients(2).localSteps(2).batchSize(16);
+    }
+
+    private static RunConfig options(GanTopology topology) {
+        return options(GanSettings.builder().topology(topology)).build();
+    }
+
+    private static GanSettings.Builder gan(GanTopology topology) {
+        return GanSettings.builder().topology(topology);
     }
 
     /** A tiny MD-GAN run: 3 clients, batch 8, {@code rounds} rounds evaluated at the last, written to {@code dir}. */
-    private static RunOptions mdGanOptions(Path dir, int rounds) {
-        RunOptions o = options(GanTopology.MDGAN);
-        o.clients = 3;
-        o.batchSize = 8;
-        o.rounds = rounds;
-        o.evalEvery = rounds;
-        o.out = dir;
-        return o;
+    private static RunConfig.Builder mdGanOptions(Path dir, int rounds, GanSettings.Builder gan) {
+        return options(gan.topology(GanTopology.MDGAN)).clients(3).batchSize(8).rounds(rounds).evalEvery(rounds)
+                .out(dir);
     }
 
     /** One round of a simulation built from the recipe, as FederatedRun wires it, with the server step spied on. */
-    private static RoundResult oneRound(RunOptions o, GanRecipe recipe, ModelState init, ServerStep step) {
+    private static RoundResult oneRound(RunConfig o, GanRecipe recipe, ModelState init, ServerStep step) {
         List<RoundResult> results = new ArrayList<>();
         try (Simulation sim = Simulation.builder().model(recipe.factory())
                 .clientData(List.of(DIGITS.range(0, 48), DIGITS.range(48, 96))).workers(1)
@@ -79,7 +73,7 @@ class GanWiringTest {
 
     @Test
     void dpFedAvgGanTrainsTheDiscriminatorOnClientsAndTheGeneratorOnlyInTheServerStep() {
-        RunOptions o = options(GanTopology.DPFEDAVG_GAN);
+        RunConfig o = options(GanTopology.DPFEDAVG_GAN);
         GanRecipe recipe = new GanRecipe(o);
         ServerStep real = recipe.serverStep(o);
         assertInstanceOf(GeneratorServerStep.class, real);
@@ -95,7 +89,7 @@ class GanWiringTest {
         assertEquals(init.part(Gan.GENERATOR), aggregated.get().part(Gan.GENERATOR));
         assertNotEquals(init.part(Gan.DISCRIMINATOR), aggregated.get().part(Gan.DISCRIMINATOR));
         // after the round: D is the aggregate, G is exactly n_gen trainer steps against it
-        ModelState expected = new GeneratorTrainer(recipe.config(), 3, o.batchSize, o.learningRate)
+        ModelState expected = new GeneratorTrainer(recipe.config(), 3, o.batchSize(), o.learningRate())
                 .train(aggregated.get(), seed.get());
         assertEquals(aggregated.get().part(Gan.DISCRIMINATOR), r.global().part(Gan.DISCRIMINATOR));
         assertEquals(expected.part(Gan.GENERATOR), r.global().part(Gan.GENERATOR));
@@ -122,15 +116,14 @@ class GanWiringTest {
 
     @Test
     void iflGanRoutesTheGeneratorToTheMmdAggregatorAndClientsReportTheirScore() {
-        RunOptions o = options(GanTopology.IFLGAN);
+        RunConfig o = options(GanTopology.IFLGAN);
         GanRecipe recipe = new GanRecipe(o);
         FedAvg base = new FedAvg();
         PartPolicy policy = assertInstanceOf(PartPolicy.class, recipe.aggregator(o, base));
         assertInstanceOf(MmdAggregator.class, policy.aggregatorFor(Gan.GENERATOR));
         assertSame(base, policy.aggregatorFor(Gan.DISCRIMINATOR));
         assertFalse(policy.aggregatorFor(Gan.GENERATOR).toString().contains("n_k prior"));
-        RunOptions weighted = options(GanTopology.IFLGAN);
-        new CommandLine(weighted).parseArgs("--model", "gan", "--topology", "iflgan", "--mmd-data-weights");
+        RunConfig weighted = options(gan(GanTopology.IFLGAN)).mmdDataWeights(true).build();
         PartPolicy wp = assertInstanceOf(PartPolicy.class, new GanRecipe(weighted).aggregator(weighted, base));
         assertTrue(wp.aggregatorFor(Gan.GENERATOR).toString().contains("n_k prior"),
                 wp.aggregatorFor(Gan.GENERATOR).toString());
@@ -142,110 +135,90 @@ class GanWiringTest {
 
     @Test
     void flGanUsesTheChosenAggregatorForBothPartsAndHasNoServerStep() {
-        RunOptions o = options(GanTopology.FLGAN);
+        RunConfig o = options(GanTopology.FLGAN);
         GanRecipe recipe = new GanRecipe(o);
         Aggregator base = new FedAvg();
         assertSame(base, recipe.aggregator(o, base));
         assertEquals(null, recipe.serverStep(o));
-        o.aggregator = RunOptions.AggregatorKind.mmd;
-        RunOptions dp = options(GanTopology.DPFEDAVG_GAN);
-        dp.aggregator = RunOptions.AggregatorKind.mmd;
+        RunConfig dp = options(gan(GanTopology.DPFEDAVG_GAN)).aggregator(AggregatorKind.mmd).build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new GanRecipe(dp).aggregator(dp, base));
         assertTrue(e.getMessage().contains("mmd"), e.getMessage());
     }
 
     @Test
-    void commandLineSelectsTopologyLossAndConditioning() {
-        RunOptions o = new RunOptions();
-        new CommandLine(o).parseArgs("--model", "gan", "--topology", "dpfedavg-gan", "--gan-loss", "wgan-gp",
-                "--conditional", "--gen-steps", "7", "--md-local-steps", "3", "--swap-epochs", "2",
-                "--class-loss-weight", "0.5");
-        assertEquals(GanTopology.DPFEDAVG_GAN, o.gan.topology);
-        assertEquals(GanLoss.WGAN_GP, o.gan.loss);
-        assertTrue(o.gan.conditional);
-        assertEquals(7, o.gan.generatorSteps);
-        assertEquals(3, o.gan.effectiveMdLocalSteps());
-        assertEquals(2, o.gan.swapEpochs);
-        assertEquals(5, o.gan.effectiveCriticSteps());
+    void settingsSelectTopologyLossAndConditioning() {
+        GanSettings g = gan(GanTopology.DPFEDAVG_GAN).loss(GanLoss.WGAN_GP).conditional(true).generatorSteps(7)
+                .mdLocalSteps(3).swapEpochs(2).classLossWeight(0.5).build();
+        RunConfig o = RunConfig.builder().model(g).build();
+        assertEquals(3, g.effectiveMdLocalSteps());
+        assertEquals(5, g.effectiveCriticSteps());
+        assertEquals(1, gan(GanTopology.FLGAN).loss(GanLoss.NON_SATURATING_BCE).build().effectiveCriticSteps());
         assertEquals(10, new GanRecipe(o).config().numClasses());
         assertEquals(0.5, new GanRecipe(o).config().classLossWeight());
-        CommandLine.ParameterException bad = assertThrows(CommandLine.ParameterException.class,
-                () -> new CommandLine(new RunOptions()).parseArgs("--topology", "fedgan"));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> GanTopology.parse("fedgan"));
         assertTrue(bad.getMessage().contains("fedgan"), bad.getMessage());
-        RunOptions neg = new RunOptions();
-        neg.gan.swapEpochs = -1;
-        assertTrue(assertThrows(IllegalArgumentException.class, neg.gan::validate).getMessage()
-                .contains("--swap-epochs"));
-        neg.gan.swapEpochs = 1;
-        neg.gan.classLossWeight = -0.25;
-        assertTrue(assertThrows(IllegalArgumentException.class, neg.gan::validate).getMessage()
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> gan(GanTopology.FLGAN).swapEpochs(-1).build())
+                .getMessage().contains("--swap-epochs"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> gan(GanTopology.FLGAN).classLossWeight(-0.25).build()).getMessage()
                 .contains("--class-loss-weight must be finite and >= 0, got -0.25"));
     }
 
-    /** --client-codes gives MD-GAN's generator one code per client, weighted by the clients' training examples. */
+    /** Client codes give MD-GAN's generator one code per client, weighted by the clients' training examples. */
     @Test
     void clientCodesWeightTheGeneratorCodesByClientDataAndNeedMdGan() {
-        RunOptions o = new RunOptions();
-        new CommandLine(o).parseArgs("--model", "gan", "--topology", "mdgan", "--client-codes");
-        assertTrue(o.gan.clientCodes);
+        RunConfig o = RunConfig.builder().model(gan(GanTopology.MDGAN).clientCodes(true).build()).build();
         GanRecipe recipe = new GanRecipe(o, new double[] {30, 10, 60});
         assertEquals(3, recipe.config().numSources());
         org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {0.3, 0.1, 0.6},
                 recipe.config().sourceWeights(), 1e-15);
         assertEquals(0, new GanRecipe(o).config().numSources());
-        RunOptions fl = new RunOptions();
-        new CommandLine(fl).parseArgs("--model", "gan", "--topology", "flgan", "--client-codes");
-        assertTrue(assertThrows(IllegalArgumentException.class, fl.gan::validate).getMessage()
-                .contains("--client-codes needs --topology mdgan, got flgan"));
-        RunOptions cond = new RunOptions();
-        new CommandLine(cond).parseArgs("--model", "gan", "--topology", "mdgan", "--client-codes", "--conditional");
-        assertTrue(assertThrows(IllegalArgumentException.class, cond.gan::validate).getMessage()
-                .contains("--client-codes needs an unconditional GAN"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> gan(GanTopology.FLGAN).clientCodes(true)
+                .build()).getMessage().contains("--client-codes needs --topology mdgan, got flgan"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> gan(GanTopology.MDGAN).clientCodes(true)
+                .conditional(true).build()).getMessage().contains("--client-codes needs an unconditional GAN"));
     }
 
     @Test
-    void packReachesTheDiscriminatorAndIsCheckedAtTheCommandLine() {
-        RunOptions o = new RunOptions();
-        new CommandLine(o).parseArgs("--model", "gan", "--topology", "mdgan", "--pack", "3");
+    void packReachesTheDiscriminatorAndIsChecked() {
+        RunConfig o = RunConfig.builder().model(gan(GanTopology.MDGAN).pack(3).build()).build();
         assertEquals(3, new GanRecipe(o).config().pack());
-        RunOptions zero = new RunOptions();
-        new CommandLine(zero).parseArgs("--model", "gan", "--pack", "0");
-        assertTrue(assertThrows(IllegalArgumentException.class, zero.gan::validate).getMessage()
-                .contains("--pack must be >= 1, got 0"));
-        RunOptions conditional = new RunOptions();
-        new CommandLine(conditional).parseArgs("--model", "gan", "--pack", "2", "--conditional");
-        assertTrue(assertThrows(IllegalArgumentException.class, conditional.gan::validate).getMessage()
-                .contains("--pack 2 needs an unconditional GAN"));
-        RunOptions average = new RunOptions();
-        new CommandLine(average).parseArgs("--model", "gan", "--topology", "dpfedavg-gan", "--generator-average",
-                "0.9");
-        assertTrue(assertThrows(IllegalArgumentException.class, average.gan::validate).getMessage()
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> gan(GanTopology.FLGAN).pack(0).build())
+                .getMessage().contains("--pack must be >= 1, got 0"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> gan(GanTopology.FLGAN).pack(2)
+                .conditional(true).build()).getMessage().contains("--pack 2 needs an unconditional GAN"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> gan(GanTopology.DPFEDAVG_GAN)
+                .generatorAverageDecay(0.9).build()).getMessage()
                 .contains("--generator-average 0.9 does not apply to dpfedavg-gan"));
-        average.gan.generatorAverageDecay = 1.0;
-        assertTrue(assertThrows(IllegalArgumentException.class, average.gan::validate).getMessage()
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> gan(GanTopology.FLGAN)
+                .generatorAverageDecay(1.0).build()).getMessage()
                 .contains("--generator-average must be in [0, 1), got 1.0"));
     }
 
     @Test
     void conditionalFlGanDefaultsToTheLongerRun() {
-        RunOptions o = new RunOptions();
-        new CommandLine(o).parseArgs("--model", "gan", "--conditional");
-        GanDefaults.apply(o);
-        assertEquals(200, o.rounds);
-        RunOptions plain = new RunOptions();
-        new CommandLine(plain).parseArgs("--model", "gan");
-        GanDefaults.apply(plain);
-        assertEquals(80, plain.rounds);
+        assertEquals(200, RunConfig.builder().model(gan(GanTopology.FLGAN).conditional(true).build()).build()
+                .rounds());
+        assertEquals(80, RunConfig.builder().model(gan(GanTopology.FLGAN).build()).build().rounds());
+        // a value that was set is kept, even the shared default
+        assertEquals(50, RunConfig.builder().model(gan(GanTopology.FLGAN).build()).rounds(50).build().rounds());
+        RunConfig md = RunConfig.builder().model(gan(GanTopology.MDGAN).build()).build();
+        assertEquals(List.of(20, 30, 32, 2e-4, 10), List.of(md.rounds(), md.localSteps(), md.batchSize(),
+                md.learningRate(), md.evalEvery()));
+        RunConfig epochs = RunConfig.builder().model(gan(GanTopology.FLGAN).build()).localEpochs(3).build();
+        assertEquals(List.of(3, 0), List.of(epochs.localEpochs(), epochs.localSteps()));
+        assertEquals(1.0, RunConfig.builder().model(gan(GanTopology.IFLGAN).build()).build().mmdTemperature());
+        RunConfig vae = RunConfig.builder().build();
+        assertEquals(List.of(50, 2, 0, 64, 1e-3, 5), List.of(vae.rounds(), vae.localEpochs(), vae.localSteps(),
+                vae.batchSize(), vae.learningRate(), vae.evalEvery()));
     }
 
     @Test
     void mdGanRunWritesItsTrafficPerRound(@TempDir Path dir) throws Exception {
-        RunOptions o = mdGanOptions(dir, 2);
-        o.samples = 0;
-        o.gan.swapEpochs = 0;
+        RunConfig o = mdGanOptions(dir, 2, gan(GanTopology.MDGAN).swapEpochs(0)).samples(0).build();
         List<RoundResult> seen = new ArrayList<>();
-        new MdGanRun(o, seen::add).run();
+        new FederatedRun(o, seen::add).run();
         List<String> lines = Files.readAllLines(dir.resolve("metrics.csv"));
         assertEquals(3, lines.size());
         List<String> header = List.of(lines.get(0).split(","));
@@ -267,12 +240,10 @@ class GanWiringTest {
     /** MD-GAN with --client-codes runs end to end: its generator takes the 3 codes, evaluation and samples work. */
     @Test
     void mdGanRunWithClientCodes(@TempDir Path dir) throws Exception {
-        RunOptions o = mdGanOptions(dir, 1);
-        o.qualitySamples = 20;
-        o.samples = 10;
-        o.gan.clientCodes = true;
+        RunConfig o = mdGanOptions(dir, 1, gan(GanTopology.MDGAN).clientCodes(true)).qualitySamples(20).samples(10)
+                .build();
         List<RoundResult> seen = new ArrayList<>();
-        new MdGanRun(o, seen::add).run();
+        new FederatedRun(o, seen::add).run();
         GanConfig plain = GanRecipe.config(o);
         long expected = new Gan(plain.toBuilder().sourceWeights(1, 1, 1).build()).initialize(1)
                 .part(Gan.GENERATOR).length();
@@ -285,12 +256,10 @@ class GanWiringTest {
     }
 
     private double[] dFake(Path out, String decay) throws Exception {
-        RunOptions o = new RunOptions();
-        new CommandLine(o).parseArgs("--model", "gan", "--topology", "iflgan", "--clients", "2", "--partition",
-                "iid", "--rounds", "2", "--local-steps", "1", "--batch-size", "8", "--workers", "1",
-                "--eval-every", "1", "--quality-samples", "0", "--samples", "0", "--generator-average", decay,
-                "--out", out.resolve(decay).toString());
-        GanDefaults.apply(o);
+        RunConfig o = RunConfig.builder().model(gan(GanTopology.IFLGAN)
+                .generatorAverageDecay(Double.parseDouble(decay)).build()).clients(2).partition(PartitionKind.iid)
+                .rounds(2).localSteps(1).batchSize(8).workers(1).evalEvery(1).qualitySamples(0).samples(0)
+                .out(out.resolve(decay)).build();
         double[] v = new double[2];
         RoundListener record = r -> v[(int) r.round() - 1] = r.metric("d_fake");
         new FederatedRun(o, record).run();

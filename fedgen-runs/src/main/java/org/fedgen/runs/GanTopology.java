@@ -1,4 +1,4 @@
-package org.fedgen.examples.run;
+package org.fedgen.runs;
 
 import java.util.Arrays;
 import java.util.stream.Collectors;

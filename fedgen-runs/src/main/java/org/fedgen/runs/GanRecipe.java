@@ -1,4 +1,4 @@
-package org.fedgen.examples.run;
+package org.fedgen.runs;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,11 +18,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The federated GAN family on the bundled digits: an MLP GAN ({@link Gan}) and, per {@link GanTopology}, how its
- * generator and discriminator parts are aggregated and trained. MD-GAN does not use the round loop and runs through
- * {@link MdGanRun}; its recipe still builds the model, samples and evaluates.
+ * generator and discriminator parts are aggregated and trained. MD-GAN's round is its server step ({@link MdGanRun}):
+ * its generator is server-trained and its discriminators stay on the clients.
  */
 public final class GanRecipe implements ModelRecipe {
-    private final GanOptions gan;
+    private final GanSettings gan;
     private final GanConfig config;
     private final Gan serverModel;
     private final int qualitySamples;
@@ -30,30 +30,40 @@ public final class GanRecipe implements ModelRecipe {
     /** FL-GAN / IFL-GAN with --generator-average: the server's moving average of the global model over rounds. */
     private final SamplingAverage average = new SamplingAverage();
 
-    /** A recipe for the options' topology and loss; call {@link GanDefaults#apply} on the options first. */
-    public GanRecipe(RunOptions options) {
-        this(options, new double[0]);
+    /**
+     * A recipe for the configuration's topology and loss.
+     *
+     * @throws ClassCastException if the configuration's model is not a GAN
+     */
+    public GanRecipe(RunConfig config) {
+        this(config, new double[0]);
     }
 
     /**
-     * As {@link #GanRecipe(RunOptions)}, with a generator coded by source when {@code sourceWeights} is not empty
-     * (MD-GAN's {@code --client-codes}: one weight per client, its number of training examples).
+     * As {@link #GanRecipe(RunConfig)}, with a generator coded by source when {@code sourceWeights} is not empty
+     * (MD-GAN's client codes: one weight per client, its number of training examples).
      */
-    public GanRecipe(RunOptions options, double[] sourceWeights) {
-        this.gan = options.gan;
-        this.config = config(options).toBuilder().sourceWeights(sourceWeights).build();
+    public GanRecipe(RunConfig run, double[] sourceWeights) {
+        this.gan = (GanSettings) run.model();
+        this.config = config(run).toBuilder().sourceWeights(sourceWeights).build();
         this.serverModel = new Gan(config);
-        this.qualitySamples = options.qualitySamples;
+        this.qualitySamples = run.qualitySamples();
     }
 
     /** The architecture used for digits: tuned for a few CPU minutes without mode collapse. */
-    public static GanConfig config(RunOptions o) {
+    public static GanConfig config(RunConfig o) {
+        GanSettings g = (GanSettings) o.model();
         return GanConfig.builder().latentDim(64).generatorHidden(GanDefaults.GENERATOR_HIDDEN)
-                .discriminatorHidden(GanDefaults.DISCRIMINATOR_HIDDEN).numClasses(o.gan.conditional ? 10 : 0)
-                .classLossWeight(o.gan.classLossWeight).pack(o.gan.pack)
-                .loss(o.gan.loss).criticSteps(o.gan.effectiveCriticSteps()).learningRate(o.learningRate)
-                .betas(0.5, o.gan.loss == GanLoss.WGAN_GP ? 0.9 : 0.999)
-                .realLabel(o.gan.loss == GanLoss.WGAN_GP ? 1.0 : 0.9).build();
+                .discriminatorHidden(GanDefaults.DISCRIMINATOR_HIDDEN).numClasses(g.conditional() ? 10 : 0)
+                .classLossWeight(g.classLossWeight()).pack(g.pack())
+                .loss(g.loss()).criticSteps(g.effectiveCriticSteps()).learningRate(o.learningRate())
+                .betas(0.5, g.loss() == GanLoss.WGAN_GP ? 0.9 : 0.999)
+                .realLabel(g.loss() == GanLoss.WGAN_GP ? 1.0 : 0.9).build();
+    }
+
+    /** The run's GAN settings. */
+    public GanSettings settings() {
+        return gan;
     }
 
     /** The GAN configuration of this recipe. */
@@ -70,36 +80,45 @@ public final class GanRecipe implements ModelRecipe {
     /**
      * FL-GAN: {@code base} for both parts. DP-FedAvg-GAN: {@code base} for the discriminator, the generator is
      * server-trained. IFL-GAN: the MMD aggregator for the generator, {@code base} for the discriminator (with
-     * {@code --aggregator mmd}, base already is that policy).
+     * the mmd aggregator, base already is that policy). MD-GAN: the generator is server-trained (by its exchange with
+     * the clients, {@link MdGanRun}) and the discriminators stay on the clients.
      */
     @Override
-    public Aggregator aggregator(RunOptions o, Aggregator base) {
-        Aggregator topologyAggregator = switch (gan.topology) {
+    public Aggregator aggregator(RunConfig o, Aggregator base) {
+        Aggregator topologyAggregator = switch (gan.topology()) {
             case FLGAN -> base;
             case DPFEDAVG_GAN -> {
-                if (o.aggregator == RunOptions.AggregatorKind.mmd) {
+                if (o.aggregator() == AggregatorKind.mmd) {
                     throw new IllegalArgumentException("--aggregator mmd scores the generator, which DP-FedAvg-GAN "
                             + "clients do not train; use fedavg, fedsgd or fedprox");
                 }
                 yield PartPolicy.builder().serverTrained(Gan.GENERATOR).otherwise(base).build();
             }
-            case IFLGAN -> o.aggregator == RunOptions.AggregatorKind.mmd ? base
+            case IFLGAN -> o.aggregator() == AggregatorKind.mmd ? base
                     : PartPolicy.builder()
-                            .route(o.mmdAggregator(), Gan.GENERATOR)
+                            .route(FederatedRun.mmdAggregator(o), Gan.GENERATOR)
                             .otherwise(base).build();
-            case MDGAN -> throw new IllegalStateException("MD-GAN has no aggregator; it runs through MdGanRun");
+            case MDGAN -> {
+                if (o.aggregator() != AggregatorKind.fedavg) {
+                    throw new IllegalArgumentException("--aggregator " + o.aggregator() + " does not apply to mdgan, "
+                            + "which aggregates no client updates (its generator is trained on the server)");
+                }
+                yield PartPolicy.builder().serverTrained(Gan.GENERATOR).localOnly(Gan.DISCRIMINATOR).build();
+            }
         };
-        return average.wrap(topologyAggregator, gan.generatorAverageDecay);
+        // MD-GAN averages its generator over iterations inside its server step, not over rounds
+        return average.wrap(topologyAggregator, gan.topology() == GanTopology.MDGAN ? 0
+                : gan.generatorAverageDecay());
     }
 
     /** DP-FedAvg-GAN: n_gen generator steps against the aggregated discriminator; none for the other topologies. */
     @Override
-    public ServerStep serverStep(RunOptions o) {
-        if (gan.topology != GanTopology.DPFEDAVG_GAN) {
+    public ServerStep serverStep(RunConfig o) {
+        if (gan.topology() != GanTopology.DPFEDAVG_GAN) {
             return null;
         }
-        return new GeneratorServerStep(new GeneratorTrainer(config, gan.generatorSteps, o.batchSize,
-                o.learningRate));
+        return new GeneratorServerStep(new GeneratorTrainer(config, gan.generatorSteps(), o.batchSize(),
+                o.learningRate()));
     }
 
     @Override
@@ -109,7 +128,7 @@ public final class GanRecipe implements ModelRecipe {
 
     /**
      * The discriminator's scores on the held-out digits ({@code d_real}, {@code d_fake}, {@code g_loss}) and, for a
-     * conditional GAN with {@code --quality-samples} &gt; 0, whether it draws the requested digits (see
+     * conditional GAN with quality samples &gt; 0, whether it draws the requested digits (see
      * {@link ConditionalAccuracy}).
      */
     @Override

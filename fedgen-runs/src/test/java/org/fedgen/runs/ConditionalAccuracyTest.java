@@ -1,4 +1,4 @@
-package org.fedgen.examples.run;
+package org.fedgen.runs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
