@@ -190,7 +190,8 @@ public final class Server {
                 failed++;
                 Throwable cause = ex.getCause() == null ? ex : ex.getCause();
                 rejections.put(id, "failed: " + cause);
-                LOG.warn("round {}: client {} failed: {}", round, id, cause.toString(), cause);
+                LOG.warn("round {}: client {} failed: {}", round, id, cause.toString());
+                LOG.debug("round {}: client {} failure", round, id, cause);
                 continue;
             } catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();

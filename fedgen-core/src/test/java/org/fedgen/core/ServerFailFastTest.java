@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import org.fedgen.core.aggregate.FedAvg;
 import org.fedgen.core.data.Dataset;
 import org.fedgen.core.sim.ModelClient;
+import org.fedgen.core.sim.Simulation;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -104,6 +105,15 @@ class ServerFailFastTest {
         RunFailedException e = assertThrows(RunFailedException.class, strict::run);
         assertTrue(e.getMessage().startsWith("round 2: "), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Server.builder().maxFailedRounds(0));
+    }
+
+    @Test
+    void dataOfTheWrongWidthAreRefusedWhenTheSimulationIsBuilt() {
+        List<Dataset> data = new ArrayList<>(TestData.shards(2, DIM, 3));
+        data.add(TestData.shards(1, DIM + 2, 3).get(0));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Simulation.builder()
+                .model(() -> new LinearModel(DIM)).clientData(data).aggregator(new FedAvg()).build());
+        assertEquals("client 2's data have 6 features per example, but the model takes 4", e.getMessage());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.fedgen.runs;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.fedgen.core.GenerativeModel;
@@ -33,7 +34,12 @@ final class VaeRecipe implements ModelRecipe {
     public Map<String, Double> evaluate(ModelState global, Dataset heldOut, long seed) {
         serverModel.load(global);
         Map<String, Double> m = serverModel.evaluate(heldOut, seed);
-        return Map.of("elbo", m.get("elbo"), "recon", m.get("recon"), "kl", m.get("kl"));
+        // a fixed column order in metrics.csv (Map.of's iteration order changes from one JVM run to the next)
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (String key : new String[] {"recon", "elbo", "kl"}) {
+            out.put(key, m.get(key));
+        }
+        return out;
     }
 
     @Override

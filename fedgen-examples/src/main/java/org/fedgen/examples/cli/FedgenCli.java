@@ -38,6 +38,13 @@ public final class FedgenCli implements Runnable {
      */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new FedgenCli());
+        cli.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("fedgen: " + ex.getMessage().replace('\n', ' ') + " (see '"
+                    + c.getCommandSpec().qualifiedName() + " --help')");
+            c.getErr().flush();
+            return BAD_ARGUMENT;
+        });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             commandLine.getErr().println("fedgen: " + describe(ex));
             if (verbose(parseResult)) {

@@ -487,4 +487,9 @@ public final class Ddpm implements GenerativeModel {
             return new Ddpm(this);
         }
     }
+
+    @Override
+    public int numFeatures() {
+        return denoiser.dataDim();
+    }
 }
