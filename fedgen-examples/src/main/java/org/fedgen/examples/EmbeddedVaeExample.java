@@ -14,8 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * fedgen embedded in your own code (the README's Java example): a federated VAE over 10 label-skewed clients.
- * Run: {@code java -cp fedgen-examples/target/fedgen.jar org.fedgen.examples.EmbeddedVaeExample}
+ * fedgen embedded in your own code (the README's Java example): a federated VAE over label-skewed clients.
+ * Run: {@code java -cp fedgen-examples/target/fedgen.jar org.fedgen.examples.EmbeddedVaeExample [ROUNDS [CLIENTS
+ * [WORKERS]]]} (defaults 10 rounds, 10 clients, 2 workers).
  */
 public final class EmbeddedVaeExample {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedVaeExample.class);
@@ -23,15 +24,19 @@ public final class EmbeddedVaeExample {
     private EmbeddedVaeExample() {
     }
 
+    /** Entry point; see the class comment for the arguments. */
     public static void main(String[] args) {
+        int rounds = ExampleArgs.get(args, 0, "ROUNDS", 10);
+        int clients = ExampleArgs.get(args, 1, "CLIENTS", 10);
+        int workers = ExampleArgs.get(args, 2, "WORKERS", 2);
         Dataset pool = Digits.bundled().range(0, 7000);
-        List<Dataset> shards = new DirichletPartitioner(0.5).partition(pool.labels(), 10, 42).apply(pool);
+        List<Dataset> shards = new DirichletPartitioner(0.5).partition(pool.labels(), clients, 42).apply(pool);
         VaeConfig config = VaeConfig.builder().build();                 // 784-400-20, Adam
         try (Simulation sim = Simulation.builder()
                 .model(() -> new Vae(config))                           // one model per worker thread
-                .clientData(shards).workers(2)
+                .clientData(shards).workers(workers)
                 .aggregator(new FedAvg())
-                .rounds(10).seed(42)
+                .rounds(rounds).seed(42)
                 .fitInstructions(FitInstructions.builder().localEpochs(2).batchSize(64).learningRate(1e-3).build())
                 .listener(r -> LOG.info("round {}: loss {}", r.round(), r.metric("client_loss")))
                 .build()) {

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Local differential privacy through the Java API (the README's example): every client clips its decoder delta to
  * S and adds N(0, (zS)²) before anything leaves it, so the server sees only noised deltas. Each silo owns its model.
- * Run: {@code java -cp fedgen-examples/target/fedgen.jar org.fedgen.examples.LocalDpVaeExample}
+ * Run: {@code java -cp fedgen-examples/target/fedgen.jar org.fedgen.examples.LocalDpVaeExample [ROUNDS [CLIENTS
+ * [WORKERS]]]} (defaults 5 rounds, 5 clients, 2 worker threads).
  */
 public final class LocalDpVaeExample {
     private static final Logger LOG = LoggerFactory.getLogger(LocalDpVaeExample.class);
@@ -34,11 +35,15 @@ public final class LocalDpVaeExample {
     private LocalDpVaeExample() {
     }
 
+    /** Entry point; see the class comment for the arguments. */
     public static void main(String[] args) {
+        int rounds = ExampleArgs.get(args, 0, "ROUNDS", 5);
+        int clientCount = ExampleArgs.get(args, 1, "CLIENTS", 5);
+        int workers = ExampleArgs.get(args, 2, "WORKERS", 2);
         Dataset pool = Digits.bundled().range(0, 7000);
-        List<Dataset> shards = new IidPartitioner().partition(pool.labels(), 5, 42).apply(pool);
+        List<Dataset> shards = new IidPartitioner().partition(pool.labels(), clientCount, 42).apply(pool);
         VaeConfig config = VaeConfig.builder().build();
-        ExecutorService executor = Executors.newFixedThreadPool(2);
+        ExecutorService executor = Executors.newFixedThreadPool(workers);
         List<ClientProxy> clients = new ArrayList<>();
         for (int i = 0; i < shards.size(); i++) {
             ModelClient silo = new ModelClient(i, new Vae(config), shards.get(i), null, null, Set.of());
@@ -47,7 +52,7 @@ public final class LocalDpVaeExample {
             clients.add(new InProcessClientProxy(privatised, executor));
         }
         Server server = Server.builder().initialState(new Vae(config).initialize(42)).clients(clients)
-                .aggregator(new FedAvg()).rounds(5).seed(42)
+                .aggregator(new FedAvg()).rounds(rounds).seed(42)
                 // LocalDpClient sends deltas: ask for them so the server accepts its updates.
                 .fitInstructions(FitInstructions.builder().payloadKind(PayloadKind.DELTA).localEpochs(1)
                         .batchSize(64).learningRate(1e-3).build())

@@ -31,6 +31,7 @@ import org.fedgen.core.sampling.ClientSampler;
 import org.fedgen.core.sampling.FixedSizeSampler;
 import org.fedgen.core.sim.Simulation;
 import org.fedgen.core.util.Seeds;
+import org.fedgen.models.gan.GanTopology;
 import org.fedgen.models.metrics.DigitsClassifier;
 import org.fedgen.models.metrics.DigitsSplit;
 import org.fedgen.models.metrics.SampleQuality;

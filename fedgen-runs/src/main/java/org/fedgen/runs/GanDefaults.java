@@ -2,6 +2,8 @@ package org.fedgen.runs;
 
 import static org.fedgen.runs.RunConfig.Builder.or;
 
+import org.fedgen.models.gan.GanTopology;
+
 /**
  * Defaults of a GAN run, tuned on the bundled digits (10 Dirichlet(0.5) clients) to avoid mode collapse in a few CPU
  * minutes. {@link RunConfig.Builder#build()} uses them for every shared value the caller left unset; a value that was

@@ -12,6 +12,8 @@ import org.fedgen.core.data.Dataset;
 import org.fedgen.models.gan.Gan;
 import org.fedgen.models.gan.GanConfig;
 import org.fedgen.models.gan.GanLoss;
+import org.fedgen.models.gan.GanTopology;
+import org.fedgen.models.gan.GeneratorServerStep;
 import org.fedgen.models.gan.GeneratorTrainer;
 import org.fedgen.models.metrics.DigitsClassifier;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -17,13 +17,14 @@ import org.fedgen.core.sampling.ClientSampler;
 import org.fedgen.core.util.Seeds;
 import org.fedgen.models.gan.GanConfig;
 import org.fedgen.models.gan.MdGanClient;
+import org.fedgen.models.gan.MdGanServerStep;
 import org.fedgen.models.gan.MdGanTrainer;
 import org.fedgen.models.optim.WeightAverage;
 
 /**
  * Wires an MD-GAN run on the bundled digits into the {@link Server} round loop: the server's {@link MdGanTrainer}
  * drives one in-process {@link MdGanClient} per client shard. MD-GAN exchanges data every iteration rather than once
- * per round, so its clients take part through the round's server step ({@link MdGanRound}: a block of
+ * per round, so its clients take part through the round's server step ({@link MdGanServerStep}: a block of
  * {@code localSteps} iterations, or {@code localEpochs} MD-GAN epochs) and not through the fit phase, which samples
  * no client. The aggregator is a part policy with a server-trained generator and local-only discriminators, so the
  * run has the round loop's listeners, evaluation and checkpoint like every topology.
@@ -51,7 +52,7 @@ final class MdGanRun {
                 gan.swapEpochs(), o.learningRate(), Seeds.derive(o.seed(), "mdgan"));
         WeightAverage average = gan.generatorAverageDecay() > 0 ? new WeightAverage(gan.generatorAverageDecay())
                 : null;
-        MdGanRound round = new MdGanRound(trainer, clients, iterationsPerRound(o, shards), average);
+        MdGanServerStep round = new MdGanServerStep(trainer, clients, iterationsPerRound(o, shards), average);
         return Server.builder().initialState(round.initialState()).clients(proxies).aggregator(aggregator)
                 .sampler(new NoClients()).serverStep(round).rounds(o.rounds()).seed(o.seed())
                 .maxFailedRounds(o.maxFailedRounds());

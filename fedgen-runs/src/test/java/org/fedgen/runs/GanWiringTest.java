@@ -33,6 +33,8 @@ import org.fedgen.core.sim.Simulation;
 import org.fedgen.models.gan.Gan;
 import org.fedgen.models.gan.GanConfig;
 import org.fedgen.models.gan.GanLoss;
+import org.fedgen.models.gan.GanTopology;
+import org.fedgen.models.gan.GeneratorServerStep;
 import org.fedgen.models.gan.GeneratorTrainer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,10 +1,10 @@
 package org.fedgen.examples.cli;
 
 import org.fedgen.models.ddpm.Ddpm;
-import org.fedgen.runs.DdpmSettings;
 import org.fedgen.runs.DdpmSettings.DenoiserKind;
 import org.fedgen.runs.DdpmSettings.SamplerKind;
 import org.fedgen.runs.DdpmSettings.ScheduleKind;
+import org.fedgen.runs.DdpmSettings;
 import picocli.CommandLine.Option;
 
 /** Options of {@code --model ddpm}: denoiser, noise schedule, sampler, server-side EMA, conditioning. */

@@ -5,10 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import org.fedgen.core.RunFailedException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine;
 
 /** The {@code fedgen} command: federated training of generative models, evaluation, privacy accounting. */
 @Command(name = "fedgen", mixinStandardHelpOptions = true, version = "fedgen 0.1.0-SNAPSHOT",

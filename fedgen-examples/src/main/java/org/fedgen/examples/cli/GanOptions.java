@@ -1,8 +1,8 @@
 package org.fedgen.examples.cli;
 
 import org.fedgen.models.gan.GanLoss;
+import org.fedgen.models.gan.GanTopology;
 import org.fedgen.runs.GanSettings;
-import org.fedgen.runs.GanTopology;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 

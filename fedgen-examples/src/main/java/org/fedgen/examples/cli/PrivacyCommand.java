@@ -2,8 +2,8 @@ package org.fedgen.examples.cli;
 
 import java.util.concurrent.Callable;
 import org.fedgen.examples.cli.DpOptions.ConversionKind;
-import org.fedgen.privacy.RdpAccountant;
 import org.fedgen.privacy.RdpAccountant.PrivacySpent;
+import org.fedgen.privacy.RdpAccountant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

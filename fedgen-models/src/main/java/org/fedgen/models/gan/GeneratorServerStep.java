@@ -1,10 +1,9 @@
-package org.fedgen.runs;
+package org.fedgen.models.gan;
 
 import java.util.Objects;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.RoundContext;
 import org.fedgen.core.ServerStep;
-import org.fedgen.models.gan.GeneratorTrainer;
 
 /**
  * DP-FedAvg-GAN's server step: after the clients' discriminator updates are aggregated, trains the generator for
@@ -15,6 +14,7 @@ import org.fedgen.models.gan.GeneratorTrainer;
 public final class GeneratorServerStep implements ServerStep {
     private final GeneratorTrainer trainer;
 
+    /** @param trainer the generator's trainer (configuration, n_gen, batch size, learning rate) */
     public GeneratorServerStep(GeneratorTrainer trainer) {
         this.trainer = Objects.requireNonNull(trainer, "trainer");
     }

@@ -1,9 +1,13 @@
-package org.fedgen.runs;
+package org.fedgen.models.gan;
 
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
-/** How a federated GAN is split between clients and server. */
+/**
+ * How a federated GAN is split between clients and server. The model pieces of each topology are in this package
+ * ({@link GeneratorServerStep} for DP-FedAvg-GAN, {@link MdGanServerStep} with {@link MdGanTrainer} for MD-GAN; the
+ * MMD aggregator of IFL-GAN is in core); wiring a topology into a run, with DP, is the fedgen-runs module's job.
+ */
 public enum GanTopology {
     /** FL-GAN / FedGAN: clients train G and D for K local steps; both are aggregated by the chosen aggregator. */
     FLGAN("flgan"),
@@ -23,7 +27,7 @@ public enum GanTopology {
         this.cliName = cliName;
     }
 
-    /** The name used on the command line. */
+    /** The topology's short name (as on the command line). */
     public String cliName() {
         return cliName;
     }
