@@ -305,6 +305,9 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
             require(!(model instanceof GanSettings g && g.topology() == GanTopology.MDGAN && dp != null),
                     "--topology mdgan cannot be combined with DP (--dp-*): MD-GAN clients return gradients of "
                     + "generated batches every iteration, which DP-FedAvg does not clip or noise");
+            require(!(model instanceof GanSettings g && g.topology() == GanTopology.MDGAN && clientsPerRound > 0),
+                    "--clients-per-round " + clientsPerRound + " does not apply to mdgan, whose clients all take part "
+                    + "in every iteration");
             require(maxFailedRounds >= 1, "max failed rounds must be >= 1, got " + maxFailedRounds);
             return new RunConfig(model, clients, clientsPerRound, d.rounds(), d.localEpochs(), d.localSteps(),
                     d.batchSize(), d.learningRate(), aggregator, mu, serverLearningRate, d.mmdTemperature(), mmdSign,

@@ -35,6 +35,7 @@ final class OptionScope {
         need(given, List.of("--critic-steps"), t != GanTopology.MDGAN || o.gan.mdLocalSteps == null,
                 "a topology whose clients train locally, or mdgan without --md-local-steps", topology
                         + " --md-local-steps");
+        need(given, List.of("--class-loss-weight"), o.gan.conditional, "--conditional", "an unconditional GAN");
         String aggregator = "--aggregator " + o.aggregator;
         need(given, List.of("--mu"), o.aggregator == AggregatorKind.fedprox, "--aggregator fedprox", aggregator);
         need(given, List.of("--server-lr"), o.aggregator == AggregatorKind.fedsgd, "--aggregator fedsgd", aggregator);

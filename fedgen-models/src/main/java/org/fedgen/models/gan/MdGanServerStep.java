@@ -13,7 +13,8 @@ import org.fedgen.models.optim.WeightAverage;
  * discriminator swap when one is due. The round ends with the server's generator (or its moving average over
  * iterations) and client 0's discriminator, which evaluation scores.
  *
- * <p>Reports {@code sampled} and {@code accepted} (every endpoint takes part in every iteration), {@code iterations}
+ * <p>Reports {@code sampled} and {@code accepted} (every endpoint takes part in every iteration), {@code examples}
+ * (their training examples), {@code iterations}
  * (done so far), the mean losses {@code client_loss} (= {@code client_d_loss}) and {@code client_g_loss}, {@code swaps},
  * and the round's traffic by direction: {@code bytes_down} generated batches, {@code bytes_up} feedback,
  * {@code bytes_peer} swapped discriminators.
@@ -69,6 +70,7 @@ public final class MdGanServerStep implements ServerStep {
         }
         context.metric("sampled", clients.size());
         context.metric("accepted", clients.size());
+        context.metric("examples", clients.stream().mapToLong(MdGanClientEndpoint::numExamples).sum());
         context.metric("iterations", trainer.iteration());
         context.metric("client_loss", dLoss);
         context.metric("client_d_loss", dLoss);
