@@ -332,8 +332,8 @@ public final class Server {
         }
         for (Map.Entry<String, INDArray> e : result.parts().entrySet()) {
             if (!org.fedgen.core.util.Vectors.allFinite(e.getValue())) {
-                throw new RunFailedException("round " + round + ": " + who + " returned NaN or infinite values in part '"
-                        + e.getKey() + "'" + note);
+                throw new RunFailedException("round " + round + ": " + who + " returned NaN or infinite values in "
+                        + "part '" + e.getKey() + "'" + note);
             }
         }
         for (Map.Entry<String, INDArray> e : global.parts().entrySet()) {

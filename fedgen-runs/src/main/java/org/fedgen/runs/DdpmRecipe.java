@@ -48,7 +48,7 @@ final class DdpmRecipe implements ModelRecipe {
 
     /**
      * The ε-loss on the held-out digits, and for a conditional model with quality samples &gt; 0 whether it draws the
-     * requested digits ({@code cond_accuracy}, see {@link ConditionalAccuracy}); the rest of sample quality is
+     * requested digits ({@code cond_accuracy}, see {@code ConditionalAccuracy}); the rest of sample quality is
      * measured by the run's quality samples.
      */
     @Override

@@ -132,8 +132,8 @@ final class DpRun {
             return new PoissonSampler(d.q());
         }
         if (d.clientsPerRound() != null) {
-            require(d.clientsPerRound() > 0 && d.clientsPerRound() <= population, "--dp-clients-per-round must be in (0, "
-                    + population + "] (the number of clients), got " + d.clientsPerRound());
+            require(d.clientsPerRound() > 0 && d.clientsPerRound() <= population, "--dp-clients-per-round must be in "
+                    + "(0, " + population + "] (the number of clients), got " + d.clientsPerRound());
             return new PoissonSampler(d.clientsPerRound() / population);
         }
         // Every client every round is Poisson sampling with q = 1.

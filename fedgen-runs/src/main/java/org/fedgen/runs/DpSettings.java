@@ -6,7 +6,7 @@ import org.fedgen.privacy.RdpAccountant.Conversion;
 
 /**
  * Central DP-FedAvg with Rényi-DP accounting for a run; a run with DP settings is private. Build with
- * {@link #builder(double, double)}. The values are checked, naming the bad one, when the run is built ({@link DpRun}),
+ * {@link #builder(double, Double)}. The values are checked, naming the bad one, when the run is built ({@code DpRun}),
  * where the population and the model's parts are known.
  *
  * @param noise                  noise multiplier z: the noise std on the sum of clipped deltas is z·S

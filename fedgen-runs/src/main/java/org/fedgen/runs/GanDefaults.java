@@ -9,7 +9,7 @@ import org.fedgen.models.gan.GanTopology;
  * minutes. {@link RunConfig.Builder#build()} uses them for every shared value the caller left unset; a value that was
  * set, even to the shared default, is kept.
  */
-public final class GanDefaults {
+final class GanDefaults {
     /** Hidden widths of the generator, latent side first. */
     static final int[] GENERATOR_HIDDEN = {256, 512};
     /** Hidden widths of the discriminator, data side first. */

@@ -20,7 +20,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The federated GAN family on the bundled digits: an MLP GAN ({@link Gan}) and, per {@link GanTopology}, how its
- * generator and discriminator parts are aggregated and trained. MD-GAN's round is its server step ({@link MdGanRun}):
+ * generator and discriminator parts are aggregated and trained. MD-GAN's round is its server step ({@code MdGanRun}):
  * its generator is server-trained and its discriminators stay on the clients.
  */
 public final class GanRecipe implements ModelRecipe {
@@ -83,7 +83,7 @@ public final class GanRecipe implements ModelRecipe {
      * FL-GAN: {@code base} for both parts. DP-FedAvg-GAN: {@code base} for the discriminator, the generator is
      * server-trained. IFL-GAN: the MMD aggregator for the generator, {@code base} for the discriminator (with
      * the mmd aggregator, base already is that policy). MD-GAN: the generator is server-trained (by its exchange with
-     * the clients, {@link MdGanRun}) and the discriminators stay on the clients.
+     * the clients, {@code MdGanRun}) and the discriminators stay on the clients.
      */
     @Override
     public Aggregator aggregator(RunConfig o, Aggregator base) {
@@ -131,7 +131,7 @@ public final class GanRecipe implements ModelRecipe {
     /**
      * The discriminator's scores on the held-out digits ({@code d_real}, {@code d_fake}, {@code g_loss}) and, for a
      * conditional GAN with quality samples &gt; 0, whether it draws the requested digits (see
-     * {@link ConditionalAccuracy}).
+     * {@code ConditionalAccuracy}).
      */
     @Override
     public Map<String, Double> evaluate(ModelState global, Dataset heldOut, long seed) {

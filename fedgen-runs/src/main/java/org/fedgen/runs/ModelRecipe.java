@@ -20,8 +20,8 @@ public interface ModelRecipe {
     Supplier<GenerativeModel> factory();
 
     /**
-     * Instruction defaults for this family: learning rate, batch size, local epochs and steps from the configuration (every
-     * family so far uses exactly these; one that needs more overrides this).
+     * Instruction defaults for this family: learning rate, batch size, local epochs and steps from the configuration
+     * (every family so far uses exactly these; one that needs more overrides this).
      */
     default FitInstructions.Builder fitDefaults(RunConfig o) {
         return FitInstructions.builder().learningRate(o.learningRate()).batchSize(o.batchSize())
@@ -29,8 +29,8 @@ public interface ModelRecipe {
     }
 
     /**
-     * The aggregator of a run, given the one the configuration chose for the shared parts; a family routes its parts here
-     * (e.g. a GAN topology that trains the generator on the server). The default uses {@code base} for every part.
+     * The aggregator of a run, given the one the configuration chose for the shared parts; a family routes its parts
+     * here (e.g. a GAN topology that trains the generator on the server). The default uses {@code base} for every part.
      */
     default Aggregator aggregator(RunConfig config, Aggregator base) {
         return base;

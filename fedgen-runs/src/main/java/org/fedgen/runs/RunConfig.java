@@ -9,8 +9,8 @@ import org.fedgen.models.gan.GanTopology;
 /**
  * Everything a federated run on the bundled digits is made of: model family, data split, federation, aggregation,
  * optional DP, evaluation and outputs. Immutable; build with {@link #builder()}, whose {@link Builder#build()} fills the
- * family's defaults (a GAN's come from {@link GanDefaults}) and checks every value, naming the first bad one. Run it
- * with {@link FederatedRun}.
+ * family's defaults (a GAN's depend on its topology, see the builder's setters) and checks every value, naming the
+ * first bad one. Run it with {@link FederatedRun}.
  *
  * @param model              the model family and its settings
  * @param clients            number of clients W
@@ -47,7 +47,7 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
         PartitionKind partition, double alpha, int labelsPerClient, int workers, long seed, int evalEvery,
         int qualitySamples, int samples, boolean centralized, DpSettings dp, Path out, int maxFailedRounds) {
 
-    /** Shared defaults of the values a model family may override (see {@link GanDefaults}). */
+    /** Shared defaults of the values a model family may override (see {@code GanDefaults}). */
     static final int ROUNDS = 50;
     static final int LOCAL_EPOCHS = 2;
     static final int LOCAL_STEPS = 0;

@@ -103,7 +103,9 @@ class DpRunTest {
     void badDpValuesAreNamed() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> dpRun(dp(1, null)))
                 .getMessage().contains("--dp-clip"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> dpRun(dp(1, 1.0).q(1.5))).getMessage().contains("1.5"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> dpRun(dp(1, 1.0).parts(List.of("generator")))).getMessage().contains("'generator'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> dpRun(dp(1, 1.0).q(1.5))).getMessage()
+                .contains("1.5"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> dpRun(dp(1, 1.0).parts(List.of("generator"))))
+                .getMessage().contains("'generator'"));
     }
 }

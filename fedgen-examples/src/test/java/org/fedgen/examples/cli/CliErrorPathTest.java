@@ -42,7 +42,8 @@ class CliErrorPathTest {
     void trainRefusesOptionsThatDoNotApplyToTheModel() {
         oneLine(errLines(2, "train", "--model", "vae", "--guidance", "4"),
                 "--guidance applies only with --model ddpm, got --model vae");
-        oneLine(errLines(2, "train", "--topology", "mdgan"), "--topology applies only with --model gan, got --model vae");
+        oneLine(errLines(2, "train", "--topology", "mdgan"),
+                "--topology applies only with --model gan, got --model vae");
         oneLine(errLines(2, "train", "--conditional"), "--conditional applies only with --model gan or ddpm");
         oneLine(errLines(2, "train", "--model", "gan", "--swap-epochs", "2"),
                 "--swap-epochs applies only with --topology mdgan, got --topology flgan");

@@ -15,8 +15,8 @@ import org.fedgen.models.optim.WeightAverage;
  *
  * <p>Reports {@code sampled} and {@code accepted} (every endpoint takes part in every iteration), {@code examples}
  * (their training examples), {@code iterations}
- * (done so far), the mean losses {@code client_loss} (= {@code client_d_loss}) and {@code client_g_loss}, {@code swaps},
- * and the round's traffic by direction: {@code bytes_down} generated batches, {@code bytes_up} feedback,
+ * (done so far), the mean losses {@code client_loss} (= {@code client_d_loss}) and {@code client_g_loss},
+ * {@code swaps}, and the round's traffic by direction: {@code bytes_down} generated batches, {@code bytes_up} feedback,
  * {@code bytes_peer} swapped discriminators.
  */
 public final class MdGanServerStep implements ServerStep {
