@@ -14,9 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * fedgen embedded in your own code (the README's Java example): a federated VAE over label-skewed clients.
- * Run: {@code java -cp fedgen-examples/target/fedgen.jar org.fedgen.examples.EmbeddedVaeExample [ROUNDS [CLIENTS
- * [WORKERS]]]} (defaults 10 rounds, 10 clients, 2 workers).
+ * fedgen embedded in your own code: a federated VAE over label-skewed clients of the bundled digits.
+ * Run: {@code java -cp fedgen-examples/target/fedgen.jar org.fedgen.examples.EmbeddedVaeExample [rounds] [clients]
+ * [workers]} (defaults 10, 10, 2).
  */
 public final class EmbeddedVaeExample {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedVaeExample.class);
@@ -24,11 +24,15 @@ public final class EmbeddedVaeExample {
     private EmbeddedVaeExample() {
     }
 
-    /** Entry point; see the class comment for the arguments. */
+    /**
+     * Arguments: rounds, clients, workers.
+     *
+     * @throws IllegalArgumentException if an argument is not a positive integer
+     */
     public static void main(String[] args) {
-        int rounds = ExampleArgs.get(args, 0, "ROUNDS", 10);
-        int clients = ExampleArgs.get(args, 1, "CLIENTS", 10);
-        int workers = ExampleArgs.get(args, 2, "WORKERS", 2);
+        int rounds = ExampleArgs.positive(args, 0, "rounds", 10);
+        int clients = ExampleArgs.positive(args, 1, "clients", 10);
+        int workers = ExampleArgs.positive(args, 2, "workers", 2);
         Dataset pool = Digits.bundled().range(0, 7000);
         List<Dataset> shards = new DirichletPartitioner(0.5).partition(pool.labels(), clients, 42).apply(pool);
         VaeConfig config = VaeConfig.builder().build();                 // 784-400-20, Adam

@@ -1,28 +1,27 @@
 package org.fedgen.examples;
 
-/** Positional integer arguments of the example mains, so they can be run small. */
+/** Positional integer arguments of the example mains (rounds, clients, workers), so they can be run small. */
 final class ExampleArgs {
     private ExampleArgs() {
     }
 
     /**
-     * Argument {@code index} as an integer &gt;= 1, or {@code fallback} when there are fewer arguments.
+     * Argument {@code i} as a positive integer, or {@code fallback} when there are fewer arguments.
      *
-     * @throws IllegalArgumentException naming the argument when it is not an integer &gt;= 1
+     * @throws IllegalArgumentException naming the argument and its value if it is not a positive integer
      */
-    static int get(String[] args, int index, String name, int fallback) {
-        if (args.length <= index) {
+    static int positive(String[] args, int i, String name, int fallback) {
+        if (args.length <= i) {
             return fallback;
         }
-        int v;
         try {
-            v = Integer.parseInt(args[index]);
+            int v = Integer.parseInt(args[i]);
+            if (v >= 1) {
+                return v;
+            }
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be an integer, got '" + args[index] + "'", e);
+            // reported below with the value
         }
-        if (v < 1) {
-            throw new IllegalArgumentException(name + " must be >= 1, got " + v);
-        }
-        return v;
+        throw new IllegalArgumentException(name + " must be a positive integer, got '" + args[i] + "'");
     }
 }

@@ -24,10 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Local differential privacy through the Java API (the README's example): every client clips its decoder delta to
- * S and adds N(0, (zS)²) before anything leaves it, so the server sees only noised deltas. Each silo owns its model.
- * Run: {@code java -cp fedgen-examples/target/fedgen.jar org.fedgen.examples.LocalDpVaeExample [ROUNDS [CLIENTS
- * [WORKERS]]]} (defaults 5 rounds, 5 clients, 2 worker threads).
+ * Local differential privacy through the Java API (docs/privacy.md shows its core): every client clips its decoder
+ * delta to S and adds N(0, (zS)²) before anything leaves it, so the server sees only noised deltas. Each silo owns its
+ * model. Run: {@code java -cp fedgen-examples/target/fedgen.jar org.fedgen.examples.LocalDpVaeExample [rounds]
+ * [clients] [workers]}.
  */
 public final class LocalDpVaeExample {
     private static final Logger LOG = LoggerFactory.getLogger(LocalDpVaeExample.class);
@@ -35,13 +35,17 @@ public final class LocalDpVaeExample {
     private LocalDpVaeExample() {
     }
 
-    /** Entry point; see the class comment for the arguments. */
+    /**
+     * Arguments: rounds (default 5), clients (default 5), workers (default 2).
+     *
+     * @throws IllegalArgumentException if an argument is not a positive integer
+     */
     public static void main(String[] args) {
-        int rounds = ExampleArgs.get(args, 0, "ROUNDS", 5);
-        int clientCount = ExampleArgs.get(args, 1, "CLIENTS", 5);
-        int workers = ExampleArgs.get(args, 2, "WORKERS", 2);
+        int rounds = ExampleArgs.positive(args, 0, "rounds", 5);
+        int numClients = ExampleArgs.positive(args, 1, "clients", 5);
+        int workers = ExampleArgs.positive(args, 2, "workers", 2);
         Dataset pool = Digits.bundled().range(0, 7000);
-        List<Dataset> shards = new IidPartitioner().partition(pool.labels(), clientCount, 42).apply(pool);
+        List<Dataset> shards = new IidPartitioner().partition(pool.labels(), numClients, 42).apply(pool);
         VaeConfig config = VaeConfig.builder().build();
         ExecutorService executor = Executors.newFixedThreadPool(workers);
         List<ClientProxy> clients = new ArrayList<>();

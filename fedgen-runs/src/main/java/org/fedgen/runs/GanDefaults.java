@@ -32,7 +32,7 @@ final class GanDefaults {
             Double learningRate, Integer evalEvery, Double mmdTemperature) {
         GanTopology t = g.topology();
         int r = rounds != null ? rounds : switch (t) {
-            // the conditional model needs longer before G follows its label (≥ 90 % agreement from ~125 rounds)
+            // the conditional model needs longer before G follows its label (docs/results.md)
             case FLGAN, IFLGAN -> g.conditional() ? 200 : 80;
             case DPFEDAVG_GAN -> 120;
             case MDGAN -> 20;
