@@ -70,10 +70,11 @@ public final class Simulation implements AutoCloseable {
             throw new IllegalArgumentException("every client dataset is empty");
         }
         this.clients = List.copyOf(cs);
+        TrainableModel probe = b.modelFactory.get();
+        requireFittingData(probe, cs);
         ModelState init = b.initialState;
         if (init == null) {
-            TrainableModel m = b.modelFactory.get();
-            init = m.initialize(Seeds.derive(b.seed, "init"));
+            init = probe.initialize(Seeds.derive(b.seed, "init"));
         }
         List<ClientProxy> proxies = new ArrayList<>();
         for (VirtualClient c : clients) {
@@ -86,6 +87,20 @@ public final class Simulation implements AutoCloseable {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** Fails at build time, naming the client, when its data do not have the features the model takes. */
+    private static void requireFittingData(TrainableModel model, List<VirtualClient> clients) {
+        int want = model.numFeatures();
+        if (want <= 0) {
+            return;
+        }
+        for (VirtualClient c : clients) {
+            if (c.numFeatures() != want) {
+                throw new IllegalArgumentException("client " + c.clientId() + "'s data have " + c.numFeatures()
+                        + " features per example, but the model takes " + want);
+            }
+        }
     }
 
     /** The server that runs the rounds. */
@@ -227,6 +242,12 @@ public final class Simulation implements AutoCloseable {
 
         public Builder listener(RoundListener v) {
             server.listener(v);
+            return this;
+        }
+
+        /** See {@link Server.Builder#maxFailedRounds(int)}. */
+        public Builder maxFailedRounds(int v) {
+            server.maxFailedRounds(v);
             return this;
         }
 

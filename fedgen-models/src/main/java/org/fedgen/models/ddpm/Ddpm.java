@@ -486,4 +486,9 @@ public final class Ddpm implements GenerativeModel {
             return new Ddpm(this);
         }
     }
+
+    @Override
+    public int numFeatures() {
+        return denoiser.dataDim();
+    }
 }

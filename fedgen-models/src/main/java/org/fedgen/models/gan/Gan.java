@@ -438,4 +438,9 @@ public final class Gan implements GenerativeModel {
         System.arraycopy(labels, start, y, 0, rows);
         return y;
     }
+
+    @Override
+    public int numFeatures() {
+        return config.dataDim();
+    }
 }

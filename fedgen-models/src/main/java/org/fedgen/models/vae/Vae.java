@@ -454,4 +454,9 @@ public final class Vae implements GenerativeModel {
                     + "; VAE parts are " + PARTS);
         };
     }
+
+    @Override
+    public int numFeatures() {
+        return config.inputDim();
+    }
 }
