@@ -148,8 +148,8 @@ public final class Ddpm implements ConditionalGenerativeModel {
      * μ &gt; 0.
      *
      * @return {@code loss} (mean training ε-loss over the steps) and {@code steps}
-     * @throws IllegalArgumentException for data that do not fit the model, an unknown train part, zero steps, or
-     *                                  μ &gt; 0 without an anchor
+     * @throws IllegalArgumentException for data that do not fit the model, an unknown train part, instructions with
+     *                                  neither local steps nor local epochs, or μ &gt; 0 without an anchor
      */
     @Override
     public Map<String, Double> fit(Dataset data, FitInstructions instructions, ModelState anchor) {

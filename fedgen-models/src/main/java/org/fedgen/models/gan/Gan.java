@@ -104,11 +104,12 @@ public final class Gan implements ConditionalGenerativeModel {
 
     /**
      * FL-GAN local training (see the class comment). Metrics: {@code loss} (mean D loss over the D steps, or the mean
-     * G loss when D is frozen; NaN with zero iterations), {@code d_loss}, {@code g_loss} (for the trained parts),
-     * {@code steps} (iterations), {@code d_steps}, {@code g_steps}.
+     * G loss when D is frozen), {@code d_loss}, {@code g_loss} (for the trained parts), {@code steps} (iterations),
+     * {@code d_steps}, {@code g_steps}.
      *
-     * @throws IllegalArgumentException for an unknown train part, data that do not fit the config, or μ &gt; 0
-     *                                  without an anchor holding the trained parts
+     * @throws IllegalArgumentException for an unknown train part, data that do not fit the config, instructions with
+     *                                  neither local steps nor local epochs, or μ &gt; 0 without an anchor holding the
+     *                                  trained parts
      */
     @Override
     public Map<String, Double> fit(Dataset data, FitInstructions instructions, ModelState anchor) {

@@ -139,6 +139,8 @@ public final class Vae implements ConditionalGenerativeModel {
      *
      * @return {@code loss} (mean training loss over the steps), {@code steps}, and {@code gradNormMax}: the largest
      *     L2 norm over the steps of the data-loss gradient of the trained parts, without the proximal term
+     * @throws IllegalArgumentException for data that do not fit the model, an unknown train part, instructions with
+     *                                  neither local steps nor local epochs, or μ &gt; 0 without an anchor
      */
     @Override
     public Map<String, Double> fit(Dataset data, FitInstructions instructions, ModelState anchor) {
