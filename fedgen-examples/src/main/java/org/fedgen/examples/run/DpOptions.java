@@ -65,6 +65,11 @@ public final class DpOptions {
             + "noise protects nobody who knows the seed; the default draws it from SecureRandom."})
     public boolean seededNoise;
 
+    @Option(names = "--dp-seeded-sampling", description = {"Draw the Poisson client sample from --seed (reproducible "
+            + "runs). Anyone who knows the seed then knows who took part, which voids the amplification by "
+            + "subsampling: epsilon is reported as not a guarantee. The default draws it from SecureRandom."})
+    public boolean seededSampling;
+
     /** The conversions by their CLI names. */
     public enum ConversionKind {
         classic(Conversion.CLASSIC), tight(Conversion.TIGHT);

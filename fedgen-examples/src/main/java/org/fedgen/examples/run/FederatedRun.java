@@ -90,8 +90,13 @@ public final class FederatedRun {
                     o.clients, union.size());
             return new Setup(List.of(union), List.of(Dataset.concat(eval)), heldOut, recipe(o, List.of(union)));
         }
-        LOG.info("partition {}: client sizes {}, mean label distance {}", o.partition, partition.sizes(),
-                String.format("%.3f", partition.meanLabelDistance()));
+        if (o.dp.enabled()) {
+            // Shard sizes are client data: a private run does not log them.
+            LOG.info("partition {}: {} clients (sizes withheld in a DP run)", o.partition, o.clients);
+        } else {
+            LOG.info("partition {}: client sizes {}, mean label distance {}", o.partition, partition.sizes(),
+                    String.format("%.3f", partition.meanLabelDistance()));
+        }
         return new Setup(train, eval, heldOut, recipe(o, train));
     }
 
@@ -187,7 +192,7 @@ public final class FederatedRun {
         try (Simulation sim = dp.configure(simulation(o, s, o.workers, aggregator))
                 .listener(new CheckpointListener(out.resolve("checkpoint.fgs"), aggregator, o.evalEvery))
                 .evaluator(evaluator(o, s), o.evalEvery)
-                .federatedEvaluation(o.evalEvery)
+                .federatedEvaluation(dp.enabled() ? 0 : o.evalEvery)
                 .listener(writer).listener(progress).build()) {
             finalState = sim.run();
         }
