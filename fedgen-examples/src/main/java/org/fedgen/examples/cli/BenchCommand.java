@@ -23,6 +23,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        options.dp.requireUnused("fedgen bench");
         if (options.rounds == new RunOptions().rounds) {
             options.rounds = 5;
         }

@@ -85,6 +85,40 @@ public final class DpOptions {
         }
     }
 
+    /**
+     * Refuses every DP option for a command or topology that would ignore it.
+     *
+     * @param where what ignores them, e.g. "fedgen bench"
+     * @throws IllegalArgumentException naming the options given
+     */
+    public void requireUnused(String where) {
+        List<String> given = new ArrayList<>();
+        add(given, noise != null, "--dp-noise");
+        add(given, clip != null, "--dp-clip");
+        add(given, delta != 1e-5, "--dp-delta");
+        add(given, targetEpsilon != null, "--dp-target-epsilon");
+        add(given, !allParts(), "--dp-parts");
+        add(given, q != null, "--dp-q");
+        add(given, clientsPerRound != null, "--dp-clients-per-round");
+        add(given, allowFixedSizeSampling, "--dp-allow-fixed-size-sampling");
+        add(given, adaptiveClip, "--dp-adaptive-clip");
+        add(given, conversion != ConversionKind.tight, "--dp-conversion");
+        add(given, serverLearningRate != 1.0, "--dp-server-lr");
+        add(given, serverMomentum != 0.0, "--dp-server-momentum");
+        add(given, seededNoise, "--dp-seeded-noise");
+        add(given, seededSampling, "--dp-seeded-sampling");
+        if (!given.isEmpty()) {
+            throw new IllegalArgumentException(where + " has no differential privacy and would ignore "
+                    + String.join(", ", given));
+        }
+    }
+
+    private static void add(List<String> given, boolean set, String name) {
+        if (set) {
+            given.add(name);
+        }
+    }
+
     /** Whether the run is differentially private. */
     public boolean enabled() {
         return noise != null;

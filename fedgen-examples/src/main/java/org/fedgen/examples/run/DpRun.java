@@ -112,9 +112,7 @@ final class DpRun {
     }
 
     private static void requireNoOtherDpOptions(DpOptions d) {
-        boolean other = d.clip != null || d.targetEpsilon != null || d.q != null || d.clientsPerRound != null
-                || d.adaptiveClip || d.allowFixedSizeSampling || !d.allParts() || d.seededSampling || d.seededNoise;
-        require(!other, "DP options need --dp-noise z (the noise multiplier) to enable DP-FedAvg");
+        d.requireUnused("a run without --dp-noise z (the noise multiplier that enables DP-FedAvg)");
     }
 
     private static void require(boolean ok, String message) {

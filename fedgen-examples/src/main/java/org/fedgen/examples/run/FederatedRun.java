@@ -166,6 +166,7 @@ public final class FederatedRun {
     /** Runs and returns the output directory. */
     public Path run() throws IOException {
         if (o.model == RunOptions.ModelKind.gan && o.gan.topology == GanTopology.MDGAN) {
+            o.dp.requireUnused("--topology mdgan");
             return new MdGanRun(o, progress).run();
         }
         Setup s = setup(o);
