@@ -60,6 +60,7 @@ public final class DpFedAvg implements Aggregator, PrivacyGuarantee {
     private final AdaptiveClipping adaptive;
     private final PrivacyLedger ledger;
     private final boolean allowFixedSizeSampling;
+    private final boolean discrete;
 
     private DpFedAvg(Builder b) {
         if (!(b.noiseMultiplier >= 0) || Double.isInfinite(b.noiseMultiplier)) {
@@ -84,6 +85,12 @@ public final class DpFedAvg implements Aggregator, PrivacyGuarantee {
         this.adaptive = b.adaptive;
         this.ledger = b.ledger;
         this.allowFixedSizeSampling = b.allowFixedSizeSampling;
+        this.discrete = b.discrete;
+        if (discrete && (weighting != ClientWeighting.UNIFORM || adaptive != null || !(noiseMultiplier > 0))) {
+            throw new IllegalArgumentException("discrete Gaussian noise needs UNIFORM weights (integer sums), a fixed"
+                    + " clip norm and z > 0; got weighting " + weighting + ", adaptive " + (adaptive != null)
+                    + ", z = " + noiseMultiplier);
+        }
         if (ledger != null && noiseMode == NoiseMode.SEEDED) {
             ledger.caveat("DP noise seeded from the run seed (anyone who knows it can subtract the noise)");
         }
@@ -137,6 +144,9 @@ public final class DpFedAvg implements Aggregator, PrivacyGuarantee {
                     + denominator);
         }
         double clip = clipNorm();
+        if (discrete) {
+            return aggregateDiscrete(global, updates, context, clip, denominator);
+        }
         List<String> names = new ArrayList<>(global.partNames());
         Map<String, INDArray> sum = new LinkedHashMap<>();
         List<INDArray> scratch = new ArrayList<>();
@@ -181,6 +191,88 @@ public final class DpFedAvg implements Aggregator, PrivacyGuarantee {
             ledger.charge(context, noiseMultiplier);
         }
         return ModelState.of(global.round(), next);
+    }
+
+    /**
+     * The floating-point-safe variant: each clipped delta is quantized to the grid γ ({@link GridQuantizer}, norm
+     * bound Δ in grid units, exact), the integer vectors are summed exactly, N_Z(0, σ²) from {@link DiscreteGaussian}
+     * with the integer σ² = ⌈(zΔ)²⌉ is added to every coordinate, and only then is the sum scaled back by γ/(qW).
+     * Accounting: the multivariate discrete Gaussian with L2 sensitivity Δ satisfies the same Rényi bound
+     * α Δ²/(2σ²) as the continuous Gaussian (Canonne, Kamath, Steinke 2020, Thm. 15 for q = 1); with Poisson sampling
+     * the ledger charges the sampled Gaussian at z (σ/Δ ≥ z), whose integer-order moments the discrete Gaussian
+     * matches exactly for integer shifts (a sum of discrete Gaussians over the integers is shift-invariant).
+     */
+    private ModelState aggregateDiscrete(ModelState global, List<ClientUpdate> updates, RoundContext context,
+            double clip, double denominator) {
+        List<String> names = new ArrayList<>(global.partNames());
+        List<INDArray> scratch = new ArrayList<>();
+        long total = 0;
+        for (String p : names) {
+            long len = global.part(p).length();
+            scratch.add(Nd4j.createUninitialized(DataType.FLOAT, len));
+            total += len;
+        }
+        if (total > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("model too large for one discrete noise call: " + total);
+        }
+        GridQuantizer grid = new GridQuantizer(clip, total, GridQuantizer.DEFAULT_RESOLUTION);
+        long seed = Seeds.derive(context.seed(), "dp-fedavg-discrete");
+        KeystreamRandom random = noiseMode == NoiseMode.SECURE ? KeystreamRandom.secure()
+                : KeystreamRandom.seeded(seed);
+        long[] sum = new long[(int) total];
+        long[] q = new long[(int) total];
+        float[] flat = new float[(int) total];
+        int clipped = 0;
+        for (ClientUpdate u : updates) {
+            loadDelta(u, global, names, scratch);
+            double factor = L2Clip.factor(Vectors.l2Norm(scratch), clip);
+            if (factor < 1) {
+                clipped++;
+            }
+            int at = 0;
+            for (INDArray part : scratch) {
+                float[] v = part.muli(factor).toFloatVector();
+                System.arraycopy(v, 0, flat, at, v.length);
+                at += v.length;
+            }
+            grid.quantize(flat, q, random);
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += q[i];
+            }
+        }
+        double sigma = updateNoiseMultiplier * grid.sensitivity();
+        long variance = (long) Math.ceil(sigma * sigma);
+        DiscreteGaussian noise = noiseMode == NoiseMode.SECURE ? DiscreteGaussian.secure()
+                : DiscreteGaussian.seeded(Seeds.derive(seed, "noise"));
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] += noise.sample(variance);
+        }
+        double scale = grid.gamma() / denominator;
+        Map<String, INDArray> next = new LinkedHashMap<>();
+        int at = 0;
+        for (String p : names) {
+            INDArray g = global.part(p);
+            float[] v = new float[(int) g.length()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) (sum[at + i] * scale);
+            }
+            at += v.length;
+            next.put(p, Nd4j.createFromArray(v).reshape(g.shape()).addi(g));
+        }
+        context.safeMetric("dp_clip_norm", clip);
+        context.metric("dp_clipped_fraction", updates.isEmpty() ? 0 : clipped / (double) updates.size());
+        context.safeMetric("dp_noise_std", Math.sqrt((double) variance) * grid.gamma() / denominator);
+        context.safeMetric("dp_grid", grid.gamma());
+        context.metric("dp_clients", updates.size());
+        if (ledger != null) {
+            ledger.charge(context, noiseMultiplier);
+        }
+        return ModelState.of(global.round(), next);
+    }
+
+    /** Whether the noise is the exact discrete Gaussian on a quantized sum ({@link Builder#discreteNoise}). */
+    public boolean discreteNoise() {
+        return discrete;
     }
 
     @Override
@@ -281,7 +373,7 @@ public final class DpFedAvg implements Aggregator, PrivacyGuarantee {
     public String toString() {
         return "DpFedAvg{S=" + clipNorm() + ", z=" + noiseMultiplier + ", zDelta=" + updateNoiseMultiplier
                 + ", weighting=" + weighting + (weighting == ClientWeighting.CAPPED ? "(cap=" + weightCap + ")" : "")
-                + ", noise=" + noiseMode + ", adaptive=" + (adaptive != null) + '}';
+                + ", noise=" + noiseMode + (discrete ? " discrete" : "") + ", adaptive=" + (adaptive != null) + '}';
     }
 
     /** Builder for {@link DpFedAvg}. */
@@ -294,8 +386,18 @@ public final class DpFedAvg implements Aggregator, PrivacyGuarantee {
         private AdaptiveClipping adaptive;
         private PrivacyLedger ledger;
         private boolean allowFixedSizeSampling;
+        private boolean discrete;
 
         private Builder() {
+        }
+
+        /**
+         * Floating-point-safe noise: quantize clipped deltas to a grid and add exactly sampled discrete Gaussian noise
+         * to their integer sum (needs UNIFORM weights and a fixed clip norm).
+         */
+        public Builder discreteNoise(boolean d) {
+            discrete = d;
+            return this;
         }
 
         /**
