@@ -24,6 +24,7 @@ public final class DpSettings {
     private final Set<String> protectedParts;
     private final double serverLearningRate;
     private final double serverMomentum;
+    private final boolean discreteNoise;
 
     private DpSettings(Builder b) {
         require(b.noiseMultiplier > 0 && Double.isFinite(b.noiseMultiplier), "noise multiplier z must be finite and"
@@ -61,6 +62,14 @@ public final class DpSettings {
         this.protectedParts = Set.copyOf(b.protectedParts);
         this.serverLearningRate = b.serverLearningRate;
         this.serverMomentum = b.serverMomentum;
+        this.discreteNoise = b.discreteNoise;
+        require(!(discreteNoise && adaptiveClipping), "discrete Gaussian noise needs a fixed clip norm, not adaptive"
+                + " clipping");
+    }
+
+    /** Whether DP-FedAvg quantizes and adds exact discrete Gaussian noise ({@link DpFedAvg.Builder#discreteNoise}). */
+    public boolean discreteNoise() {
+        return discreteNoise;
     }
 
     /** A builder: z and S are required; δ = 1e-5, every client every round (q = 1), secure noise and sampling. */
@@ -151,8 +160,15 @@ public final class DpSettings {
         private Set<String> protectedParts = Set.of();
         private double serverLearningRate = 1.0;
         private double serverMomentum = 0.0;
+        private boolean discreteNoise;
 
         private Builder() {
+        }
+
+        /** Floating-point-safe noise: quantized deltas and exact discrete Gaussian noise. */
+        public Builder discreteNoise(boolean discrete) {
+            discreteNoise = discrete;
+            return this;
         }
 
         /** z: the noise std on the sum of clipped deltas is zS. */

@@ -48,7 +48,8 @@ public final class PrivateFederation {
         this.ledger = new PrivacyLedger(new RdpAccountant(RdpAccountant.defaultOrders(), population), s.delta(),
                 s.conversion());
         DpFedAvg.Builder dp = DpFedAvg.builder().clipNorm(s.clipNorm()).noiseMultiplier(s.noiseMultiplier())
-                .ledger(ledger).noiseMode(s.noiseMode()).allowFixedSizeSampling(s.fixedClientsPerRound() > 0);
+                .ledger(ledger).noiseMode(s.noiseMode()).allowFixedSizeSampling(s.fixedClientsPerRound() > 0)
+                .discreteNoise(s.discreteNoise());
         if (s.adaptiveClipping()) {
             dp.adaptiveClipping(AdaptiveClipping.withDefaults(s.clipNorm(), expected));
         }

@@ -70,6 +70,16 @@ public final class DpOptions {
             + "subsampling: epsilon is reported as not a guarantee. The default draws it from SecureRandom."})
     public boolean seededSampling;
 
+    @Option(names = "--dp-noise-mode", paramLabel = "MODE", description = {"continuous (default): float Gaussian "
+            + "noise; discrete: clipped deltas quantized to a grid and exact discrete Gaussian noise added to their "
+            + "integer sum (Canonne, Kamath, Steinke 2020), safe from floating-point attacks."})
+    public NoiseKind noiseMode = NoiseKind.continuous;
+
+    /** The noise distributions by their CLI names. */
+    public enum NoiseKind {
+        continuous, discrete
+    }
+
     /** The conversions by their CLI names. */
     public enum ConversionKind {
         classic(Conversion.CLASSIC), tight(Conversion.TIGHT);
@@ -107,6 +117,7 @@ public final class DpOptions {
         add(given, serverMomentum != 0.0, "--dp-server-momentum");
         add(given, seededNoise, "--dp-seeded-noise");
         add(given, seededSampling, "--dp-seeded-sampling");
+        add(given, noiseMode != NoiseKind.continuous, "--dp-noise-mode");
         if (!given.isEmpty()) {
             throw new IllegalArgumentException(where + " has no differential privacy and would ignore "
                     + String.join(", ", given));

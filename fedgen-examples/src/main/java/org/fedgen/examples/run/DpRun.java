@@ -98,6 +98,7 @@ final class DpRun {
         DpSettings.Builder b = DpSettings.builder().noiseMultiplier(d.noise).clipNorm(d.clip).delta(d.delta)
                 .targetEpsilon(d.targetEpsilon).conversion(d.conversion.conversion())
                 .adaptiveClipping(d.adaptiveClip).seededSampling(d.seededSampling)
+                .discreteNoise(d.noiseMode == DpOptions.NoiseKind.discrete)
                 .noiseMode(d.seededNoise ? NoiseMode.SEEDED : NoiseMode.SECURE)
                 .serverOptimizer(d.serverLearningRate, d.serverMomentum)
                 .protectedParts(d.allParts() ? java.util.Set.of() : new LinkedHashSet<>(d.parts));
