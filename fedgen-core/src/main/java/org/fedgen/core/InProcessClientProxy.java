@@ -10,6 +10,7 @@ public final class InProcessClientProxy implements ClientProxy {
     private final Client client;
     private final Executor executor;
 
+    /** Runs {@code client}'s calls on {@code executor}. */
     public InProcessClientProxy(Client client, Executor executor) {
         this.client = Objects.requireNonNull(client, "client");
         this.executor = Objects.requireNonNull(executor, "executor");

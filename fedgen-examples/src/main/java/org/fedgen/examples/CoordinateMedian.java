@@ -11,7 +11,7 @@ import org.fedgen.core.aggregate.Payloads;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** The README's example of a user-written aggregator: the coordinate-wise median of the clients' weights. */
+/** The example of a user-written aggregator in docs/library.md: the coordinate-wise median of the clients' weights. */
 public final class CoordinateMedian implements Aggregator {
     @Override
     public ModelState aggregate(ModelState global, List<ClientUpdate> updates, RoundContext ctx) {

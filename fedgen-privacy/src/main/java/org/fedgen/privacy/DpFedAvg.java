@@ -118,10 +118,12 @@ public final class DpFedAvg implements Aggregator, PrivacyGuarantee {
         return adaptive == null ? fixedClipNorm : adaptive.clipNorm();
     }
 
+    /** How clients are weighted (bounded, so the sensitivity holds). */
     public ClientWeighting weighting() {
         return weighting;
     }
 
+    /** Where the Gaussian noise comes from (secure or seeded). */
     public NoiseMode noiseMode() {
         return noiseMode;
     }
@@ -434,6 +436,7 @@ public final class DpFedAvg implements Aggregator, PrivacyGuarantee {
             return this;
         }
 
+        /** Where the Gaussian noise comes from (secure or seeded). */
         public Builder noiseMode(NoiseMode mode) {
             noiseMode = mode == null ? NoiseMode.SECURE : mode;
             return this;

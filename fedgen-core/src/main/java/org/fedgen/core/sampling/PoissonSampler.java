@@ -37,6 +37,7 @@ public final class PoissonSampler implements ClientSampler {
         return new PoissonSampler(q, false);
     }
 
+    /** The sampling rate q. */
     public double rate() {
         return q;
     }
