@@ -96,8 +96,13 @@ public final class FederatedRun {
                     o.clients(), union.size());
             return new Setup(List.of(union), List.of(Dataset.concat(eval)), heldOut, recipe(o, List.of(union)));
         }
-        LOG.info("partition {}: client sizes {}, mean label distance {}", o.partition(), partition.sizes(),
-                String.format("%.3f", partition.meanLabelDistance()));
+        if (o.dp() != null) {
+            // Shard sizes are client data: a private run does not log them.
+            LOG.info("partition {}: {} clients (sizes withheld in a DP run)", o.partition(), o.clients());
+        } else {
+            LOG.info("partition {}: client sizes {}, mean label distance {}", o.partition(), partition.sizes(),
+                    String.format("%.3f", partition.meanLabelDistance()));
+        }
         return new Setup(train, eval, heldOut, recipe(o, train));
     }
 
@@ -203,7 +208,7 @@ public final class FederatedRun {
         }
         Simulation.Builder b = dp.configure(simulation)
                 .evaluator(evaluator(o, s), o.evalEvery())
-                .federatedEvaluation(o.evalEvery());
+                .federatedEvaluation(dp.enabled() ? 0 : o.evalEvery());
         outputs.forEach(b::listener);
         try (Simulation sim = b.build()) {
             sim.run();
