@@ -7,9 +7,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Decides whether a client update may reach the aggregator: it must be for this round, of the payload kind asked for,
- * carry exactly the parts asked for with the global lengths, and hold only finite values.
+ * carry exactly the parts asked for with the global lengths, and hold only finite values — unless the instructions
+ * declare the payload {@link #RING_BITS_ENCODING raw ring elements} (secure aggregation), whose float32 slots carry
+ * 32-bit integers bit for bit, NaN and infinity patterns included; the aggregator that asked for them checks them.
  */
 public final class UpdateValidator {
+    /** The {@link FitInstructions#config()} key that names how a payload's float32 values are to be read. */
+    public static final String PAYLOAD_ENCODING = "payload-encoding";
+    /**
+     * The {@link #PAYLOAD_ENCODING} value for elements of Z_{2^32} carried as the raw bits of float32 values
+     * ({@link Float#intBitsToFloat}); such values are not numbers and are not checked for finiteness.
+     */
+    public static final String RING_BITS_ENCODING = "ring32-raw-bits";
+
     private UpdateValidator() {
     }
 
@@ -30,6 +40,7 @@ public final class UpdateValidator {
         if (u.kind() != instructions.payloadKind()) {
             return "payload kind " + u.kind() + ", expected " + instructions.payloadKind();
         }
+        boolean rawBits = RING_BITS_ENCODING.equals(instructions.config().get(PAYLOAD_ENCODING));
         Set<String> expected = instructions.sendParts().isEmpty() ? global.partNames() : instructions.sendParts();
         if (!u.parts().keySet().equals(expected)) {
             return "parts " + u.parts().keySet() + ", expected " + expected;
@@ -39,7 +50,7 @@ public final class UpdateValidator {
             if (e.getValue().length() != want) {
                 return "part '" + e.getKey() + "' has length " + e.getValue().length() + ", expected " + want;
             }
-            if (!Vectors.allFinite(e.getValue())) {
+            if (!rawBits && !Vectors.allFinite(e.getValue())) {
                 return "part '" + e.getKey() + "' contains NaN or infinite values";
             }
         }

@@ -19,7 +19,7 @@ public final class SecureAggregationOptions {
     public Integer threshold;
 
     @Option(names = "--secagg-bits", paramLabel = "b", description = "Quantisation bits per coordinate, rounded to "
-            + "nearest in the ring Z_2^24 (default: ${DEFAULT-VALUE}).")
+            + "nearest, in [2, 31]; codes live in the ring Z_2^32 (default: ${DEFAULT-VALUE}).")
     public int bits = SecAggConfig.DEFAULT_BITS;
 
     @Option(names = "--secagg-range", paramLabel = "R", description = "Each coordinate of a client's weighted delta is "

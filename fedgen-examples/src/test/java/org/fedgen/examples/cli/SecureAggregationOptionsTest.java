@@ -59,7 +59,7 @@ class SecureAggregationOptionsTest {
         assertTrue(d.getMessage().contains("the default --secagg-threshold 6 (a majority of 10) exceeds"
                 + " --clients-per-round 4"), d.getMessage());
         IllegalArgumentException b = assertThrows(IllegalArgumentException.class, () -> parse(
-                "--secure-aggregation", "--secagg-bits", "24").secureAggregation.toSettings().config(shards(), 0));
+                "--secure-aggregation", "--secagg-bits", "32").secureAggregation.toSettings().config(shards(), 0));
         assertTrue(b.getMessage().startsWith("--secure-aggregation: quantisation bits"), b.getMessage());
     }
 }

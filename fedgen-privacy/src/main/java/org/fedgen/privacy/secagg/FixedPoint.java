@@ -1,21 +1,19 @@
 package org.fedgen.privacy.secagg;
 
 /**
- * The fixed-point code that turns clipped float updates into elements of the ring Z_{2^24} and sums back into floats.
+ * The fixed-point code that turns clipped float updates into elements of the ring Z_{2^32} and sums back into floats.
  * With b quantisation bits and range R, the scale is s = (2^(b−1) − 1)/R: a coordinate x is clamped to [−R, R] and
  * rounded deterministically to the nearest integer q = round(x·s) ({@link Math#round}: halves round up), so
- * |q| ≤ 2^(b−1) − 1, stored modulo 2^24. A sum of n codes is decoded exactly as long as
- * n·(2^(b−1) − 1) &lt; 2^23, which {@link #maxSummands()} states; each coordinate of the decoded sum then differs from
- * the sum of the clamped inputs by at most n/(2s).
+ * |q| ≤ 2^(b−1) − 1, stored modulo 2^32 as a Java {@code int} (two's complement: int addition is the ring's
+ * addition). A sum of n codes is decoded exactly as long as n·(2^(b−1) − 1) &lt; 2^31, which {@link #maxSummands()}
+ * states; each coordinate of the decoded sum then differs from the sum of the clamped inputs by at most n/(2s).
  *
- * <p>The ring is Z_{2^24} rather than Z_{2^32} because masked elements travel in the float32 payload of a
- * {@link org.fedgen.core.ClientUpdate}, which holds every integer below 2^24 exactly.
+ * <p>Masked elements travel as an INT32 payload of a {@link org.fedgen.core.ClientUpdate} (see
+ * {@link RingPayload}), so every one of the 2^32 elements is carried exactly.
  */
 public final class FixedPoint {
     /** Bits of the ring the masked values live in. */
-    public static final int RING_BITS = 24;
-    static final int RING_MASK = (1 << RING_BITS) - 1;
-    private static final int HALF = 1 << (RING_BITS - 1);
+    public static final int RING_BITS = 32;
 
     private final int bits;
     private final double range;
@@ -55,7 +53,7 @@ public final class FixedPoint {
 
     /** The largest number of codes whose sum decodes without wrapping around the ring. */
     public int maxSummands() {
-        return (int) ((HALF - 1) / ((1L << (bits - 1)) - 1));
+        return (int) (Integer.MAX_VALUE / ((1L << (bits - 1)) - 1));
     }
 
     /** The bound on |decoded sum − Σ clamped inputs| per coordinate for a sum of n codes: n/(2s). */
@@ -63,17 +61,15 @@ public final class FixedPoint {
         return n / (2 * scale);
     }
 
-    /** The code of x: clamped, rounded, reduced modulo 2^24. */
+    /** The code of x: clamped, rounded, reduced modulo 2^32. */
     int encode(double x) {
         double c = Math.max(-range, Math.min(range, x));
-        return (int) Math.round(c * scale) & RING_MASK;
+        return (int) Math.round(c * scale);
     }
 
-    /** A ring element read as a signed sum of codes, divided by the scale. */
+    /** A ring element read as a signed sum of codes (in [−2^31, 2^31)), divided by the scale. */
     double decode(int ringSum) {
-        int r = ringSum & RING_MASK;
-        int signed = r >= HALF ? r - (1 << RING_BITS) : r;
-        return signed / scale;
+        return ringSum / scale;
     }
 
     @Override

@@ -11,7 +11,7 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * The pseudorandom generator that expands a 32-byte seed into a mask over the ring: AES-256 in counter mode keyed by
  * the seed, with the round in the initial counter block, so a seed is never expanded twice under the same counter.
- * Every 4 bytes of key stream (little-endian) give one ring element, reduced to {@link FixedPoint#RING_BITS} bits.
+ * Every 4 bytes of key stream (little-endian) give one element of Z_{2^32}.
  */
 final class MaskStream {
     private static final int CHUNK = 1 << 14;
@@ -21,7 +21,7 @@ final class MaskStream {
 
     /**
      * Adds (sign = +1) or subtracts (sign = −1) the mask of {@code seed} for {@code round} to {@code ring}, in place,
-     * modulo 2^{@link FixedPoint#RING_BITS}.
+     * modulo 2^32 (int arithmetic wraps).
      */
     static void apply(int[] ring, byte[] seed, long round, int sign) {
         if (seed.length != 32) {
@@ -43,7 +43,7 @@ final class MaskStream {
                 aes.update(zeros, 0, n * 4, stream, 0);
                 view.get(0, mask, 0, n);
                 for (int i = 0; i < n; i++) {
-                    ring[start + i] = (ring[start + i] + sign * mask[i]) & FixedPoint.RING_MASK;
+                    ring[start + i] += sign * mask[i];
                 }
             }
         } catch (GeneralSecurityException e) {

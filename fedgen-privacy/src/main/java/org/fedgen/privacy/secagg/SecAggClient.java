@@ -21,12 +21,11 @@ import org.fedgen.privacy.secagg.SecAggMessage.SharesOut;
 import org.fedgen.privacy.secagg.SecAggMessage.UnmaskRequest;
 import org.fedgen.privacy.secagg.SecAggMessage.UnmaskResponse;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The client side of secure aggregation for one client: fresh X25519 key pairs and a self-mask seed b each round,
  * Shamir shares of the masking key and of b for its neighbours, and the masking of its own update:
- * y = code(x) + PRG(b) + Σ_{j neighbour, i &lt; j} PRG(s_ij) − Σ_{j neighbour, i &gt; j} PRG(s_ij) in Z_{2^24}, where x
+ * y = code(x) + PRG(b) + Σ_{j neighbour, i &lt; j} PRG(s_ij) − Σ_{j neighbour, i &gt; j} PRG(s_ij) in Z_{2^32}, where x
  * is the update scaled by the client's weight and clipped, and s_ij the seed agreed with j.
  *
  * <p>It answers each step once per round, in order, and refuses requests that would reveal its update: a second
@@ -228,11 +227,8 @@ public final class SecAggClient {
         at = 0;
         for (String p : parts) {
             int n = (int) update.part(p).length();
-            float[] f = new float[n];
-            for (int i = 0; i < n; i++) {
-                f[i] = ring[at++];
-            }
-            masked.put(p, Nd4j.createFromArray(f));
+            masked.put(p, RingPayload.write(ring, at, n));
+            at += n;
         }
         return new ClientUpdate(update.clientId(), update.round(), update.numExamples(), update.kind(), masked,
                 Map.of());

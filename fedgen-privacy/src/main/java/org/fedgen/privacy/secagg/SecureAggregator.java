@@ -16,6 +16,7 @@ import org.fedgen.core.ModelState;
 import org.fedgen.core.PartPolicy;
 import org.fedgen.core.PayloadKind;
 import org.fedgen.core.RoundContext;
+import org.fedgen.core.UpdateValidator;
 import org.fedgen.core.aggregate.AggregatorDecorator;
 import org.fedgen.core.util.Seeds;
 import org.fedgen.privacy.secagg.SecAggMessage.AdvertiseRequest;
@@ -38,8 +39,10 @@ import org.slf4j.LoggerFactory;
  * Σ_survivors w_k x_k (x_k the client's clipped delta, w_k its weight, {@link SecAggConfig#weight}). The weighted mean
  * Σ w_k x_k / Σ w_k is handed to the inner rule as a single update, so FedAvg, FedProx or a server optimizer apply it.
  *
- * <p>Clients send deltas (a request for weights is turned into one for deltas; gradients stay gradients). An update
- * whose values are not ring elements counts as dropped. Fewer than t survivors, or too few share holders answering to
+ * <p>Clients send deltas (a request for weights is turned into one for deltas; gradients stay gradients) whose float32
+ * values are the raw bits of elements of Z_{2^32} ({@link RingPayload}); the instructions say so, so the server's
+ * validator does not take a NaN bit pattern for a bad value. Every bit pattern is a ring element, so a tampered
+ * update cannot be told from an honest one here: it only spoils the sum, as it could without masking. Fewer than t survivors, or too few share holders answering to
  * reconstruct a needed secret, fails the round with an {@link AggregationFailedException}: the server keeps the global
  * state.
  */
@@ -97,8 +100,14 @@ public final class SecureAggregator implements Aggregator, AggregatorDecorator {
         return ins;
     }
 
+    /** Asks for deltas (gradients stay gradients) carried as raw ring elements. */
     private static FitInstructions deltas(FitInstructions ins) {
-        return ins.payloadKind() == PayloadKind.WEIGHTS ? ins.toBuilder().payloadKind(PayloadKind.DELTA).build() : ins;
+        FitInstructions.Builder b = ins.toBuilder()
+                .config(UpdateValidator.PAYLOAD_ENCODING, UpdateValidator.RING_BITS_ENCODING);
+        if (ins.payloadKind() == PayloadKind.WEIGHTS) {
+            b.payloadKind(PayloadKind.DELTA);
+        }
+        return b.build();
     }
 
     /** Rounds 0–1 of Bonawitz et al.: advertise keys, share keys, and route the encrypted shares. */
@@ -182,19 +191,9 @@ public final class SecureAggregator implements Aggregator, AggregatorDecorator {
             if (!maskPeers.containsKey(u.clientId())) {
                 LOG.warn("round {}: update of client {}, which did not share keys, is ignored", round, u.clientId());
                 invalid++;
-            } else if (!addCodes(sum, u, parts)) {
-                LOG.warn("round {}: update of client {} holds values outside the ring; treated as dropped", round,
-                        u.clientId());
-                invalid++;
             } else {
-                survivors.add(u);
-            }
-        }
-        // addCodes added the codes of rejected updates only up to their first bad value: start over without them.
-        if (invalid > 0) {
-            java.util.Arrays.fill(sum, 0);
-            for (ClientUpdate u : survivors) {
                 addCodes(sum, u, parts);
+                survivors.add(u);
             }
         }
         TreeSet<Integer> alive = new TreeSet<>();
@@ -236,20 +235,15 @@ public final class SecureAggregator implements Aggregator, AggregatorDecorator {
         return inner.aggregate(global, List.of(combined), context);
     }
 
-    /** Adds an update's ring elements to the sum; false (sum partly changed) if one is not an integer in the ring. */
-    private static boolean addCodes(int[] sum, ClientUpdate u, List<String> parts) {
+    /** Adds an update's ring elements to the sum (int addition wraps: it is addition in Z_{2^32}). */
+    private static void addCodes(int[] sum, ClientUpdate u, List<String> parts) {
         int at = 0;
         for (String p : parts) {
-            for (float f : u.part(p).toFloatVector()) {
-                int c = (int) f;
-                if (c != f || c < 0 || c > FixedPoint.RING_MASK) {
-                    return false;
-                }
-                sum[at] = (sum[at] + c) & FixedPoint.RING_MASK;
-                at++;
+            int[] codes = RingPayload.read(u.part(p));
+            for (int c : codes) {
+                sum[at++] += c;
             }
         }
-        return true;
     }
 
     /** Round 3 of Bonawitz et al.: collect shares, reconstruct, and take the masks out of the sum. */

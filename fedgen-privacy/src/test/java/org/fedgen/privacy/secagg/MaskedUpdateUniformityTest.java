@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the server holds of one client is indistinguishable from uniform: the masked values of a client whose update
- * is all zeros (the most regular input there is) pass a chi-square test on their top 8 bits and a Kolmogorov–Smirnov
- * test against U[0, 2^24), both at the 0.001 level, while the unmasked codes fail both.
+ * is all zeros (the most regular input there is), read back from their raw float32 bits, pass a chi-square test on their top 8 bits and a Kolmogorov–Smirnov
+ * test against U[0, 2^32), both at the 0.001 level, while the unmasked codes fail both.
  */
 class MaskedUpdateUniformityTest {
     /** χ²(255) upper 0.001 quantile. */
@@ -36,7 +36,7 @@ class MaskedUpdateUniformityTest {
     private static double ksStatistic(int[] values) {
         double[] u = new double[values.length];
         for (int i = 0; i < u.length; i++) {
-            u[i] = values[i] / (double) (1 << FixedPoint.RING_BITS);
+            u[i] = Integer.toUnsignedLong(values[i]) / (double) (1L << FixedPoint.RING_BITS);
         }
         Arrays.sort(u);
         double d = 0;
@@ -47,15 +47,10 @@ class MaskedUpdateUniformityTest {
     }
 
     private static int[] ring(ClientUpdate u) {
-        float[] a = u.part("a").toFloatVector();
-        float[] b = u.part("b").toFloatVector();
-        int[] r = new int[a.length + b.length];
-        for (int i = 0; i < a.length; i++) {
-            r[i] = (int) a[i];
-        }
-        for (int i = 0; i < b.length; i++) {
-            r[a.length + i] = (int) b[i];
-        }
+        int[] a = RingPayload.read(u.part("a"));
+        int[] b = RingPayload.read(u.part("b"));
+        int[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
         return r;
     }
 
@@ -65,7 +60,12 @@ class MaskedUpdateUniformityTest {
         FitInstructions ins = f.aggregator.configureRound(FitInstructions.builder().round(1).build(), f.initial,
                 List.of(0, 1, 2));
         for (int k = 0; k < 3; k++) {
-            int[] masked = ring(f.proxies.get(k).fit(f.initial, ins).join());
+            ClientUpdate u = f.proxies.get(k).fit(f.initial, ins).join();
+            int[] masked = ring(u);
+            // Uniform 32-bit elements have the float exponent all ones 1/256 of the time: NaN and ±Inf patterns.
+            long nonFinite = java.util.stream.IntStream.range(0, Federation.A)
+                    .filter(i -> !Float.isFinite(u.part("a").getFloat(i))).count();
+            assertTrue(nonFinite > 0, "client " + k + ": no NaN/Inf bit pattern among " + Federation.A);
             double chi2 = chiSquareTop8(masked);
             double ks = ksStatistic(masked);
             assertTrue(chi2 < CHI2_255_999, "client " + k + ": chi-square " + chi2);

@@ -121,13 +121,14 @@ class SecureAggregatorTest {
     }
 
     @Test
-    void aClientSendingValuesOutsideTheRingCountsAsDropped() {
+    void aMalformedMaskedUpdateIsRejectedByTheServerAndCountsAsDropped() {
         Federation f = new Federation(config(3, 0, 0), 5, 0.9, Set.of());
-        // Client 4 tampers with its masked update: one value is not an integer.
+        // Client 4 tampers with its masked update: part "a" is one value short.
         f.proxies.set(4, new TamperingProxy(f.proxies.get(4)));
         Server server = f.server(1);
         RoundResult r = server.runRound(1);
-        assertEquals(1.0, r.metrics().get("secagg_invalid"));
+        assertEquals(1.0, r.metrics().get("rejected"));
+        assertEquals(1.0, r.metrics().get("secagg_dropped"));
         double[] expected = survivorsCodeMean(f, List.of(0, 1, 2, 3));
         assertSameBits(expected, Federation.change(f.initial, server.global()));
     }
@@ -184,7 +185,7 @@ class SecureAggregatorTest {
                 () -> SecureAggregation.of(config(6, 0, 0), new FedAvg(), 5, 1));
         assertTrue(t.getMessage().contains("threshold 6"), t.getMessage());
         IllegalArgumentException b = assertThrows(IllegalArgumentException.class,
-                () -> SecureAggregation.of(config(2, 0, 0), new FedAvg(), 257, 1));
+                () -> SecureAggregation.of(new SecAggConfig(2, 24, 1.0, 0, 0, 0), new FedAvg(), 257, 1));
         assertTrue(b.getMessage().contains("at most 256"), b.getMessage());
     }
 }

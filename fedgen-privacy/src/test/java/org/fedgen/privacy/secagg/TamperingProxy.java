@@ -10,7 +10,7 @@ import org.fedgen.core.FitInstructions;
 import org.fedgen.core.ModelState;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** A malicious client: replaces the first value of its masked update by 0.5, which is not a ring element. */
+/** A malicious client: drops the last value of part "a" of its masked update. */
 final class TamperingProxy implements ClientProxy {
     private final ClientProxy inner;
 
@@ -28,7 +28,8 @@ final class TamperingProxy implements ClientProxy {
         return inner.fit(global, instructions).thenApply(u -> {
             Map<String, INDArray> p = new LinkedHashMap<>();
             u.parts().forEach((k, v) -> p.put(k, v.dup()));
-            p.get("a").putScalar(0, 0.5f);
+            float[] a = p.get("a").toFloatVector();
+            p.put("a", org.nd4j.linalg.factory.Nd4j.createFromArray(java.util.Arrays.copyOf(a, a.length - 1)));
             return u.withParts(u.kind(), p);
         });
     }
