@@ -61,6 +61,8 @@ public final class DpFedAvg implements Aggregator, PrivacyGuarantee {
     private final PrivacyLedger ledger;
     private final boolean allowFixedSizeSampling;
     private final boolean discrete;
+    /** NaN, or the per-coordinate rounding bound of the secure sum this aggregator receives instead of updates. */
+    private final double secureSumRounding;
 
     private DpFedAvg(Builder b) {
         if (!(b.noiseMultiplier >= 0) || Double.isInfinite(b.noiseMultiplier)) {
@@ -90,6 +92,14 @@ public final class DpFedAvg implements Aggregator, PrivacyGuarantee {
             throw new IllegalArgumentException("discrete Gaussian noise needs UNIFORM weights (integer sums), a fixed"
                     + " clip norm and z > 0; got weighting " + weighting + ", adaptive " + (adaptive != null)
                     + ", z = " + noiseMultiplier);
+        }
+        this.secureSumRounding = b.secureSumRounding;
+        if (!Double.isNaN(secureSumRounding) && (!(secureSumRounding > 0) || Double.isInfinite(secureSumRounding)
+                || discrete || adaptive != null || weighting != ClientWeighting.UNIFORM)) {
+            throw new IllegalArgumentException("DP-FedAvg over a secure sum needs a rounding bound > 0, continuous"
+                    + " noise, a fixed clip norm and UNIFORM weights (the clients clip and weigh); got rounding "
+                    + secureSumRounding + ", discrete " + discrete + ", adaptive " + (adaptive != null)
+                    + ", weighting " + weighting);
         }
         if (ledger != null && noiseMode == NoiseMode.SEEDED) {
             ledger.caveat("DP noise seeded from the run seed (anyone who knows it can subtract the noise)");
@@ -149,6 +159,9 @@ public final class DpFedAvg implements Aggregator, PrivacyGuarantee {
         if (discrete) {
             return aggregateDiscrete(global, updates, context, clip, denominator);
         }
+        if (secureSum()) {
+            return aggregateSecureSum(global, updates, context, clip, denominator);
+        }
         List<String> names = new ArrayList<>(global.partNames());
         Map<String, INDArray> sum = new LinkedHashMap<>();
         List<INDArray> scratch = new ArrayList<>();
@@ -172,14 +185,8 @@ public final class DpFedAvg implements Aggregator, PrivacyGuarantee {
                 sum.get(names.get(i)).addi(scratch.get(i).muli(scale));
             }
         }
-        GaussianNoise noise = noiseMode.create(Seeds.derive(context.seed(), "dp-fedavg-noise"));
         double noiseStd = updateNoiseMultiplier * clip;
-        Map<String, INDArray> next = new LinkedHashMap<>();
-        for (String p : names) {
-            INDArray s = sum.get(p);
-            noise.addTo(s, noiseStd);
-            next.put(p, s.divi(denominator).addi(global.part(p)));
-        }
+        ModelState next = noiseAndAverage(global, sum, noiseStd, denominator, context);
         context.safeMetric("dp_clip_norm", clip);
         context.metric("dp_clipped_fraction", updates.isEmpty() ? 0 : clipped / (double) updates.size());
         context.safeMetric("dp_noise_std", noiseStd / denominator);
@@ -192,7 +199,61 @@ public final class DpFedAvg implements Aggregator, PrivacyGuarantee {
         if (ledger != null) {
             ledger.charge(context, noiseMultiplier);
         }
+        return next;
+    }
+
+    /** Adds N(0, noiseStd²) to every coordinate of {@code sum} (in place), divides by qW and adds θ. */
+    private ModelState noiseAndAverage(ModelState global, Map<String, INDArray> sum, double noiseStd,
+            double denominator, RoundContext context) {
+        GaussianNoise noise = noiseMode.create(Seeds.derive(context.seed(), "dp-fedavg-noise"));
+        Map<String, INDArray> next = new LinkedHashMap<>();
+        for (Map.Entry<String, INDArray> e : sum.entrySet()) {
+            INDArray s = e.getValue();
+            noise.addTo(s, noiseStd);
+            next.put(e.getKey(), s.divi(denominator).addi(global.part(e.getKey())));
+        }
         return ModelState.of(global.round(), next);
+    }
+
+    /**
+     * Under secure aggregation the clients clip (to S, over everything they send) and quantise; the one update is the
+     * server's unmasked sum Σ_k code(Δ_k)/s. Rounding moves each coordinate of a client's contribution by at most
+     * r = 1/(2s) and clamping only shrinks it, so one client changes the sum by at most S' = S + r√d in L2 (d the
+     * coordinates here): the noise is N(0, (zS')²), which has the Rényi divergence of z at sensitivity S', so the
+     * ledger is charged at z exactly as for server-side clipping.
+     */
+    private ModelState aggregateSecureSum(ModelState global, List<ClientUpdate> updates, RoundContext context,
+            double clip, double denominator) {
+        if (updates.size() > 1) {
+            throw new IllegalStateException("DP-FedAvg over a secure sum takes the one unmasked sum, got "
+                    + updates.size() + " updates");
+        }
+        List<String> names = new ArrayList<>(global.partNames());
+        Map<String, INDArray> sum = new LinkedHashMap<>();
+        long d = 0;
+        for (String p : names) {
+            long len = global.part(p).length();
+            d += len;
+            INDArray v = Nd4j.zeros(DataType.FLOAT, len);
+            if (!updates.isEmpty()) {
+                ClientUpdate u = updates.get(0);
+                if (u.kind() != PayloadKind.DELTA) {
+                    throw new IllegalStateException("DP-FedAvg over a secure sum takes a DELTA sum, got " + u.kind());
+                }
+                v.assign(u.part(p));
+            }
+            sum.put(p, v);
+        }
+        double sensitivity = clip + secureSumRounding * Math.sqrt(d);
+        double noiseStd = updateNoiseMultiplier * sensitivity;
+        ModelState next = noiseAndAverage(global, sum, noiseStd, denominator, context);
+        context.safeMetric("dp_clip_norm", clip);
+        context.safeMetric("dp_sensitivity", sensitivity);
+        context.safeMetric("dp_noise_std", noiseStd / denominator);
+        if (ledger != null) {
+            ledger.charge(context, noiseMultiplier);
+        }
+        return next;
     }
 
     /**
@@ -272,6 +333,16 @@ public final class DpFedAvg implements Aggregator, PrivacyGuarantee {
         return ModelState.of(global.round(), next);
     }
 
+    /** Whether this aggregator receives the unmasked sum of client-clipped deltas ({@link Builder#secureSum}). */
+    public boolean secureSum() {
+        return !Double.isNaN(secureSumRounding);
+    }
+
+    /** The per-coordinate rounding bound r of the secure sum ({@link Builder#secureSum}); NaN without one. */
+    public double secureSumRounding() {
+        return secureSumRounding;
+    }
+
     /** Whether the noise is the exact discrete Gaussian on a quantized sum ({@link Builder#discreteNoise}). */
     public boolean discreteNoise() {
         return discrete;
@@ -283,6 +354,10 @@ public final class DpFedAvg implements Aggregator, PrivacyGuarantee {
             throw new IllegalArgumentException("a DP-FedAvg run must publish only private outputs (raw client"
                     + " losses, counts and norms would leave the server un-noised): set the server's privateOutputs,"
                     + " or set the run up with PrivateFederation");
+        }
+        if (secureSum() && !(setup.aggregator() instanceof org.fedgen.privacy.secagg.SecureAggregator)) {
+            throw new IllegalArgumentException("DP-FedAvg built for a secure sum does not clip, so it must sit under"
+                    + " secure aggregation (the server's aggregator), got " + setup.aggregator());
         }
         if (setup.federatedEvaluation()) {
             throw new IllegalArgumentException("a DP-FedAvg run cannot evaluate on the clients' own data: federated"
@@ -375,7 +450,8 @@ public final class DpFedAvg implements Aggregator, PrivacyGuarantee {
     public String toString() {
         return "DpFedAvg{S=" + clipNorm() + ", z=" + noiseMultiplier + ", zDelta=" + updateNoiseMultiplier
                 + ", weighting=" + weighting + (weighting == ClientWeighting.CAPPED ? "(cap=" + weightCap + ")" : "")
-                + ", noise=" + noiseMode + (discrete ? " discrete" : "") + ", adaptive=" + (adaptive != null) + '}';
+                + ", noise=" + noiseMode + (discrete ? " discrete" : "") + ", adaptive=" + (adaptive != null)
+                + (secureSum() ? ", secure sum (rounding " + secureSumRounding + ")" : "") + '}';
     }
 
     /** Builder for {@link DpFedAvg}. */
@@ -389,8 +465,20 @@ public final class DpFedAvg implements Aggregator, PrivacyGuarantee {
         private PrivacyLedger ledger;
         private boolean allowFixedSizeSampling;
         private boolean discrete;
+        private double secureSumRounding = Double.NaN;
 
         private Builder() {
+        }
+
+        /**
+         * Receive, instead of client updates, the one unmasked sum of the clients' own clipped, quantised deltas
+         * from secure aggregation, each coordinate of each client's code within {@code rounding} of its clipped
+         * delta: nothing is clipped here, and the noise is calibrated to S + rounding·√d. Needs UNIFORM weights, a
+         * fixed clip norm and continuous noise; only secure aggregation may feed such an aggregator.
+         */
+        public Builder secureSum(double rounding) {
+            secureSumRounding = rounding;
+            return this;
         }
 
         /**

@@ -25,6 +25,7 @@ public final class DpSettings {
     private final double serverLearningRate;
     private final double serverMomentum;
     private final boolean discreteNoise;
+    private final double secureSumRounding;
 
     private DpSettings(Builder b) {
         require(b.noiseMultiplier > 0 && Double.isFinite(b.noiseMultiplier), "noise multiplier z must be finite and"
@@ -65,6 +66,18 @@ public final class DpSettings {
         this.discreteNoise = b.discreteNoise;
         require(!(discreteNoise && adaptiveClipping), "discrete Gaussian noise needs a fixed clip norm, not adaptive"
                 + " clipping");
+        this.secureSumRounding = b.secureSumRounding;
+        require(Double.isNaN(secureSumRounding) || !(discreteNoise || adaptiveClipping), "secure aggregation with"
+                + " DP needs continuous noise and a fixed clip norm (the clients clip before masking); got discrete "
+                + discreteNoise + ", adaptive clipping " + adaptiveClipping);
+    }
+
+    /**
+     * NaN, or the per-coordinate rounding bound of secure aggregation's quantiser when DP-FedAvg receives its unmasked
+     * sum ({@link DpFedAvg.Builder#secureSum}).
+     */
+    public double secureSumRounding() {
+        return secureSumRounding;
     }
 
     /** Whether DP-FedAvg quantizes and adds exact discrete Gaussian noise ({@link DpFedAvg.Builder#discreteNoise}). */
@@ -161,8 +174,18 @@ public final class DpSettings {
         private double serverLearningRate = 1.0;
         private double serverMomentum = 0.0;
         private boolean discreteNoise;
+        private double secureSumRounding = Double.NaN;
 
         private Builder() {
+        }
+
+        /**
+         * DP-FedAvg receives the unmasked sum of secure aggregation, whose quantiser moves each coordinate by at most
+         * {@code rounding} ({@link DpFedAvg.Builder#secureSum}); the clients clip to the clip norm before masking.
+         */
+        public Builder secureSum(double rounding) {
+            secureSumRounding = rounding;
+            return this;
         }
 
         /** Floating-point-safe noise: quantized deltas and exact discrete Gaussian noise. */

@@ -50,6 +50,9 @@ public final class PrivateFederation {
         DpFedAvg.Builder dp = DpFedAvg.builder().clipNorm(s.clipNorm()).noiseMultiplier(s.noiseMultiplier())
                 .ledger(ledger).noiseMode(s.noiseMode()).allowFixedSizeSampling(s.fixedClientsPerRound() > 0)
                 .discreteNoise(s.discreteNoise());
+        if (!Double.isNaN(s.secureSumRounding())) {
+            dp.secureSum(s.secureSumRounding());
+        }
         if (s.adaptiveClipping()) {
             dp.adaptiveClipping(AdaptiveClipping.withDefaults(s.clipNorm(), expected));
         }

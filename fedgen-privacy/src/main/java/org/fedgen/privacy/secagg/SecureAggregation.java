@@ -1,7 +1,9 @@
 package org.fedgen.privacy.secagg;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 import org.fedgen.core.Aggregator;
@@ -58,14 +60,22 @@ public final class SecureAggregation {
      * @throws IllegalArgumentException naming the rule
      */
     public static void requireSumOnly(Aggregator rule) {
-        Deque<Aggregator> todo = new ArrayDeque<>();
-        todo.push(Objects.requireNonNull(rule, "rule"));
-        while (!todo.isEmpty()) {
-            Aggregator a = todo.pop();
+        for (Aggregator a : chain(rule)) {
             if (a instanceof InspectsIndividualUpdates) {
                 throw new IllegalArgumentException("secure aggregation cannot be combined with " + a
                         + ": that rule must see individual updates, and the server sees only their sum");
             }
+        }
+    }
+
+    /** Every aggregator reachable from {@code rule} through decorators and part routes, {@code rule} first. */
+    static List<Aggregator> chain(Aggregator rule) {
+        List<Aggregator> all = new ArrayList<>();
+        Deque<Aggregator> todo = new ArrayDeque<>();
+        todo.push(Objects.requireNonNull(rule, "rule"));
+        while (!todo.isEmpty()) {
+            Aggregator a = todo.pop();
+            all.add(a);
             if (a instanceof AggregatorDecorator d) {
                 todo.push(d.inner());
             }
@@ -73,6 +83,7 @@ public final class SecureAggregation {
                 p.aggregators().forEach(todo::push);
             }
         }
+        return all;
     }
 
     /** The server side, to use as the server's aggregator. */

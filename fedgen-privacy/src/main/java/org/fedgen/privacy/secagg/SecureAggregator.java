@@ -19,6 +19,7 @@ import org.fedgen.core.RoundContext;
 import org.fedgen.core.UpdateValidator;
 import org.fedgen.core.aggregate.AggregatorDecorator;
 import org.fedgen.core.util.Seeds;
+import org.fedgen.privacy.DpFedAvg;
 import org.fedgen.privacy.secagg.SecAggMessage.AdvertiseRequest;
 import org.fedgen.privacy.secagg.SecAggMessage.EncryptedShare;
 import org.fedgen.privacy.secagg.SecAggMessage.MaskingRequest;
@@ -38,6 +39,9 @@ import org.slf4j.LoggerFactory;
  * self-masks of survivors and the pairwise masks of clients that dropped after sharing, and obtains
  * Σ_survivors w_k x_k (x_k the client's clipped delta, w_k its weight, {@link SecAggConfig#weight}). The weighted mean
  * Σ w_k x_k / Σ w_k is handed to the inner rule as a single update, so FedAvg, FedProx or a server optimizer apply it.
+ * If the inner chain holds a {@link DpFedAvg} (built with {@link DpFedAvg.Builder#secureSum} for this quantiser's
+ * rounding, the clients clipping to its clip norm with uniform weights), that single update is the sum itself, which
+ * DP-FedAvg noises and divides by its fixed denominator.
  *
  * <p>Clients send deltas (a request for weights is turned into one for deltas; gradients stay gradients) whose float32
  * values are the raw bits of elements of Z_{2^32} ({@link RingPayload}); the instructions say so, so the server's
@@ -54,6 +58,8 @@ public final class SecureAggregator implements Aggregator, AggregatorDecorator {
     private final FixedPoint codec;
     private final SecAggChannel channel;
     private final long seed;
+    /** Whether the inner chain adds DP noise to the sum: it then gets the sum, not the mean. */
+    private final boolean dpSum;
 
     private long round = -1;
     private final Map<Integer, PublicKeys> keys = new TreeMap<>();
@@ -72,6 +78,33 @@ public final class SecureAggregator implements Aggregator, AggregatorDecorator {
         this.codec = config.codec();
         this.channel = Objects.requireNonNull(channel, "channel");
         this.seed = seed;
+        this.dpSum = requireConsistentDp(inner, config, codec);
+    }
+
+    /**
+     * Finds DP-FedAvg in the inner chain; each one must be built for a secure sum with this quantiser's rounding bound
+     * 1/(2s), the clients must clip to its clip norm and weigh uniformly.
+     *
+     * @return whether there is one
+     */
+    private static boolean requireConsistentDp(Aggregator inner, SecAggConfig config, FixedPoint codec) {
+        boolean found = false;
+        for (Aggregator a : SecureAggregation.chain(inner)) {
+            if (a instanceof DpFedAvg dp) {
+                found = true;
+                double rounding = 1 / (2 * codec.scale());
+                if (!dp.secureSum() || dp.secureSumRounding() != rounding) {
+                    throw new IllegalArgumentException("secure aggregation over " + dp + ": DP-FedAvg must be built"
+                            + " with secureSum(" + rounding + "), the rounding bound of " + codec);
+                }
+                if (config.clipNorm() != dp.clipNorm() || config.weightCap() != 0) {
+                    throw new IllegalArgumentException("secure aggregation over DP-FedAvg: the clients must clip to"
+                            + " its clip norm " + dp.clipNorm() + " with uniform weights (weight cap 0); got clip "
+                            + config.clipNorm() + ", weight cap " + config.weightCap());
+                }
+            }
+        }
+        return found;
     }
 
     @Override
@@ -211,10 +244,8 @@ public final class SecureAggregator implements Aggregator, AggregatorDecorator {
                     + alive.size() + " survivors, fewer than the threshold " + config.threshold());
         }
         unmask(sum, alive, dropped);
-        double totalWeight = 0;
-        for (ClientUpdate u : survivors) {
-            totalWeight += config.weight(u.numExamples());
-        }
+        // Under DP the inner DP-FedAvg gets the sum: it adds the noise and divides by its fixed denominator qW.
+        double totalWeight = dpSum ? 1 : survivors.stream().mapToDouble(u -> config.weight(u.numExamples())).sum();
         clear();
         if (totalWeight == 0) {
             LOG.warn("round {}: survivors have zero total weight; global parts {} unchanged", context.round(), parts);
