@@ -13,6 +13,7 @@ import org.fedgen.privacy.DpSettings;
 import org.fedgen.privacy.NoiseMode;
 import org.fedgen.privacy.PrivacyLedger;
 import org.fedgen.privacy.PrivateFederation;
+import org.fedgen.privacy.secagg.FixedPoint;
 
 /**
  * Turns a run into a DP-FedAvg run when it has a {@link DpConfig} ({@code --dp-noise} on the CLI): maps it to the
@@ -70,9 +71,12 @@ final class DpRun {
         return enabled() ? policy : nonPrivate;
     }
 
-    /** Makes the simulation private ({@link PrivateFederation#applyTo}); nothing when DP is off. */
-    Simulation.Builder configure(Simulation.Builder b) {
-        return enabled() ? federation.applyTo(b, policy) : b;
+    /**
+     * Makes the simulation private ({@link PrivateFederation#applyTo}) with {@code top} as its aggregator: the DP part
+     * policy, or secure aggregation over it; nothing when DP is off.
+     */
+    Simulation.Builder configure(Simulation.Builder b, Aggregator top) {
+        return enabled() ? federation.applyTo(b, top) : b;
     }
 
     /** The run's ledger; null when DP is off. */
@@ -104,6 +108,10 @@ final class DpRun {
                 .noiseMode(d.seededNoise() ? NoiseMode.SEEDED : NoiseMode.SECURE)
                 .serverOptimizer(d.serverLearningRate(), d.serverMomentum())
                 .protectedParts(d.allParts() ? java.util.Set.of() : new LinkedHashSet<>(d.parts()));
+        if (o.secureAggregation() != null) {
+            // DP-FedAvg then receives the unmasked sum of the clients' clipped codes (RunConfig refuses the rest).
+            b.secureSum(1 / (2 * new FixedPoint(o.secureAggregation().bits(), o.secureAggregation().range()).scale()));
+        }
         if (d.q() != null) {
             b.samplingRate(d.q());
         } else if (d.clientsPerRound() != null) {

@@ -206,7 +206,7 @@ public final class FederatedRun {
             b.build().run();
             return out;
         }
-        Simulation.Builder b = dp.configure(simulation)
+        Simulation.Builder b = dp.configure(simulation, aggregator)
                 .evaluator(evaluator(o, s), o.evalEvery())
                 .federatedEvaluation(dp.enabled() ? 0 : o.evalEvery());
         outputs.forEach(b::listener);
@@ -222,7 +222,13 @@ public final class FederatedRun {
      */
     private static Aggregator secureAggregation(RunConfig o, Setup s, Aggregator aggregator,
             Simulation.Builder simulation) {
-        SecAggConfig config = o.secureAggregation().config(s.shards(), o.clientsPerRound());
+        SecureAggregationSettings settings = o.secureAggregation();
+        if (o.dp() != null) {
+            // Clients clip to the DP clip norm with uniform weights, which DP-FedAvg's noise is calibrated to.
+            settings = new SecureAggregationSettings(settings.threshold(), settings.bits(), settings.range(),
+                    settings.neighbours(), o.dp().clip(), 0L);
+        }
+        SecAggConfig config = settings.config(s.shards(), o.clientsPerRound());
         int population = (int) s.shards().stream().filter(d -> d.size() > 0).count();
         SecureAggregation secagg = SecureAggregation.of(config, aggregator, population,
                 Seeds.derive(o.seed(), "secagg"));

@@ -321,9 +321,14 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
             require(!(secureAggregation != null && model instanceof GanSettings g
                     && g.topology() == GanTopology.MDGAN), "--secure-aggregation cannot be combined with --topology"
                     + " mdgan: MD-GAN's clients send per-sample feedback, not model updates to sum");
-            require(!(secureAggregation != null && dp != null), "--secure-aggregation cannot be combined with"
-                    + " --dp-noise yet: DP-FedAvg clips and noises individual updates on the server, which sees only"
-                    + " their masked sum");
+            require(!(secureAggregation != null && dp != null && (dp.adaptiveClip() || dp.discreteNoise())),
+                    "--secure-aggregation with --dp-noise needs a fixed clip norm and continuous noise: the clients"
+                    + " clip before masking and the server noises their sum; drop --dp-adaptive-clip and"
+                    + " --dp-noise-mode discrete");
+            require(!(secureAggregation != null && dp != null && (secureAggregation.clip() != 0
+                    || (secureAggregation.weightCap() != null && secureAggregation.weightCap() != 0))),
+                    "with --dp-noise the clients clip to --dp-clip with uniform weights: drop --secagg-clip and"
+                    + " --secagg-weight-cap");
             require(maxFailedRounds >= 1, "max failed rounds must be >= 1, got " + maxFailedRounds);
             return new RunConfig(model, clients, clientsPerRound, d.rounds(), d.localEpochs(), d.localSteps(),
                     d.batchSize(), d.learningRate(), aggregator, mu, serverLearningRate, d.mmdTemperature(), mmdSign,

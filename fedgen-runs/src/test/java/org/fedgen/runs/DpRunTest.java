@@ -108,4 +108,30 @@ class DpRunTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> dpRun(dp(1, 1.0).parts(List.of("generator"))))
                 .getMessage().contains("'generator'"));
     }
+
+    @Test
+    void withSecureAggregationDpFedAvgTakesTheSumWithTheQuantisersRounding() {
+        SecureAggregationSettings secagg = new SecureAggregationSettings(3, 12, 0.5, 0, 0, null);
+        PartPolicy policy = assertInstanceOf(PartPolicy.class, dpRun(run().secureAggregation(secagg)
+                .dp(dp(1, 1.0).q(0.5).build())).aggregator(new FedAvg()));
+        DpFedAvg dp = assertInstanceOf(DpFedAvg.class, policy.defaultAggregator());
+        // s = (2^11 − 1)/0.5 = 4094: each coordinate moves by at most 1/(2s).
+        assertEquals(1 / 8188.0, dp.secureSumRounding(), 0.0);
+    }
+
+    @Test
+    void secureAggregationWithDpRefusesWhatTheClientsCannotDoBeforeMasking() {
+        SecureAggregationSettings secagg = SecureAggregationSettings.defaults();
+        IllegalArgumentException adaptive = assertThrows(IllegalArgumentException.class, () -> run()
+                .secureAggregation(secagg).dp(dp(1, 1.0).q(0.5).adaptiveClip(true).build()).build());
+        assertTrue(adaptive.getMessage().contains("--dp-adaptive-clip"), adaptive.getMessage());
+        IllegalArgumentException discrete = assertThrows(IllegalArgumentException.class, () -> run()
+                .secureAggregation(secagg).dp(dp(1, 1.0).q(0.5).discreteNoise(true).build()).build());
+        assertTrue(discrete.getMessage().contains("--dp-noise-mode discrete"), discrete.getMessage());
+        IllegalArgumentException clip = assertThrows(IllegalArgumentException.class, () -> run()
+                .secureAggregation(new SecureAggregationSettings(null, 16, 1.0, 0, 2.0, null))
+                .dp(dp(1, 1.0).q(0.5).build()).build());
+        assertTrue(clip.getMessage().contains("--secagg-clip"), clip.getMessage());
+        run().secureAggregation(secagg).dp(dp(1, 1.0).q(0.5).build()).build();
+    }
 }
