@@ -19,6 +19,8 @@ import org.fedgen.core.privacy.PrivateOutputs;
 import org.fedgen.core.sampling.FixedSizeSampler;
 import org.fedgen.core.sampling.PoissonSampler;
 import org.fedgen.core.sim.Simulation;
+import org.fedgen.privacy.secagg.SecAggConfig;
+import org.fedgen.privacy.secagg.SecureAggregation;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
@@ -192,5 +194,45 @@ class PrivateFederationTest {
         assertThrows(IllegalArgumentException.class, () -> settings().expectedClientsPerRound(2).build());
         assertThrows(IllegalArgumentException.class,
                 () -> PrivateFederation.of(settings().samplingRate(Double.NaN).expectedClientsPerRound(9).build(), 8));
+    }
+
+    /** q = 1: every client every round, so no round can fall below the secure-aggregation threshold. */
+    private static DpSettings.Builder secureSettings() {
+        return settings().samplingRate(1.0).noiseMode(NoiseMode.SEEDED);
+    }
+
+    /** DP with secure aggregation: the same ledger and the same private outputs as plain DP-FedAvg. */
+    @Test
+    void withSecureAggregationTheLedgerChargesAsPlainDpFedAvgAndOnlyPrivateOutputsArePublished() {
+        PrivateFederation plain = PrivateFederation.of(secureSettings().build(), SIZES.length);
+        List<RoundResult> p = run(plain.applyTo(simulation(4)));
+
+        SecAggConfig config = new SecAggConfig(5, 16, 1.0, 0, 0.05, 0);
+        double rounding = 1 / (2 * config.codec().scale());
+        PrivateFederation dp = PrivateFederation.of(secureSettings().secureSum(rounding).build(), SIZES.length);
+        SecureAggregation secagg = SecureAggregation.of(config, dp.aggregator(), SIZES.length, 3);
+        List<RoundResult> s = run(dp.applyTo(simulation(4).clientLayer(secagg.clientLayer()), secagg.aggregator()));
+
+        assertEquals(4, s.size());
+        // Seeded noise (for a repeatable test) makes ε a number that is not a guarantee, published under its own name.
+        String eps = dp.ledger().epsilonMetricName();
+        assertEquals(plain.ledger().epsilonMetricName(), eps);
+        Set<String> allowed = Set.of("round", "dp_clip_norm", "dp_sensitivity", "dp_noise_std", eps, "dp_order",
+                "dp_delta", "dp_q");
+        for (int r = 0; r < 4; r++) {
+            assertEquals(new RdpAccountant().steps(1.0, Z, r + 1).epsilon(DELTA).epsilon(), s.get(r).metric(eps), 0.0,
+                    "round " + (r + 1) + ": " + s.get(r).metrics());
+            assertEquals(p.get(r).metric(eps), s.get(r).metric(eps), 0.0);
+            assertTrue(allowed.containsAll(s.get(r).metrics().keySet()), "published " + s.get(r).metrics().keySet());
+            assertTrue(s.get(r).metrics().containsKey("dp_sensitivity"));
+            for (double v : s.get(r).metrics().values()) {
+                assertTrue(v != ShiftModel.LOSS, "the clients' loss was published");
+                for (int n : SIZES) {
+                    assertTrue(v != n, "a shard size was published: " + s.get(r).metrics());
+                }
+            }
+        }
+        assertEquals(plain.ledger().spent().epsilon(), dp.ledger().spent().epsilon(), 0.0);
+        assertEquals(4, dp.ledger().rounds());
     }
 }
