@@ -93,6 +93,13 @@ public final class NormBound implements Aggregator {
         for (String part : global.partNames()) {
             INDArray d = Payloads.delta(u, part, global.part(part));
             double n = d.norm2Number().doubleValue();
+            if (!Double.isFinite(n)) {
+                // the float sum of squares overflowed (|x| > 1.8e19): rescale by the largest magnitude first
+                double max = d.amaxNumber().doubleValue();
+                INDArray scaled = d.div(max);
+                n = scaled.norm2Number().doubleValue() * max;
+                scaled.close();
+            }
             sq += n * n;
             if (d != u.part(part)) {
                 d.close();

@@ -209,6 +209,12 @@ public final class Simulation implements AutoCloseable {
             return this;
         }
 
+        /** See {@link Server.Builder#maxClientWeight(double)}; claims are always capped at the shard sizes. */
+        public Builder maxClientWeight(double v) {
+            server.maxClientWeight(v);
+            return this;
+        }
+
         public Builder listener(RoundListener v) {
             server.listener(v);
             return this;
