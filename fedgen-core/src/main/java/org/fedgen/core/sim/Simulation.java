@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.fedgen.core.Aggregator;
+import org.fedgen.core.ClientProxy;
 import org.fedgen.core.FitInstructions;
 import org.fedgen.core.GeneratorScore;
 import org.fedgen.core.GlobalEvaluator;
@@ -73,7 +75,11 @@ public final class Simulation implements AutoCloseable {
             TrainableModel m = b.modelFactory.get();
             init = m.initialize(Seeds.derive(b.seed, "init"));
         }
-        this.server = b.server.initialState(init).clients(clients).aggregator(b.aggregator).build();
+        List<ClientProxy> proxies = new ArrayList<>();
+        for (VirtualClient c : clients) {
+            proxies.add(Objects.requireNonNull(b.clientWrapper.apply(c), "client wrapper returned null"));
+        }
+        this.server = b.server.initialState(init).clients(proxies).aggregator(b.aggregator).build();
         LOG.info("simulation: {} clients, {} workers, aggregator {}, sampler {}, {} parameters", clients.size(),
                 b.workers, b.aggregator, b.sampler, init.numParams());
     }
@@ -113,6 +119,7 @@ public final class Simulation implements AutoCloseable {
         private long seed = 0;
         private ModelState initialState;
         private GeneratorScore generatorScore;
+        private UnaryOperator<ClientProxy> clientWrapper = UnaryOperator.identity();
         /** The round-loop settings go straight to the server's builder, which checks them. */
         private final Server.Builder server = Server.builder();
 
@@ -206,6 +213,15 @@ public final class Simulation implements AutoCloseable {
         /** How clients score their generator when the MMD aggregator asks (required for it). */
         public Builder generatorScore(GeneratorScore v) {
             generatorScore = v;
+            return this;
+        }
+
+        /**
+         * Wraps each virtual client before the server gets it, e.g. to simulate attackers
+         * ({@link org.fedgen.core.attack.PoisonedClient}); the wrapper must keep the client id.
+         */
+        public Builder clientWrapper(UnaryOperator<ClientProxy> v) {
+            clientWrapper = Objects.requireNonNull(v, "clientWrapper");
             return this;
         }
 

@@ -92,7 +92,8 @@ public final class FederatedRun {
         }
         LOG.info("partition {}: client sizes {}, mean label distance {}", o.partition, partition.sizes(),
                 String.format("%.3f", partition.meanLabelDistance()));
-        return new Setup(train, eval, heldOut, recipe(o, train));
+        List<Dataset> poisoned = o.robust.poisonedShards(train, o.seed, o.gan.conditional || o.ddpm.conditional);
+        return new Setup(poisoned, eval, heldOut, recipe(o, poisoned));
     }
 
     /**
@@ -124,7 +125,9 @@ public final class FederatedRun {
                 .clientEvalData(s.clientEval()).workers(workers)
                 .aggregator(aggregator).serverStep(s.recipe().serverStep(o)).sampler(sampler).rounds(o.rounds).seed(o.seed)
                 .fitInstructions(s.recipe().fitDefaults(o).build())
-                .generatorScore(KernelMmd.medianHeuristic()::mmd2);
+                .generatorScore(KernelMmd.medianHeuristic()::mmd2)
+                .maxClientWeight(o.robust.maxClientWeight)
+                .clientWrapper(o.robust.clientWrapper(s.shards().size(), o.seed));
     }
 
     /**
@@ -227,6 +230,7 @@ public final class FederatedRun {
             case mmd -> PartPolicy.builder()
                     .route(o.mmdAggregator(), recipe.generatorPart())
                     .otherwise(new FedAvg()).build();
+            default -> o.robust.aggregator(o.aggregator, o.clientsPerRound == 0 ? o.clients : o.clientsPerRound);
         };
         return recipe.aggregator(o, base);
     }

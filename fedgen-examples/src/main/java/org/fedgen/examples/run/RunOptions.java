@@ -10,8 +10,28 @@ public final class RunOptions {
     /** Generative model families the CLI can train. */
     public enum ModelKind { vae, gan, ddpm }
 
-    /** Aggregation rules selectable from the CLI. */
-    public enum AggregatorKind { fedavg, fedsgd, fedprox, mmd }
+    /** Aggregation rules selectable from the CLI; the robust ones are configured by {@link RobustOptions}. */
+    public enum AggregatorKind { fedavg, fedsgd, fedprox, mmd, median, trimmed_mean, krum, multi_krum, norm_bound, rfa;
+
+        @Override
+        public String toString() {
+            return name().replace('_', '-');
+        }
+    }
+
+    /** Maps {@code trimmed-mean} and the like to the enum constants. */
+    public static final class AggregatorKindConverter implements picocli.CommandLine.ITypeConverter<AggregatorKind> {
+        @Override
+        public AggregatorKind convert(String value) {
+            for (AggregatorKind k : AggregatorKind.values()) {
+                if (k.toString().equals(value)) {
+                    return k;
+                }
+            }
+            throw new picocli.CommandLine.TypeConversionException("--aggregator must be one of "
+                    + java.util.Arrays.toString(AggregatorKind.values()) + ", got '" + value + "'");
+        }
+    }
 
     /** Ways to split the digits over clients. */
     public enum PartitionKind { dirichlet, iid, shards }
@@ -47,7 +67,7 @@ public final class RunOptions {
     @Option(names = "--lr", description = "Local learning rate (default: ${DEFAULT-VALUE}).")
     public double learningRate = 1e-3;
 
-    @Option(names = "--aggregator", description = "Aggregation: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--aggregator", converter = AggregatorKindConverter.class, description = "Aggregation: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     public AggregatorKind aggregator = AggregatorKind.fedavg;
 
     @Option(names = "--mu", description = "FedProx proximal coefficient μ (default: ${DEFAULT-VALUE}).")
@@ -127,6 +147,10 @@ public final class RunOptions {
             + "federated result can be reported as a ratio to it."})
     public boolean centralized;
 
+    /** Robust aggregation, client-weight bound and attack options. */
+    @Mixin
+    public RobustOptions robust = new RobustOptions();
+
     /** Differential-privacy options (--dp-*). */
     @Mixin
     public DpOptions dp = new DpOptions();
@@ -155,6 +179,7 @@ public final class RunOptions {
         require(samples >= 0, "--samples must be >= 0, got " + samples);
         require(qualitySamples == 0 || qualitySamples >= 4, "--quality-samples must be 0 or >= 4, got "
                 + qualitySamples);
+        robust.validate(clients, clientsPerRound);
     }
 
     private static void require(boolean ok, String message) {
