@@ -34,7 +34,7 @@ public final class RobustOptions {
 
         @Override
         public String toString() {
-            return name().replace('_', '-');
+            return DashedNames.of(this);
         }
     }
 
@@ -42,13 +42,7 @@ public final class RobustOptions {
     public static final class AttackKindConverter implements picocli.CommandLine.ITypeConverter<AttackKind> {
         @Override
         public AttackKind convert(String value) {
-            for (AttackKind k : AttackKind.values()) {
-                if (k.toString().equals(value)) {
-                    return k;
-                }
-            }
-            throw new picocli.CommandLine.TypeConversionException("--attack must be one of "
-                    + java.util.Arrays.toString(AttackKind.values()) + ", got '" + value + "'");
+            return DashedNames.parse(AttackKind.class, "--attack", value);
         }
     }
 

@@ -15,7 +15,7 @@ public final class RunOptions {
 
         @Override
         public String toString() {
-            return name().replace('_', '-');
+            return DashedNames.of(this);
         }
     }
 
@@ -23,13 +23,7 @@ public final class RunOptions {
     public static final class AggregatorKindConverter implements picocli.CommandLine.ITypeConverter<AggregatorKind> {
         @Override
         public AggregatorKind convert(String value) {
-            for (AggregatorKind k : AggregatorKind.values()) {
-                if (k.toString().equals(value)) {
-                    return k;
-                }
-            }
-            throw new picocli.CommandLine.TypeConversionException("--aggregator must be one of "
-                    + java.util.Arrays.toString(AggregatorKind.values()) + ", got '" + value + "'");
+            return DashedNames.parse(AggregatorKind.class, "--aggregator", value);
         }
     }
 
@@ -92,11 +86,13 @@ public final class RunOptions {
     public boolean mmdDataWeights;
 
     /**
-     * The MMD aggregator these options describe (--mmd-sign, --mmd-temperature, --mmd-threshold, --mmd-data-weights);
+     * The MMD aggregator these options describe (--mmd-sign, --mmd-temperature, --mmd-threshold, --mmd-data-weights,
+     * --max-client-weight);
      * every path that routes a generator to MMD builds it here.
      */
     public MmdAggregator mmdAggregator() {
-        return new MmdAggregator(mmdSign, mmdTemperature, mmdThreshold, mmdDataWeights);
+        return new MmdAggregator(mmdSign, mmdTemperature, mmdThreshold, mmdDataWeights,
+                MmdAggregator.DEFAULT_SCORE_BOUND, robust.maxClientWeight);
     }
 
     @Option(names = "--partition", description = "Data split: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
