@@ -176,6 +176,9 @@ public final class RunOptions {
         require(qualitySamples == 0 || qualitySamples >= 4, "--quality-samples must be 0 or >= 4, got "
                 + qualitySamples);
         robust.validate(clients, clientsPerRound);
+        require(robust.attack == RobustOptions.AttackKind.none || model != ModelKind.gan
+                || gan.topology != GanTopology.MDGAN, "--attack " + robust.attack + " is not simulated for --topology "
+                + "mdgan (its clients send gradients through MdGanRun, not updates)");
     }
 
     private static void require(boolean ok, String message) {
