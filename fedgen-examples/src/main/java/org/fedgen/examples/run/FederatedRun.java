@@ -110,6 +110,7 @@ public final class FederatedRun {
                 m.putAll(quality.evaluate(s.recipe().sample(global, o.qualitySamples,
                         Seeds.derive(o.seed, "quality"))));
             }
+            m.putAll(o.robust.backdoorSuccess(s.recipe(), global, Seeds.derive(o.seed, "backdoor")));
             return m;
         };
     }

@@ -167,6 +167,26 @@ public final class RobustOptions {
         return new Backdoor(backdoorLabel, Backdoor.cornerSquare(28, 28, 6, 0f, 1f), 0.5);
     }
 
+    /** Samples drawn for the backdoor label at each evaluation. */
+    static final int BACKDOOR_SAMPLES = 100;
+    /** Mean absolute pixel difference to the trigger that counts as drawing it. */
+    static final double BACKDOOR_TOLERANCE = 0.1;
+
+    /**
+     * {@code backdoor_success}: the fraction of {@value #BACKDOOR_SAMPLES} samples of {@code --backdoor-label} that
+     * match the trigger within {@value #BACKDOOR_TOLERANCE} (see {@link Backdoor#success}); nothing without
+     * {@code --attack backdoor}.
+     */
+    java.util.Map<String, Double> backdoorSuccess(ModelRecipe recipe, org.fedgen.core.ModelState global, long seed) {
+        if (attack != AttackKind.backdoor) {
+            return java.util.Map.of();
+        }
+        int[] labels = new int[BACKDOOR_SAMPLES];
+        java.util.Arrays.fill(labels, backdoorLabel);
+        return java.util.Map.of("backdoor_success", backdoor().success(recipe.sample(global, labels, seed),
+                BACKDOOR_TOLERANCE));
+    }
+
     /** The shards with the data-poisoning attackers' shards replaced; the same list for other attacks. */
     List<Dataset> poisonedShards(List<Dataset> shards, long seed, boolean conditional) {
         if (attack != AttackKind.label_flip && attack != AttackKind.backdoor) {

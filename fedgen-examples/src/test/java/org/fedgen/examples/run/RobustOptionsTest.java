@@ -133,4 +133,52 @@ class RobustOptionsTest {
                 "--aggregator", "krum", "--krum-f", "4");
         assertTrue(krum.contains("2f + 3 = 11") && krum.contains("have 10"), krum);
     }
+
+    @Test
+    void backdoorSuccessIsTheFractionOfTargetLabelSamplesDrawingTheTrigger() {
+        RobustOptions r = parse("--attack", "backdoor", "--backdoor-label", "3").robust;
+        float[] trigger = r.backdoor().trigger();
+        int[][] asked = new int[1][];
+        ModelRecipe halfTriggers = new ModelRecipe() {
+            @Override
+            public java.util.function.Supplier<org.fedgen.core.GenerativeModel> factory() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public String generatorPart() {
+                return "generator";
+            }
+
+            @Override
+            public Map<String, Double> evaluate(ModelState global, Dataset heldOut, long seed) {
+                return Map.of();
+            }
+
+            @Override
+            public org.nd4j.linalg.api.ndarray.INDArray sample(ModelState global, int n, long seed) {
+                throw new UnsupportedOperationException();
+            }
+
+            /** Even rows are the trigger, odd rows all ones. */
+            @Override
+            public org.nd4j.linalg.api.ndarray.INDArray sample(ModelState global, int[] labels, long seed) {
+                asked[0] = labels;
+                float[][] rows = new float[labels.length][];
+                for (int i = 0; i < rows.length; i++) {
+                    rows[i] = i % 2 == 0 ? trigger : new float[784];
+                    if (i % 2 == 1) {
+                        java.util.Arrays.fill(rows[i], 1f);
+                    }
+                }
+                return Nd4j.createFromArray(rows);
+            }
+        };
+        // even rows match exactly; odd rows (all ones) differ by 1 - 36/784 > 0.1 on average
+        assertEquals(Map.of("backdoor_success", 0.5), r.backdoorSuccess(halfTriggers, null, 1));
+        assertEquals(RobustOptions.BACKDOOR_SAMPLES, asked[0].length);
+        assertTrue(java.util.Arrays.stream(asked[0]).allMatch(y -> y == 3));
+        assertEquals(Map.of(), parse().robust.backdoorSuccess(halfTriggers, null, 1));
+        assertThrows(IllegalArgumentException.class, () -> new VaeRecipe().sample(null, new int[] {1}, 1));
+    }
 }
