@@ -38,18 +38,22 @@ public final class ClientUpdate {
         this.metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
     }
 
+    /** The id of the client that sent this update. */
     public int clientId() {
         return clientId;
     }
 
+    /** The round this update answers. */
     public long round() {
         return round;
     }
 
+    /** The number of local examples the client claims to have trained on (n_k). */
     public long numExamples() {
         return numExamples;
     }
 
+    /** What the payload holds: new weights, a delta or a gradient. */
     public PayloadKind kind() {
         return kind;
     }

@@ -92,10 +92,12 @@ public final class FitInstructions {
         return localSteps;
     }
 
+    /** Local minibatch size. */
     public int batchSize() {
         return batchSize;
     }
 
+    /** Local learning rate. */
     public double learningRate() {
         return learningRate;
     }
@@ -110,6 +112,7 @@ public final class FitInstructions {
         return seed;
     }
 
+    /** What the client must send back: weights, a delta or a gradient. */
     public PayloadKind payloadKind() {
         return payloadKind;
     }
@@ -188,6 +191,7 @@ public final class FitInstructions {
         private Builder() {
         }
 
+        /** Sets {@link FitInstructions#round()}. */
         public Builder round(long v) {
             if (v < 0) {
                 throw new IllegalArgumentException("round must be >= 0, got " + v);
@@ -196,6 +200,7 @@ public final class FitInstructions {
             return this;
         }
 
+        /** Sets {@link FitInstructions#localEpochs()}. */
         public Builder localEpochs(int v) {
             if (v < 0) {
                 throw new IllegalArgumentException("localEpochs must be >= 0, got " + v);
@@ -204,6 +209,7 @@ public final class FitInstructions {
             return this;
         }
 
+        /** Sets {@link FitInstructions#localSteps()}. */
         public Builder localSteps(int v) {
             if (v < 0) {
                 throw new IllegalArgumentException("localSteps must be >= 0, got " + v);
@@ -212,6 +218,7 @@ public final class FitInstructions {
             return this;
         }
 
+        /** Local minibatch size. */
         public Builder batchSize(int v) {
             if (v < 1) {
                 throw new IllegalArgumentException("batchSize must be >= 1, got " + v);
@@ -220,6 +227,7 @@ public final class FitInstructions {
             return this;
         }
 
+        /** Local learning rate. */
         public Builder learningRate(double v) {
             if (!(v > 0) || !Double.isFinite(v)) {
                 throw new IllegalArgumentException("learningRate must be finite and > 0, got " + v);
@@ -228,6 +236,7 @@ public final class FitInstructions {
             return this;
         }
 
+        /** Sets {@link FitInstructions#proximalMu()}. */
         public Builder proximalMu(double v) {
             if (!(v >= 0) || !Double.isFinite(v)) {
                 throw new IllegalArgumentException("proximalMu must be finite and >= 0, got " + v);
@@ -236,45 +245,53 @@ public final class FitInstructions {
             return this;
         }
 
+        /** Sets {@link FitInstructions#seed()}. */
         public Builder seed(long v) {
             seed = v;
             return this;
         }
 
+        /** What the client must send back: weights, a delta or a gradient. */
         public Builder payloadKind(PayloadKind v) {
             payloadKind = Objects.requireNonNull(v, "payloadKind");
             return this;
         }
 
+        /** Sets {@link FitInstructions#trainParts()}. */
         public Builder trainParts(Set<String> v) {
             trainParts.clear();
             trainParts.addAll(v);
             return this;
         }
 
+        /** Sets {@link FitInstructions#sendParts()}. */
         public Builder sendParts(Set<String> v) {
             sendParts.clear();
             sendParts.addAll(v);
             return this;
         }
 
+        /** Sets {@link FitInstructions#persistParts()}. */
         public Builder persistParts(Set<String> v) {
             persistParts.clear();
             persistParts.addAll(v);
             return this;
         }
 
+        /** Sets {@link FitInstructions#resumeParts()}. */
         public Builder resumeParts(Set<String> v) {
             resumeParts.clear();
             resumeParts.addAll(v);
             return this;
         }
 
+        /** Sets {@link FitInstructions#reportMmd()}. */
         public Builder reportMmd(boolean v) {
             reportMmd = v;
             return this;
         }
 
+        /** Sets {@link FitInstructions#mmdSamples()}. */
         public Builder mmdSamples(int v) {
             if (v < 2) {
                 throw new IllegalArgumentException("mmdSamples must be >= 2, got " + v);
@@ -283,11 +300,13 @@ public final class FitInstructions {
             return this;
         }
 
+        /** Adds a free-form setting a model or client may read (e.g. a topology option). */
         public Builder config(String key, String value) {
             config.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
             return this;
         }
 
+        /** The instructions, immutable. */
         public FitInstructions build() {
             return new FitInstructions(this);
         }

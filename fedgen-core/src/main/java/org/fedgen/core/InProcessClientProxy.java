@@ -15,6 +15,7 @@ public final class InProcessClientProxy implements ClientProxy {
     private final Executor executor;
     private final long registered;
 
+    /** Runs {@code client}'s calls on {@code executor}. */
     public InProcessClientProxy(Client client, Executor executor) {
         this.client = Objects.requireNonNull(client, "client");
         this.executor = Objects.requireNonNull(executor, "executor");

@@ -188,6 +188,7 @@ public final class ModelState {
             return this;
         }
 
+        /** The state, with the parts in insertion order. */
         public ModelState build() {
             return new ModelState(round, new LinkedHashMap<>(parts));
         }

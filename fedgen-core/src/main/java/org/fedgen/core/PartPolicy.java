@@ -35,6 +35,7 @@ public final class PartPolicy implements Aggregator {
         return builder().otherwise(aggregator).build();
     }
 
+    /** A builder with no routes: add them, then {@code otherwise} or {@code build}. */
     public static Builder builder() {
         return new Builder();
     }
@@ -49,10 +50,12 @@ public final class PartPolicy implements Aggregator {
         return defaultAggregator;
     }
 
+    /** Parts that never leave the clients. */
     public Set<String> localOnly() {
         return localOnly;
     }
 
+    /** Parts the server trains itself (clients neither train nor send them). */
     public Set<String> serverTrained() {
         return serverTrained;
     }
@@ -274,6 +277,7 @@ public final class PartPolicy implements Aggregator {
             }
         }
 
+        /** The policy, immutable. */
         public PartPolicy build() {
             return new PartPolicy(this);
         }

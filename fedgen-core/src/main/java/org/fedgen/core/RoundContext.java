@@ -37,6 +37,7 @@ public final class RoundContext {
         this.sampledClients = List.copyOf(sampledClients);
     }
 
+    /** The round being aggregated (1-based). */
     public long round() {
         return round;
     }

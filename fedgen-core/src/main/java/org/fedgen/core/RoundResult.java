@@ -20,6 +20,7 @@ public final class RoundResult {
     private final Map<String, Double> metrics;
     private final Map<Integer, String> rejections;
 
+    /** What one finished round produced: its number, the new global state, metrics, rejected clients with reasons. */
     public RoundResult(long round, ModelState global, Map<String, Double> metrics, Map<Integer, String> rejections) {
         this.round = round;
         this.global = global;
@@ -27,6 +28,7 @@ public final class RoundResult {
         this.rejections = Collections.unmodifiableMap(new LinkedHashMap<>(rejections));
     }
 
+    /** The round number (1-based). */
     public long round() {
         return round;
     }
@@ -41,6 +43,7 @@ public final class RoundResult {
         return new RoundResult(round, null, metrics, rejections);
     }
 
+    /** All metrics of the round (client means, server and evaluation metrics), by name. */
     public Map<String, Double> metrics() {
         return metrics;
     }

@@ -14,8 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * fedgen embedded in your own code (the README's Java example): a federated VAE over 10 label-skewed clients.
- * Run: {@code java -cp fedgen-examples/target/fedgen.jar org.fedgen.examples.EmbeddedVaeExample}
+ * fedgen embedded in your own code: a federated VAE over label-skewed clients of the bundled digits.
+ * Run: {@code java -cp fedgen-examples/target/fedgen.jar org.fedgen.examples.EmbeddedVaeExample [rounds] [clients]
+ * [workers]} (defaults 10, 10, 2).
  */
 public final class EmbeddedVaeExample {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedVaeExample.class);
@@ -23,15 +24,23 @@ public final class EmbeddedVaeExample {
     private EmbeddedVaeExample() {
     }
 
+    /**
+     * Arguments: rounds, clients, workers.
+     *
+     * @throws IllegalArgumentException if an argument is not a positive integer
+     */
     public static void main(String[] args) {
+        int rounds = ExampleArgs.positive(args, 0, "rounds", 10);
+        int clients = ExampleArgs.positive(args, 1, "clients", 10);
+        int workers = ExampleArgs.positive(args, 2, "workers", 2);
         Dataset pool = Digits.bundled().range(0, 7000);
-        List<Dataset> shards = new DirichletPartitioner(0.5).partition(pool.labels(), 10, 42).apply(pool);
+        List<Dataset> shards = new DirichletPartitioner(0.5).partition(pool.labels(), clients, 42).apply(pool);
         VaeConfig config = VaeConfig.builder().build();                 // 784-400-20, Adam
         try (Simulation sim = Simulation.builder()
                 .model(() -> new Vae(config))                           // one model per worker thread
-                .clientData(shards).workers(2)
+                .clientData(shards).workers(workers)
                 .aggregator(new FedAvg())
-                .rounds(10).seed(42)
+                .rounds(rounds).seed(42)
                 .fitInstructions(FitInstructions.builder().localEpochs(2).batchSize(64).learningRate(1e-3).build())
                 .listener(r -> LOG.info("round {}: loss {}", r.round(), r.metric("client_loss")))
                 .build()) {

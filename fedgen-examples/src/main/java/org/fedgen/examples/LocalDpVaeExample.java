@@ -24,9 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Local differential privacy through the Java API (the README's example): every client clips its decoder delta to
- * S and adds N(0, (zS)²) before anything leaves it, so the server sees only noised deltas. Each silo owns its model.
- * Run: {@code java -cp fedgen-examples/target/fedgen.jar org.fedgen.examples.LocalDpVaeExample}
+ * Local differential privacy through the Java API (docs/privacy.md shows its core): every client clips its decoder
+ * delta to S and adds N(0, (zS)²) before anything leaves it, so the server sees only noised deltas. Each silo owns its
+ * model. Run: {@code java -cp fedgen-examples/target/fedgen.jar org.fedgen.examples.LocalDpVaeExample [rounds]
+ * [clients] [workers]}.
  */
 public final class LocalDpVaeExample {
     private static final Logger LOG = LoggerFactory.getLogger(LocalDpVaeExample.class);
@@ -34,11 +35,19 @@ public final class LocalDpVaeExample {
     private LocalDpVaeExample() {
     }
 
+    /**
+     * Arguments: rounds (default 5), clients (default 5), workers (default 2).
+     *
+     * @throws IllegalArgumentException if an argument is not a positive integer
+     */
     public static void main(String[] args) {
+        int rounds = ExampleArgs.positive(args, 0, "rounds", 5);
+        int numClients = ExampleArgs.positive(args, 1, "clients", 5);
+        int workers = ExampleArgs.positive(args, 2, "workers", 2);
         Dataset pool = Digits.bundled().range(0, 7000);
-        List<Dataset> shards = new IidPartitioner().partition(pool.labels(), 5, 42).apply(pool);
+        List<Dataset> shards = new IidPartitioner().partition(pool.labels(), numClients, 42).apply(pool);
         VaeConfig config = VaeConfig.builder().build();
-        ExecutorService executor = Executors.newFixedThreadPool(2);
+        ExecutorService executor = Executors.newFixedThreadPool(workers);
         List<ClientProxy> clients = new ArrayList<>();
         for (int i = 0; i < shards.size(); i++) {
             ModelClient silo = new ModelClient(i, new Vae(config), shards.get(i), null, null, Set.of());
@@ -47,7 +56,7 @@ public final class LocalDpVaeExample {
             clients.add(new InProcessClientProxy(privatised, executor));
         }
         Server server = Server.builder().initialState(new Vae(config).initialize(42)).clients(clients)
-                .aggregator(new FedAvg()).rounds(5).seed(42)
+                .aggregator(new FedAvg()).rounds(rounds).seed(42)
                 // LocalDpClient sends deltas: ask for them so the server accepts its updates.
                 .fitInstructions(FitInstructions.builder().payloadKind(PayloadKind.DELTA).localEpochs(1)
                         .batchSize(64).learningRate(1e-3).build())

@@ -73,10 +73,12 @@ public final class AdaptiveClipping {
         clipNorm = c;
     }
 
+    /** The target quantile γ of update norms the clip norm tracks. */
     public double targetQuantile() {
         return targetQuantile;
     }
 
+    /** The geometric learning rate η_C of the clip norm. */
     public double learningRate() {
         return learningRate;
     }

@@ -97,10 +97,12 @@ public final class DpFedAvg implements Aggregator {
         return adaptive == null ? fixedClipNorm : adaptive.clipNorm();
     }
 
+    /** How clients are weighted (bounded, so the sensitivity holds). */
     public ClientWeighting weighting() {
         return weighting;
     }
 
+    /** Where the Gaussian noise comes from (secure or seeded). */
     public NoiseMode noiseMode() {
         return noiseMode;
     }
@@ -281,6 +283,7 @@ public final class DpFedAvg implements Aggregator {
             return this;
         }
 
+        /** Where the Gaussian noise comes from (secure or seeded). */
         public Builder noiseMode(NoiseMode mode) {
             noiseMode = mode == null ? NoiseMode.SECURE : mode;
             return this;

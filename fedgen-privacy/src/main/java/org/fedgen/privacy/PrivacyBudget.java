@@ -62,6 +62,7 @@ public final class PrivacyBudget implements RoundListener {
         return exhausted;
     }
 
+    /** The ε the run must not exceed. */
     public double targetEpsilon() {
         return targetEpsilon;
     }

@@ -94,10 +94,12 @@ public final class PrivacyLedger {
         return accountant.roundsWithin(targetEpsilon, delta, q, z, conversion);
     }
 
+    /** The δ at which ε is reported. */
     public double delta() {
         return delta;
     }
 
+    /** How RDP is converted to (ε, δ). */
     public Conversion conversion() {
         return conversion;
     }

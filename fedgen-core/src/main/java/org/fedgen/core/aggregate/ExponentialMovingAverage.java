@@ -39,6 +39,7 @@ public final class ExponentialMovingAverage implements Aggregator {
         this.decay = decay;
     }
 
+    /** The decay d of the average. */
     public double decay() {
         return decay;
     }

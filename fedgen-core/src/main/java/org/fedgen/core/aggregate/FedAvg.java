@@ -33,6 +33,7 @@ public final class FedAvg implements Aggregator {
         this(Weighting.SAMPLES);
     }
 
+    /** FedAvg with the given client weighting. */
     public FedAvg(Weighting weighting) {
         this.weighting = java.util.Objects.requireNonNull(weighting, "weighting");
     }
@@ -42,6 +43,7 @@ public final class FedAvg implements Aggregator {
         return new FedAvg(Weighting.UNIFORM);
     }
 
+    /** How clients are weighted. */
     public Weighting weighting() {
         return weighting;
     }

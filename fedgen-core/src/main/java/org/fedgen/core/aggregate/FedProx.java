@@ -20,6 +20,7 @@ public final class FedProx implements Aggregator {
         this(mu, new FedAvg());
     }
 
+    /** FedProx with proximal coefficient {@code mu}, averaging with {@code average}. */
     public FedProx(double mu, FedAvg average) {
         if (!(mu > 0) || !Double.isFinite(mu)) {
             throw new IllegalArgumentException("FedProx mu must be finite and > 0, got " + mu);
@@ -28,6 +29,7 @@ public final class FedProx implements Aggregator {
         this.average = java.util.Objects.requireNonNull(average, "average");
     }
 
+    /** The proximal coefficient μ sent to clients. */
     public double mu() {
         return mu;
     }

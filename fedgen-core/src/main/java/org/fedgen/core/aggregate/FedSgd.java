@@ -23,6 +23,7 @@ public final class FedSgd implements Aggregator {
     private static final Logger LOG = LoggerFactory.getLogger(FedSgd.class);
     private final double serverLearningRate;
 
+    /** FedSGD with server learning rate η_s. */
     public FedSgd(double serverLearningRate) {
         if (!(serverLearningRate > 0) || !Double.isFinite(serverLearningRate)) {
             throw new IllegalArgumentException("FedSgd server learning rate must be finite and > 0, got "
@@ -31,6 +32,7 @@ public final class FedSgd implements Aggregator {
         this.serverLearningRate = serverLearningRate;
     }
 
+    /** The server learning rate η_s. */
     public double serverLearningRate() {
         return serverLearningRate;
     }

@@ -24,10 +24,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * leaves the sign open; reproductions use s = +1, the default.
  *
  * <p>Optionally the weights keep FedAvg's data-size prior: α_k ∝ n_k·exp(s·mmd_k/τ). The paper's softmax weighs clients
- * equally when their scores are close (at τ = 1 and scores of 0.002–0.5 on the bundled digits, α is uniform to within
- * a few percent), so the global generator then fits the uniform mixture of the clients' data, which under-weights the
- * classes held by large clients (on the seed-43 split, digit 1 fell to 3.9 % of IFL-GAN's samples while FL-GAN kept
- * 4.5 %). With the prior, equal scores give exactly FedAvg's n_k/N and the scores tilt it.
+ * equally when their scores are close (small scores against τ), so the global generator then fits the uniform mixture
+ * of the clients' data, which under-weights the classes held by large clients. With the prior, equal scores give
+ * exactly FedAvg's n_k/N and the scores tilt it. Measurements of both rules: {@code docs/results.md}.
  */
 public final class MmdAggregator implements Aggregator, InspectsIndividualUpdates, ChecksClientReports {
     /** Name of the metric clients report. */

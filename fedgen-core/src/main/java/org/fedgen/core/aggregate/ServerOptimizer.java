@@ -98,6 +98,7 @@ public final class ServerOptimizer implements Aggregator, AggregatorDecorator {
         return inner;
     }
 
+    /** Which server optimizer this is. */
     public Kind kind() {
         return kind;
     }

@@ -59,6 +59,7 @@ public final class Dataset {
         return features;
     }
 
+    /** Whether the examples carry labels. */
     public boolean hasLabels() {
         return labels != null;
     }
@@ -79,14 +80,17 @@ public final class Dataset {
         return labels[i];
     }
 
+    /** Number of examples n. */
     public int size() {
         return (int) features.rows();
     }
 
+    /** Number of features d of one example. */
     public int numFeatures() {
         return (int) features.columns();
     }
 
+    /** A copy of the shape of one example. */
     public int[] itemShape() {
         return itemShape.clone();
     }

@@ -31,6 +31,7 @@ public final class DirichletPartitioner implements Partitioner {
         this.alpha = alpha;
     }
 
+    /** The concentration α (smaller = more label skew). */
     public double alpha() {
         return alpha;
     }

@@ -31,6 +31,7 @@ public final class ShardPartitioner implements Partitioner {
         this.labelsPerClient = labelsPerClient;
     }
 
+    /** How many labels each client gets. */
     public int labelsPerClient() {
         return labelsPerClient;
     }

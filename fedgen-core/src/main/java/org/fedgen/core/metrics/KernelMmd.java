@@ -63,6 +63,7 @@ public final class KernelMmd {
             bandwidths = bandwidths.clone();
         }
 
+        /** A copy of the bandwidths used, one per kernel. */
         @Override
         public double[] bandwidths() {
             return bandwidths.clone();

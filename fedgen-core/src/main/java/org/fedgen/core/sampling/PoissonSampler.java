@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
 public final class PoissonSampler implements ClientSampler {
     private final double q;
 
+    /** Each client joins a round independently with probability {@code q}. */
     public PoissonSampler(double q) {
         if (!(q > 0 && q <= 1)) {
             throw new IllegalArgumentException("Poisson sampling rate q must be in (0, 1], got " + q);
@@ -18,6 +19,7 @@ public final class PoissonSampler implements ClientSampler {
         this.q = q;
     }
 
+    /** The sampling rate q. */
     public double rate() {
         return q;
     }

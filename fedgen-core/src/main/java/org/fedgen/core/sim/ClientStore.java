@@ -26,6 +26,7 @@ public final class ClientStore {
         }
     }
 
+    /** Whether no client state is stored. */
     public synchronized boolean isEmpty() {
         return parts.isEmpty();
     }

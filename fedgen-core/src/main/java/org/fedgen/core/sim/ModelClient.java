@@ -25,6 +25,10 @@ public final class ModelClient implements Client {
     private final GeneratorScore score;
     private final Set<String> localOnlyParts;
 
+    /**
+     * A client that trains {@code model} on {@code train}, evaluates on {@code eval} (or null) and scores its generator
+     * with {@code score} (or null); evaluation uses its own stored copy of {@code localOnlyParts} where it has one.
+     */
     public ModelClient(int id, TrainableModel model, Dataset train, Dataset eval, GeneratorScore score,
             Set<String> localOnlyParts) {
         this.id = id;

@@ -44,6 +44,7 @@ public final class WorkerPool<M> implements AutoCloseable {
         return CompletableFuture.supplyAsync(() -> task.apply(model.get()), executor);
     }
 
+    /** The number of workers. */
     public int size() {
         return size;
     }

@@ -56,8 +56,8 @@ public final class DdpmOptions {
 
     /**
      * Off by default: with the MLP's learned per-pixel prior, an average of weights is not an average of denoisers (the
-     * skip's gain depends on σ nonlinearly), and on the federated digits the EMA measured worse (FID 164.2 vs 152.9
-     * after 20 rounds at decay 0.8; centralized, an EMA over 2 000 steps 143.4 vs 88.7 for the raw weights).
+     * skip's gain depends on σ nonlinearly), and on the federated digits the EMA measured worse than the raw weights
+     * ({@code docs/results.md}).
      */
     @Option(names = "--ema-decay", description = "Server-side EMA of the global DDPM over rounds, used for samples and "
             + "evaluation; 0 = off (default: ${DEFAULT-VALUE}).")

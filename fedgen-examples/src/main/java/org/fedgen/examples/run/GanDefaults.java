@@ -31,7 +31,7 @@ public final class GanDefaults {
         }
         if (o.rounds == shared.rounds) {
             o.rounds = switch (t) {
-                // the conditional model needs longer before G follows its label (≥ 90 % agreement from ~125 rounds)
+                // the conditional model needs longer before G follows its label (docs/results.md)
                 case FLGAN, IFLGAN -> o.gan.conditional ? 200 : 80;
                 case DPFEDAVG_GAN -> 120;
                 case MDGAN -> 20;

@@ -45,6 +45,7 @@ public final class Conditioning {
         return timeDim + numClasses;
     }
 
+    /** Width of the sinusoidal time embedding. */
     public int timeDim() {
         return timeDim;
     }

@@ -33,8 +33,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * The SameDiff variables are copied from the flat {@link #params()} vector before each pass and their gradients into
  * the flat {@link #gradient()}, so the optimizer and federation see one {@code denoiser} vector.
  *
- * <p>Convolutions are much faster with ND4J's oneDNN build on an AVX-512 machine: build with
- * {@code -Dnd4j.classifier=linux-x86_64-onednn-avx512} (a property of the root pom).
+ * <p>On an AVX-512 machine ND4J's oneDNN build runs the convolutions far faster (timings in {@code docs/results.md}):
+ * depend on {@code fedgen-native-onednn}, or build this project with
+ * {@code -Dnd4j.classifier=linux-x86_64-onednn-avx512}.
  */
 public final class UNetDenoiser implements Denoiser {
     private static final String INPUT = "x";

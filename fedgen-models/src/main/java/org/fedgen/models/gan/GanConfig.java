@@ -12,8 +12,8 @@ import java.util.Objects;
  * classifier (Odena et al. 2017) on the same head: with outputs o_0 … o_C of the last layer, the critic is
  * D(x, y) = o_0 + o_{1+y} (the inner product of the last hidden layer with w + e_y), and o_1 … o_C are also the class
  * logits of a softmax cross-entropy weighted by {@link #classLossWeight()} (D: on real examples; G: on its samples
- * with the requested labels). Measured on the bundled digits, a label concatenated to D's input was ignored (classifier
- * agreement 11 % after 400 centralized generator steps), which is why the label enters D at its head.
+ * with the requested labels). The label enters D at its head rather than being concatenated to D's input, which the
+ * generator learned to ignore (measured in {@code docs/results.md}).
  */
 public final class GanConfig {
     private final int dataDim;
@@ -94,6 +94,7 @@ public final class GanConfig {
         return dataDim;
     }
 
+    /** Width of the generator's noise input z. */
     public int latentDim() {
         return latentDim;
     }
@@ -113,10 +114,12 @@ public final class GanConfig {
         return numClasses;
     }
 
+    /** Whether G and D take labels. */
     public boolean conditional() {
         return numClasses > 0;
     }
 
+    /** The adversarial loss. */
     public GanLoss loss() {
         return loss;
     }
@@ -131,10 +134,12 @@ public final class GanConfig {
         return criticSteps;
     }
 
+    /** Slope of the leaky ReLUs for negative inputs. */
     public double leakySlope() {
         return leakySlope;
     }
 
+    /** The generator's output activation. */
     public OutputActivation outputActivation() {
         return outputActivation;
     }
@@ -144,10 +149,12 @@ public final class GanConfig {
         return learningRate;
     }
 
+    /** Adam β1. */
     public double beta1() {
         return beta1;
     }
 
+    /** Adam β2. */
     public double beta2() {
         return beta2;
     }
@@ -254,11 +261,13 @@ public final class GanConfig {
         private Builder() {
         }
 
+        /** Sets {@link GanConfig#dataDim()}. */
         public Builder dataDim(int v) {
             dataDim = positive("dataDim", v);
             return this;
         }
 
+        /** Width of the generator's noise input z. */
         public Builder latentDim(int v) {
             latentDim = positive("latentDim", v);
             return this;
@@ -288,11 +297,13 @@ public final class GanConfig {
             return this;
         }
 
+        /** The adversarial loss. */
         public Builder loss(GanLoss v) {
             loss = Objects.requireNonNull(v, "loss");
             return this;
         }
 
+        /** Sets {@link GanConfig#gradientPenaltyWeight()}. */
         public Builder gradientPenaltyWeight(double v) {
             if (!(v >= 0) || !Double.isFinite(v)) {
                 throw new IllegalArgumentException("gradientPenaltyWeight must be finite and >= 0, got " + v);
@@ -301,11 +312,13 @@ public final class GanConfig {
             return this;
         }
 
+        /** Sets {@link GanConfig#criticSteps()}. */
         public Builder criticSteps(int v) {
             criticSteps = positive("criticSteps", v);
             return this;
         }
 
+        /** Slope of the leaky ReLUs for negative inputs. */
         public Builder leakySlope(double v) {
             if (!(v >= 0 && v < 1)) {
                 throw new IllegalArgumentException("leakySlope must be in [0, 1), got " + v);
@@ -314,11 +327,13 @@ public final class GanConfig {
             return this;
         }
 
+        /** The generator's output activation. */
         public Builder outputActivation(OutputActivation v) {
             outputActivation = Objects.requireNonNull(v, "outputActivation");
             return this;
         }
 
+        /** Sets {@link GanConfig#learningRate()}. */
         public Builder learningRate(double v) {
             if (!(v > 0) || !Double.isFinite(v)) {
                 throw new IllegalArgumentException("learningRate must be finite and > 0, got " + v);
@@ -327,6 +342,7 @@ public final class GanConfig {
             return this;
         }
 
+        /** Sets Adam's β1 and β2 ({@link GanConfig#beta1()}, {@link GanConfig#beta2()}). */
         public Builder betas(double b1, double b2) {
             if (!(b1 >= 0 && b1 < 1)) {
                 throw new IllegalArgumentException("beta1 must be in [0, 1), got " + b1);
@@ -339,6 +355,7 @@ public final class GanConfig {
             return this;
         }
 
+        /** Sets {@link GanConfig#adamEpsilon()}. */
         public Builder adamEpsilon(double v) {
             if (!(v > 0) || !Double.isFinite(v)) {
                 throw new IllegalArgumentException("adamEpsilon must be finite and > 0, got " + v);
@@ -357,8 +374,8 @@ public final class GanConfig {
         }
 
         /**
-         * Weight of the auxiliary class loss of a conditional GAN, finite and ≥ 0 (default 2: on the federated
-         * digits it reached 91 % classifier agreement in 125 rounds where 1 had 82 % after 150).
+         * Weight of the auxiliary class loss of a conditional GAN, finite and ≥ 0 (default 2; the comparison with 1 is
+         * in {@code docs/results.md}).
          */
         public Builder classLossWeight(double v) {
             if (!(v >= 0) || !Double.isFinite(v)) {

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * per-client divergences between p_k and G(·, k), minimised when every code reproduces its client, and samples that
  * draw k with probability n_k/N (the config's source weights) follow the union of the data. Without codes one G must
  * answer every client's discriminator at once, and under label skew a class held by few clients is judged fake by
- * the others: on the bundled digits, digit 6 (65 % of it on one client) fell to 2–3 % of MD-GAN's samples. Codes tell
+ * the others, so such a class is under-produced (measured in {@code docs/results.md}). Codes tell
  * the server each client's distribution, which a plain MD-GAN server only sees mixed.
  *
  * <p>Clients are called one after another in index order, so the result does not depend on timing.

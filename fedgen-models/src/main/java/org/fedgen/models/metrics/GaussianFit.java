@@ -87,11 +87,13 @@ public record GaussianFit(double[] mean, double[][] covariance, int count) {
         return mean.length;
     }
 
+    /** A copy of the mean vector. */
     @Override
     public double[] mean() {
         return mean.clone();
     }
 
+    /** A copy of the covariance matrix. */
     @Override
     public double[][] covariance() {
         double[][] c = new double[covariance.length][];

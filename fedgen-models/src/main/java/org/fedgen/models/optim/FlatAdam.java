@@ -21,8 +21,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>This differs from ND4J's {@code adam_updater} (and DL4J's Adam), which adds ε to the uncorrected √v; the two
  * agree except where √v is comparable to ε. The update is computed as
  * {@code w −= lr·√(1−β2ᵗ)/(1−β1ᵗ) · m / (√v + ε·√(1−β2ᵗ))}, which is algebraically the formula above, in nine
- * in-place passes over the flat vectors using the gradient as scratch; on this machine that measured faster than the
- * single native {@code adam_updater} op plus the subtraction it needs.
+ * in-place passes over the flat vectors using the gradient as scratch, instead of the native {@code adam_updater} op
+ * plus the subtraction it would need.
  */
 public final class FlatAdam implements FlatOptimizer {
     private final long length;

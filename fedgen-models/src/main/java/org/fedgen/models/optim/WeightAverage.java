@@ -25,6 +25,7 @@ public final class WeightAverage {
         this.decay = decay;
     }
 
+    /** The decay d of the average. */
     public double decay() {
         return decay;
     }

@@ -81,18 +81,22 @@ public final class VaeConfig {
         return beta;
     }
 
+    /** The local optimizer. */
     public Optimizer optimizer() {
         return optimizer;
     }
 
+    /** Adam β1. */
     public double adamBeta1() {
         return adamBeta1;
     }
 
+    /** Adam β2. */
     public double adamBeta2() {
         return adamBeta2;
     }
 
+    /** Adam ε. */
     public double adamEpsilon() {
         return adamEpsilon;
     }
@@ -159,21 +163,25 @@ public final class VaeConfig {
         private Builder() {
         }
 
+        /** Sets {@link VaeConfig#inputDim()}. */
         public Builder inputDim(int v) {
             inputDim = positive("inputDim", v);
             return this;
         }
 
+        /** Sets {@link VaeConfig#hiddenDim()}. */
         public Builder hiddenDim(int v) {
             hiddenDim = positive("hiddenDim", v);
             return this;
         }
 
+        /** Sets {@link VaeConfig#latentDim()}. */
         public Builder latentDim(int v) {
             latentDim = positive("latentDim", v);
             return this;
         }
 
+        /** Sets {@link VaeConfig#beta()}. */
         public Builder beta(double v) {
             if (!(v >= 0) || !Double.isFinite(v)) {
                 throw new IllegalArgumentException("beta must be finite and >= 0, got " + v);
@@ -182,21 +190,25 @@ public final class VaeConfig {
             return this;
         }
 
+        /** The local optimizer. */
         public Builder optimizer(Optimizer v) {
             optimizer = Objects.requireNonNull(v, "optimizer");
             return this;
         }
 
+        /** Adam β1. */
         public Builder adamBeta1(double v) {
             adamBeta1 = unitInterval("adamBeta1", v);
             return this;
         }
 
+        /** Adam β2. */
         public Builder adamBeta2(double v) {
             adamBeta2 = unitInterval("adamBeta2", v);
             return this;
         }
 
+        /** Adam ε. */
         public Builder adamEpsilon(double v) {
             if (!(v > 0) || !Double.isFinite(v)) {
                 throw new IllegalArgumentException("adamEpsilon must be finite and > 0, got " + v);

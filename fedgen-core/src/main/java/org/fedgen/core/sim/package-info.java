@@ -1,0 +1,6 @@
+/**
+ * The simulation engine: N virtual clients are data shards plus optional state, trained on W worker threads that each
+ * own one model instance, so memory is O(W · model + N · shard) and the result does not depend on W.
+ * {@link org.fedgen.core.sim.Simulation} builds a {@link org.fedgen.core.Server} over such clients.
+ */
+package org.fedgen.core.sim;

@@ -1,0 +1,4 @@
+/**
+ * Image output: PNG grids of generated samples.
+ */
+package org.fedgen.models.image;
