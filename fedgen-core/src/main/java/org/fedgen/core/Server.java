@@ -181,7 +181,8 @@ public final class Server {
         long t0 = System.nanoTime();
         List<Integer> sampled = sampler.sample(clientIds, round,
                 new SplittableRandom(Seeds.derive(seed, "sample", round)));
-        FitInstructions base = aggregator.configureFit(fitTemplate.toBuilder().round(round).build(), global);
+        FitInstructions base = aggregator.configureRound(fitTemplate.toBuilder().round(round).build(), global,
+                sampled);
 
         Map<Integer, FitInstructions> sent = new LinkedHashMap<>();
         Map<Integer, CompletableFuture<ClientUpdate>> futures = new LinkedHashMap<>();
@@ -251,8 +252,17 @@ public final class Server {
         }
         RoundContext ctx = new RoundContext(round, Seeds.derive(seed, "aggregate", round), clients.size(),
                 sampler.expectedClients(clients.size()), sampled);
-        ModelState next = checkedResult(aggregator.aggregate(global, accepted, ctx), "aggregator " + aggregator);
-        if (serverStep != null) {
+        ModelState next;
+        boolean aggregationFailed = false;
+        try {
+            next = checkedResult(aggregator.aggregate(global, accepted, ctx), "aggregator " + aggregator);
+        } catch (AggregationFailedException ex) {
+            // The round is lost, not the run: the global state stays as it was.
+            LOG.warn("round {}: aggregation failed, global state unchanged: {}", round, ex.getMessage());
+            next = global;
+            aggregationFailed = true;
+        }
+        if (serverStep != null && !aggregationFailed) {
             next = checkedResult(serverStep.apply(next, ctx), "server step");
         }
         global = next.withRound(round);
@@ -271,6 +281,9 @@ public final class Server {
         m.put("rejected", (double) rejected);
         m.put("failed", (double) failed);
         m.put("timed_out", (double) timedOut);
+        if (aggregationFailed) {
+            m.put("aggregation_failed", 1.0);
+        }
         long examples = 0;
         for (ClientUpdate u : accepted) {
             examples += u.numExamples();

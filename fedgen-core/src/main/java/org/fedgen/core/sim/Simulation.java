@@ -77,7 +77,7 @@ public final class Simulation implements AutoCloseable {
         }
         List<ClientProxy> proxies = new ArrayList<>();
         for (VirtualClient c : clients) {
-            proxies.add(Objects.requireNonNull(b.clientWrapper.apply(c), "client wrapper returned null"));
+            proxies.add(Objects.requireNonNull(b.clientLayer.apply(c), "client layer returned null"));
         }
         this.server = b.server.initialState(init).clients(proxies).aggregator(b.aggregator).build();
         LOG.info("simulation: {} clients, {} workers, aggregator {}, sampler {}, {} parameters", clients.size(),
@@ -119,7 +119,7 @@ public final class Simulation implements AutoCloseable {
         private long seed = 0;
         private ModelState initialState;
         private GeneratorScore generatorScore;
-        private UnaryOperator<ClientProxy> clientWrapper = UnaryOperator.identity();
+        private UnaryOperator<ClientProxy> clientLayer = UnaryOperator.identity();
         /** The round-loop settings go straight to the server's builder, which checks them. */
         private final Server.Builder server = Server.builder();
 
@@ -217,11 +217,12 @@ public final class Simulation implements AutoCloseable {
         }
 
         /**
-         * Wraps each virtual client before the server gets it, e.g. to simulate attackers
-         * ({@link org.fedgen.core.attack.PoisonedClient}); the wrapper must keep the client id.
+         * A layer every virtual client is wrapped in before the server sees it, e.g. the client side of secure
+         * aggregation that masks each update, or simulated attackers ({@link org.fedgen.core.attack.PoisonedClient});
+         * the default is none. It must keep the client's id.
          */
-        public Builder clientWrapper(UnaryOperator<ClientProxy> v) {
-            clientWrapper = Objects.requireNonNull(v, "clientWrapper");
+        public Builder clientLayer(UnaryOperator<ClientProxy> v) {
+            clientLayer = Objects.requireNonNull(v, "clientLayer");
             return this;
         }
 

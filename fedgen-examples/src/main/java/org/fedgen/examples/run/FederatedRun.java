@@ -34,6 +34,8 @@ import org.fedgen.models.image.ImageGrid;
 import org.fedgen.models.metrics.DigitsClassifier;
 import org.fedgen.models.metrics.DigitsSplit;
 import org.fedgen.models.metrics.SampleQuality;
+import org.fedgen.privacy.secagg.SecAggConfig;
+import org.fedgen.privacy.secagg.SecureAggregation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -128,7 +130,7 @@ public final class FederatedRun {
                 .fitInstructions(s.recipe().fitDefaults(o).build())
                 .generatorScore(KernelMmd.medianHeuristic()::mmd2)
                 .maxClientWeight(o.robust.maxClientWeight)
-                .clientWrapper(o.robust.clientWrapper(s.shards().size(), o.seed));
+                .clientLayer(o.robust.clientWrapper(s.shards().size(), o.seed));
     }
 
     /**
@@ -165,6 +167,10 @@ public final class FederatedRun {
     /** Runs and returns the output directory. */
     public Path run() throws IOException {
         if (o.model == RunOptions.ModelKind.gan && o.gan.topology == GanTopology.MDGAN) {
+            if (o.secureAggregation.enabled) {
+                throw new IllegalArgumentException("--secure-aggregation cannot be combined with --topology mdgan:"
+                        + " MD-GAN's clients send per-sample feedback, not model updates to sum");
+            }
             return new MdGanRun(o, progress).run();
         }
         Setup s = setup(o);
@@ -188,7 +194,11 @@ public final class FederatedRun {
         ModelState finalState;
         DpRun dp = new DpRun(o, recipe, s.shards());
         Aggregator aggregator = dp.aggregator(aggregator(o, recipe));
-        try (Simulation sim = dp.configure(simulation(o, s, o.workers, aggregator))
+        Simulation.Builder simulation = simulation(o, s, o.workers, aggregator);
+        if (o.secureAggregation.enabled) {
+            aggregator = secureAggregation(o, s, dp, aggregator, simulation);
+        }
+        try (Simulation sim = dp.configure(simulation)
                 .listener(new CheckpointListener(out.resolve("checkpoint.fgs"), aggregator, o.evalEvery))
                 .evaluator(evaluator(o, s), o.evalEvery)
                 .federatedEvaluation(o.evalEvery)
@@ -202,6 +212,28 @@ public final class FederatedRun {
                     recipe.sample(finalState, o.samples, Seeds.derive(o.seed, "samples")), 28, 28);
         }
         return out;
+    }
+
+    /**
+     * Replaces the run's aggregator by secure aggregation over it and puts the masking layer in front of every client
+     * (refusing DP runs, MD-GAN and rules that must see individual updates); returns the new aggregator.
+     */
+    private static Aggregator secureAggregation(RunOptions o, Setup s, DpRun dp, Aggregator aggregator,
+            Simulation.Builder simulation) {
+        if (dp.enabled()) {
+            throw new IllegalArgumentException("--secure-aggregation cannot be combined with --dp-noise yet: DP-FedAvg"
+                    + " clips and noises individual updates on the server, which sees only their masked sum");
+        }
+        SecAggConfig config = o.secureAggregation.config(s.shards(), o.clientsPerRound);
+        int population = (int) s.shards().stream().filter(d -> d.size() > 0).count();
+        SecureAggregation secagg = SecureAggregation.of(config, aggregator, population,
+                Seeds.derive(o.seed, "secagg"));
+        LOG.info("secure aggregation: {}", secagg.aggregator());
+        // Simulated attackers poison their update before the masking layer, as a real malicious client would.
+        java.util.function.UnaryOperator<org.fedgen.core.ClientProxy> attackers =
+                o.robust.clientWrapper(s.shards().size(), o.seed);
+        simulation.aggregator(secagg.aggregator()).clientLayer(p -> secagg.clientLayer().apply(attackers.apply(p)));
+        return secagg.aggregator();
     }
 
     private static Partitioner partitioner(RunOptions o) {

@@ -151,6 +151,10 @@ public final class RunOptions {
     @Mixin
     public DpOptions dp = new DpOptions();
 
+    /** Secure-aggregation options (--secure-aggregation, --secagg-*). */
+    @Mixin
+    public SecureAggregationOptions secureAggregation = new SecureAggregationOptions();
+
     @Option(names = "--out", description = "Output directory (default: runs/<model>-<aggregator>, or "
             + "runs/<model>-centralized).")
     public Path out;
