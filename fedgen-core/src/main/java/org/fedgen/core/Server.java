@@ -30,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * {@link ClientProxy} → collect updates with a deadline → validate → aggregate (in client-id order) → optional
  * {@link ServerStep} → evaluate → notify {@link RoundListener}s.
  *
+ * <p>Clients are untrusted: besides {@link UpdateValidator}'s structural checks, aggregators that use client reports
+ * ({@link ChecksClientReports}) reject unusable ones, and claimed example counts are bounded by {@link ClaimBounds}
+ * (registered sizes, an optional maximum share) before any aggregator sees them.
+ *
  * <p>Every random choice derives from the run seed, the round and the client id, so the result does not depend on
  * how many threads run the clients or on the order in which they finish.
  *
@@ -56,6 +60,8 @@ public final class Server {
     private final int maxFailedRounds;
     private int failedRounds;
     private final PrivateOutputs privateOutputs;
+    private final ClaimBounds claims;
+    private final List<ChecksClientReports> reportChecks;
     private final Map<Integer, Set<String>> resumeDecisions = new HashMap<>();
     private final List<RoundResult> history = new ArrayList<>();
     private ModelState global;
@@ -91,9 +97,25 @@ public final class Server {
         this.privateOutputs = b.privateOutputs;
         PrivateRunSetup setup = new PrivateRunSetup(aggregator, sampler, global, clients.size(),
                 federatedEvaluateEvery > 0, privateOutputs);
-        for (PrivacyGuarantee g : PrivacyGuarantee.findIn(aggregator)) {
+        for (PrivacyGuarantee g : AggregatorChain.findAll(aggregator, PrivacyGuarantee.class)) {
             g.checkRun(setup);
         }
+        Map<Integer, java.util.OptionalLong> sizes = new HashMap<>();
+        for (ClientProxy c : clients) {
+            sizes.put(c.clientId(), c.registeredExamples());
+        }
+        this.claims = new ClaimBounds(sizes, b.maxClientWeight);
+        this.reportChecks = AggregatorChain.findAll(aggregator, ChecksClientReports.class);
+    }
+
+    private String reportRejection(ClientUpdate u) {
+        for (ChecksClientReports c : reportChecks) {
+            String r = c.reportRejection(u);
+            if (r != null) {
+                return r;
+            }
+        }
+        return null;
     }
 
     public static Builder builder() {
@@ -221,6 +243,9 @@ public final class Server {
                 received.add(u);
             }
             String reason = UpdateValidator.rejectionReason(u, id, round, global, sent.get(id));
+            if (reason == null) {
+                reason = reportRejection(u);
+            }
             if (reason != null) {
                 rejected++;
                 rejections.put(id, "rejected: " + reason);
@@ -232,6 +257,15 @@ public final class Server {
             }
         }
 
+        List<ClientUpdate> claimed = accepted;
+        accepted = claims.apply(claimed);
+        int bounded = 0;
+        for (int i = 0; i < accepted.size(); i++) {
+            bounded += accepted.get(i) != claimed.get(i) ? 1 : 0;
+        }
+        if (bounded > 0) {
+            LOG.warn("round {}: example counts of {} clients lowered to the server's bound", round, bounded);
+        }
         RoundContext ctx = new RoundContext(round, Seeds.derive(seed, "aggregate", round), clients.size(),
                 sampler.expectedClients(clients.size()), sampled);
         ModelState next;
@@ -286,6 +320,9 @@ public final class Server {
             examples += u.numExamples();
         }
         m.put("examples", (double) examples);
+        if (bounded > 0) {
+            m.put("claims_bounded", (double) bounded);
+        }
         m.put("bytes_down", (double) bytesDown);
         m.put("bytes_up", (double) bytesUp);
         m.putAll(clientMetricMeans(accepted));
@@ -470,6 +507,7 @@ public final class Server {
         private final List<RoundListener> listeners = new ArrayList<>();
         private int maxFailedRounds = 3;
         private PrivateOutputs privateOutputs;
+        private double maxClientWeight = 1.0;
 
         private Builder() {
         }
@@ -483,6 +521,18 @@ public final class Server {
                 throw new IllegalArgumentException("maxFailedRounds must be >= 1, got " + v);
             }
             maxFailedRounds = v;
+            return this;
+        }
+
+        /**
+         * The largest share ρ of a round's example count one client may hold after its claim is capped at its
+         * registered size (see {@link ClaimBounds}); 1 (default) bounds only by registered sizes.
+         */
+        public Builder maxClientWeight(double v) {
+            if (!(v > 0 && v <= 1)) {
+                throw new IllegalArgumentException("maximum client weight share must be in (0, 1], got " + v);
+            }
+            maxClientWeight = v;
             return this;
         }
 

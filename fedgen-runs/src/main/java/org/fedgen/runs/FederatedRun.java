@@ -30,6 +30,8 @@ import org.fedgen.core.metrics.KernelMmd;
 import org.fedgen.core.sampling.ClientSampler;
 import org.fedgen.core.sampling.FixedSizeSampler;
 import org.fedgen.core.sim.Simulation;
+import java.util.function.UnaryOperator;
+import org.fedgen.core.ClientProxy;
 import org.fedgen.privacy.secagg.SecAggConfig;
 import org.fedgen.privacy.secagg.SecureAggregation;
 import org.fedgen.core.util.Seeds;
@@ -103,7 +105,12 @@ public final class FederatedRun {
             LOG.info("partition {}: client sizes {}, mean label distance {}", o.partition(), partition.sizes(),
                     String.format("%.3f", partition.meanLabelDistance()));
         }
-        return new Setup(train, eval, heldOut, recipe(o, train));
+        List<Dataset> poisoned = o.robust().poisonedShards(train, o.seed(), conditional(o.model()));
+        return new Setup(poisoned, eval, heldOut, recipe(o, poisoned));
+    }
+
+    private static boolean conditional(ModelSettings m) {
+        return m instanceof GanSettings g && g.conditional() || m instanceof DdpmSettings d && d.conditional();
     }
 
     /**
@@ -120,6 +127,7 @@ public final class FederatedRun {
                 m.putAll(quality.evaluate(s.recipe().sample(global, o.qualitySamples(),
                         Seeds.derive(o.seed(), "quality"))));
             }
+            m.putAll(o.robust().backdoorSuccess(s.recipe(), global, Seeds.derive(o.seed(), "backdoor")));
             return m;
         };
     }
@@ -135,7 +143,9 @@ public final class FederatedRun {
                 .clientEvalData(s.clientEval()).workers(workers)
                 .aggregator(aggregator).serverStep(s.recipe().serverStep(o)).sampler(sampler).rounds(o.rounds())
                 .seed(o.seed()).fitInstructions(s.recipe().fitDefaults(o).build())
-                .generatorScore(KernelMmd.medianHeuristic()::mmd2).maxFailedRounds(o.maxFailedRounds());
+                .generatorScore(KernelMmd.medianHeuristic()::mmd2).maxFailedRounds(o.maxFailedRounds())
+                .maxClientWeight(o.robust().maxClientWeight())
+                .clientLayer(o.robust().clientWrapper(s.shards().size(), o.seed()));
     }
 
     /**
@@ -227,7 +237,9 @@ public final class FederatedRun {
         SecureAggregation secagg = SecureAggregation.of(config, aggregator, population,
                 Seeds.derive(o.seed(), "secagg"));
         LOG.info("secure aggregation: {}", secagg.aggregator());
-        simulation.aggregator(secagg.aggregator()).clientLayer(secagg.clientLayer());
+        // Simulated attackers poison their update before the masking layer, as a real malicious client would.
+        UnaryOperator<ClientProxy> attackers = o.robust().clientWrapper(s.shards().size(), o.seed());
+        simulation.aggregator(secagg.aggregator()).clientLayer(p -> secagg.clientLayer().apply(attackers.apply(p)));
         return secagg.aggregator();
     }
 
@@ -278,6 +290,8 @@ public final class FederatedRun {
             case mmd -> PartPolicy.builder()
                     .route(mmdAggregator(o), recipe.generatorPart())
                     .otherwise(new FedAvg()).build();
+            default -> o.robust().aggregator(o.aggregator(), o.clientsPerRound() == 0 ? o.clients()
+                    : o.clientsPerRound());
         };
         return recipe.aggregator(o, base);
     }
@@ -287,6 +301,7 @@ public final class FederatedRun {
      * generator to MMD builds it here.
      */
     static MmdAggregator mmdAggregator(RunConfig o) {
-        return new MmdAggregator(o.mmdSign(), o.mmdTemperature(), o.mmdThreshold(), o.mmdDataWeights());
+        return new MmdAggregator(o.mmdSign(), o.mmdTemperature(), o.mmdThreshold(), o.mmdDataWeights(),
+                MmdAggregator.DEFAULT_SCORE_BOUND, o.robust().maxClientWeight());
     }
 }

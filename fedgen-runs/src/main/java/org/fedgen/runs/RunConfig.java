@@ -41,13 +41,14 @@ import org.fedgen.models.gan.GanTopology;
  * @param maxFailedRounds    consecutive rounds in which every sampled client fails or is rejected before the run
  *                           stops with an error
  * @param secureAggregation  secure-aggregation settings, or null for plain aggregation
+ * @param robust             robust-rule parameters, the client weight cap and the simulated attack
  */
 public record RunConfig(ModelSettings model, int clients, int clientsPerRound, int rounds, int localEpochs,
         int localSteps, int batchSize, double learningRate, AggregatorKind aggregator, double mu,
         double serverLearningRate, double mmdTemperature, double mmdSign, Double mmdThreshold, boolean mmdDataWeights,
         PartitionKind partition, double alpha, int labelsPerClient, int workers, long seed, int evalEvery,
         int qualitySamples, int samples, boolean centralized, DpConfig dp, Path out, int maxFailedRounds,
-        SecureAggregationSettings secureAggregation) {
+        SecureAggregationSettings secureAggregation, RobustSettings robust) {
 
     /** Shared defaults of the values a model family may override (see {@code GanDefaults}). */
     static final int ROUNDS = 50;
@@ -94,6 +95,7 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
         b.out = out;
         b.maxFailedRounds = maxFailedRounds;
         b.secureAggregation = secureAggregation;
+        b.robust = robust;
         return b;
     }
 
@@ -132,6 +134,7 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
         private Path out;
         private int maxFailedRounds = 3;
         private SecureAggregationSettings secureAggregation;
+        private RobustSettings robust = RobustSettings.defaults();
 
         private Builder() {
         }
@@ -275,6 +278,12 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
             return this;
         }
 
+        /** Robust-rule parameters, client weight cap and simulated attack (default: {@link RobustSettings#defaults()}). */
+        public Builder robust(RobustSettings v) {
+            robust = Objects.requireNonNull(v, "robust");
+            return this;
+        }
+
         /** Secure aggregation of the clients' updates; null (default) aggregates them in the clear. */
         public Builder secureAggregation(SecureAggregationSettings v) {
             secureAggregation = v;
@@ -324,11 +333,17 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
             require(!(secureAggregation != null && dp != null), "--secure-aggregation cannot be combined with"
                     + " --dp-noise yet: DP-FedAvg clips and noises individual updates on the server, which sees only"
                     + " their masked sum");
+            require(!(robust.attack() != AttackKind.none && model instanceof GanSettings g
+                    && g.topology() == GanTopology.MDGAN), "--attack cannot be combined with --topology mdgan: MD-GAN"
+                    + " clients send no model updates through the simulation's proxies");
+            require(!(aggregator.robust() && dp != null), "--aggregator " + aggregator + " cannot be combined with"
+                    + " --dp-noise: it looks at individual updates, which DP-FedAvg's accounting does not allow");
             require(maxFailedRounds >= 1, "max failed rounds must be >= 1, got " + maxFailedRounds);
             return new RunConfig(model, clients, clientsPerRound, d.rounds(), d.localEpochs(), d.localSteps(),
                     d.batchSize(), d.learningRate(), aggregator, mu, serverLearningRate, d.mmdTemperature(), mmdSign,
                     mmdThreshold, mmdDataWeights, partition, alpha, labelsPerClient, workers, seed, d.evalEvery(),
-                    qualitySamples, samples, centralized, dp, out, maxFailedRounds, secureAggregation);
+                    qualitySamples, samples, centralized, dp, out, maxFailedRounds, secureAggregation,
+                    robust);
         }
 
         static <T> T or(T value, T fallback) {

@@ -233,10 +233,17 @@ public final class Simulation implements AutoCloseable {
 
         /**
          * A layer every virtual client is wrapped in before the server sees it, e.g. the client side of secure
-         * aggregation that masks each update; the default is none. It must keep the client's id.
+         * aggregation that masks each update, or simulated attackers ({@link org.fedgen.core.attack.PoisonedClient});
+         * the default is none. It must keep the client's id.
          */
         public Builder clientLayer(UnaryOperator<ClientProxy> v) {
             clientLayer = Objects.requireNonNull(v, "clientLayer");
+            return this;
+        }
+
+        /** See {@link Server.Builder#maxClientWeight(double)}; claims are always capped at the shard sizes. */
+        public Builder maxClientWeight(double v) {
+            server.maxClientWeight(v);
             return this;
         }
 

@@ -48,7 +48,8 @@ public final class RunOptions {
     @Option(names = "--lr", description = "Local learning rate (default: 1e-3; GAN 2e-4).")
     public Double learningRate;
 
-    @Option(names = "--aggregator", description = "Aggregation: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--aggregator", converter = RobustOptions.AggregatorKindConverter.class,
+            description = "Aggregation: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     public AggregatorKind aggregator = AggregatorKind.fedavg;
 
     @Option(names = "--mu", description = "FedProx proximal coefficient μ (default: ${DEFAULT-VALUE}).")
@@ -120,6 +121,10 @@ public final class RunOptions {
             + "federated result can be reported as a ratio to it."})
     public boolean centralized;
 
+    /** Robust aggregation, client-weight bound and attack options. */
+    @Mixin
+    public RobustOptions robust = new RobustOptions();
+
     /** Differential-privacy options (--dp-*). */
     @Mixin
     public DpOptions dp = new DpOptions();
@@ -154,6 +159,6 @@ public final class RunOptions {
                 .alpha(alpha).labelsPerClient(labelsPerClient).workers(workers).seed(seed).evalEvery(evalEvery)
                 .qualitySamples(qualitySamples).samples(samples).centralized(centralized).dp(dp.toSettings())
                 .out(out).maxFailedRounds(maxFailedRounds)
-                .secureAggregation(secureAggregation.toSettings()).build();
+                .secureAggregation(secureAggregation.toSettings()).robust(robust.toSettings()).build();
     }
 }
