@@ -46,6 +46,7 @@ public final class Server {
     private final int evaluateEvery;
     private final int federatedEvaluateEvery;
     private final List<RoundListener> listeners;
+    private final int streamingWindow;
     private final Map<Integer, Set<String>> resumeDecisions = new HashMap<>();
     private final List<RoundResult> history = new ArrayList<>();
     private ModelState global;
@@ -77,6 +78,7 @@ public final class Server {
         this.evaluateEvery = b.evaluateEvery;
         this.federatedEvaluateEvery = b.federatedEvaluateEvery;
         this.listeners = List.copyOf(b.listeners);
+        this.streamingWindow = b.streamingWindow;
     }
 
     public static Builder builder() {
@@ -145,10 +147,17 @@ public final class Server {
             FitInstructions ins = instructionsFor(base, id, round);
             sent.put(id, ins);
             bytesDown += downloadBytes(ins);
-            futures.put(id, proxy(id).fit(global, ins));
+            if (streamingWindow == 0) {
+                futures.put(id, proxy(id).fit(global, ins));
+            }
         }
 
         long deadline = roundTimeout == null ? Long.MAX_VALUE : t0 + roundTimeout.toNanos();
+        RoundContext ctx = new RoundContext(round, Seeds.derive(seed, "aggregate", round), clients.size(),
+                sampler.expectedClients(clients.size()), sampled);
+        StreamingRound streamed = streamingWindow == 0 ? null
+                : new StreamingRound(StreamingAggregator.of(aggregator), global, ctx, sent,
+                        (id, ins) -> proxy(id).fit(global, ins), streamingWindow, deadline);
         List<ClientUpdate> accepted = new ArrayList<>();
         List<ClientUpdate> received = new ArrayList<>();
         Map<Integer, String> rejections = new LinkedHashMap<>();
@@ -156,8 +165,9 @@ public final class Server {
         int timedOut = 0;
         int rejected = 0;
         long bytesUp = 0;
-        for (Map.Entry<Integer, CompletableFuture<ClientUpdate>> e : futures.entrySet()) {
-            int id = e.getKey();
+        for (int id : sampled) {
+            Map.Entry<Integer, CompletableFuture<ClientUpdate>> e = streamed == null
+                    ? Map.entry(id, futures.get(id)) : streamed.next(id);
             ClientUpdate u;
             try {
                 long wait = Math.max(0, deadline - System.nanoTime());
@@ -190,11 +200,13 @@ public final class Server {
             } else {
                 accepted.add(u);
             }
+            if (streamed != null) {
+                streamed.settle(u, reason == null, accepted, received);
+            }
         }
 
-        RoundContext ctx = new RoundContext(round, Seeds.derive(seed, "aggregate", round), clients.size(),
-                sampler.expectedClients(clients.size()), sampled);
-        ModelState next = checkedResult(aggregator.aggregate(global, accepted, ctx), "aggregator " + aggregator);
+        ModelState next = checkedResult(streamed != null ? streamed.finish() : aggregator.aggregate(global, accepted,
+                ctx), "aggregator " + aggregator);
         if (serverStep != null) {
             next = checkedResult(serverStep.apply(next, ctx), "server step");
         }
@@ -369,6 +381,7 @@ public final class Server {
         private int evaluateEvery = 1;
         private int federatedEvaluateEvery = 0;
         private final List<RoundListener> listeners = new ArrayList<>();
+        private int streamingWindow;
 
         private Builder() {
         }
@@ -445,6 +458,23 @@ public final class Server {
 
         public Builder listener(RoundListener v) {
             listeners.add(Objects.requireNonNull(v, "listener"));
+            return this;
+        }
+
+        /**
+         * Streaming aggregation: each accepted update is folded into the aggregate in client-id order as soon as every
+         * lower sampled id has been folded or dropped, and its payload is released right away; at most {@code window}
+         * fits are in flight, so a round holds O(window · model + aggregate) however many clients it samples. 0
+         * (default) collects every update and then calls {@link Aggregator#aggregate}. Aggregators that are not a
+         * {@link StreamingAggregator} (or whose {@link StreamingAggregator#streams()} is false) are buffered until the
+         * round ends. Streaming rules may round differently from their buffered form (see
+         * {@link StreamingAggregator}); either way the result does not depend on worker count or arrival order.
+         */
+        public Builder streamingWindow(int window) {
+            if (window < 0) {
+                throw new IllegalArgumentException("streaming window must be >= 0, got " + window);
+            }
+            streamingWindow = window;
             return this;
         }
 

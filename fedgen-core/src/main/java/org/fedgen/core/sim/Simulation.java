@@ -214,6 +214,15 @@ public final class Simulation implements AutoCloseable {
             return this;
         }
 
+        /**
+         * See {@link Server.Builder#streamingWindow(int)}: with a window of a few times the worker count, a finished
+         * client's update is folded and released as soon as every lower id has been, instead of waiting for the round.
+         */
+        public Builder streamingWindow(int window) {
+            server.streamingWindow(window);
+            return this;
+        }
+
         public Simulation build() {
             return new Simulation(this);
         }
