@@ -173,6 +173,24 @@ class StreamingAggregationTest {
     }
 
     @Test
+    void aStreamedSimulationEqualsTheBufferedFoldForOneAndTwoWorkers() {
+        List<Dataset> data = TestData.shards(8, DIM, 9);
+        ModelState reference = simulate(data, buffered(new FedAvg()), 1, 0);
+        for (int workers = 1; workers <= 2; workers++) {
+            assertTrue(simulate(data, new FedAvg(), workers, 2 * workers).bitEquals(reference), "W=" + workers);
+        }
+    }
+
+    private static ModelState simulate(List<Dataset> data, Aggregator aggregator, int workers, int window) {
+        try (org.fedgen.core.sim.Simulation sim = org.fedgen.core.sim.Simulation.builder()
+                .model(() -> new LinearModel(DIM)).clientData(data).workers(workers).aggregator(aggregator)
+                .sampler(FixedSizeSampler.count(6)).rounds(3).seed(123).fitInstructions(FIT).streamingWindow(window)
+                .build()) {
+            return sim.run();
+        }
+    }
+
+    @Test
     void aStreamedRoundHoldsAtMostWindowUpdatesWhileTheBufferedOneHoldsAllOfThem() {
         Liveness streaming = new Liveness();
         run(FedAvg::new, 2, 2, 1, streaming, CLIENTS);

@@ -22,6 +22,7 @@ import org.fedgen.core.data.DirichletPartitioner;
 import org.fedgen.core.data.IidPartitioner;
 import org.fedgen.core.data.Partition;
 import org.fedgen.core.data.Partitioner;
+import org.fedgen.core.data.PoolShards;
 import org.fedgen.core.data.ShardPartitioner;
 import org.fedgen.core.io.MetricsCsv;
 import org.fedgen.core.io.CheckpointListener;
@@ -74,10 +75,11 @@ public final class FederatedRun {
         o.validate();
         Dataset pool = DigitsSplit.train();
         Dataset heldOut = DigitsSplit.heldOut();
-        Partition partition = partitioner(o).partition(pool.labels(), o.clients, Seeds.derive(o.seed, "partition"));
+        Partition partition = o.partition == RunOptions.PartitionKind.pool ? null
+                : partitioner(o).partition(pool.labels(), o.clients, Seeds.derive(o.seed, "partition"));
         List<Dataset> train = new ArrayList<>();
         List<Dataset> eval = new ArrayList<>();
-        for (Dataset shard : partition.apply(pool)) {
+        for (Dataset shard : partition != null ? partition.apply(pool) : poolShards(o, pool)) {
             // The last tenth of each shard (of shards with at least 10 examples) stays with its client for
             // federated evaluation; the split is positional because shards are already in random order.
             int keep = shard.size() >= 10 ? shard.size() - shard.size() / 10 : shard.size();
@@ -90,8 +92,10 @@ public final class FederatedRun {
                     o.clients, union.size());
             return new Setup(List.of(union), List.of(Dataset.concat(eval)), heldOut, recipe(o, List.of(union)));
         }
-        LOG.info("partition {}: client sizes {}, mean label distance {}", o.partition, partition.sizes(),
-                String.format("%.3f", partition.meanLabelDistance()));
+        if (partition != null) {
+            LOG.info("partition {}: client sizes {}, mean label distance {}", o.partition, partition.sizes(),
+                    String.format("%.3f", partition.meanLabelDistance()));
+        }
         return new Setup(train, eval, heldOut, recipe(o, train));
     }
 
@@ -124,7 +128,7 @@ public final class FederatedRun {
                 .clientEvalData(s.clientEval()).workers(workers)
                 .aggregator(aggregator).serverStep(s.recipe().serverStep(o)).sampler(sampler).rounds(o.rounds).seed(o.seed)
                 .fitInstructions(s.recipe().fitDefaults(o).build())
-                .generatorScore(KernelMmd.medianHeuristic()::mmd2);
+                .generatorScore(KernelMmd.medianHeuristic()::mmd2).streamingWindow(o.streaming ? 2 * workers : 0);
     }
 
     /**
@@ -205,7 +209,18 @@ public final class FederatedRun {
             case dirichlet -> new DirichletPartitioner(o.alpha);
             case iid -> new IidPartitioner();
             case shards -> new ShardPartitioner(o.labelsPerClient);
+            case pool -> throw new IllegalStateException("the pool split is drawn with replacement, not partitioned");
         };
+    }
+
+    private static List<Dataset> poolShards(RunOptions o, Dataset pool) {
+        LOG.info("pool split: {} clients each draw {} of the {} training digits with replacement", o.clients,
+                o.shardSize, pool.size());
+        List<Dataset> shards = new ArrayList<>(o.clients);
+        for (int[] idx : PoolShards.draw(pool.size(), o.clients, o.shardSize, Seeds.derive(o.seed, "partition"))) {
+            shards.add(pool.subset(idx));
+        }
+        return shards;
     }
 
     /** The model's recipe; MD-GAN's client codes are weighted by the clients' training examples. */

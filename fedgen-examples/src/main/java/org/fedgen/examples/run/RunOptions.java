@@ -14,7 +14,7 @@ public final class RunOptions {
     public enum AggregatorKind { fedavg, fedsgd, fedprox, mmd }
 
     /** Ways to split the digits over clients. */
-    public enum PartitionKind { dirichlet, iid, shards }
+    public enum PartitionKind { dirichlet, iid, shards, pool }
 
     @Option(names = "--model", description = "Model: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     public ModelKind model = ModelKind.vae;
@@ -79,8 +79,20 @@ public final class RunOptions {
         return new MmdAggregator(mmdSign, mmdTemperature, mmdThreshold, mmdDataWeights);
     }
 
-    @Option(names = "--partition", description = "Data split: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--partition", description = {"Data split: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+            "pool: every client draws --shard-size digits from the whole training pool WITH replacement (seeded),",
+            "so shards overlap and --clients may exceed the 7 000 training digits."})
     public PartitionKind partition = PartitionKind.dirichlet;
+
+    @Option(names = "--shard-size", description = "Digits each client draws for --partition pool "
+            + "(default: ${DEFAULT-VALUE}).")
+    public int shardSize = 10;
+
+    @Option(names = "--streaming", description = {"Streaming aggregation: fold each update into the average in "
+            + "client-id order as it", "arrives and free it, with at most 2 x --workers clients in flight, so memory "
+            + "does not grow with", "--clients-per-round. The average then rounds differently in the last bits from "
+            + "the default", "(still the same for any worker count)."})
+    public boolean streaming;
 
     @Option(names = "--alpha", description = "Dirichlet concentration α; smaller is more skewed (default: "
             + "${DEFAULT-VALUE}).")
@@ -150,6 +162,7 @@ public final class RunOptions {
         require(learningRate > 0 && Double.isFinite(learningRate), "--lr must be > 0, got " + learningRate);
         require(mu > 0 && Double.isFinite(mu), "--mu must be > 0, got " + mu);
         require(alpha > 0 && Double.isFinite(alpha), "--alpha must be > 0, got " + alpha);
+        require(shardSize >= 1, "--shard-size must be >= 1, got " + shardSize);
         require(workers >= 1, "--workers must be >= 1, got " + workers);
         require(evalEvery >= 1, "--eval-every must be >= 1, got " + evalEvery);
         require(samples >= 0, "--samples must be >= 0, got " + samples);
