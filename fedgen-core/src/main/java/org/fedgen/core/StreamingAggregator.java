@@ -47,6 +47,22 @@ public interface StreamingAggregator extends Aggregator {
          * @return a state with exactly the parts of the {@code global} given to {@link #begin}
          */
         ModelState finish();
+
+        /** This fold with {@code then} applied to its result: how decorators post-process a streamed aggregate. */
+        default Fold andThen(java.util.function.UnaryOperator<ModelState> then) {
+            Fold self = this;
+            return new Fold() {
+                @Override
+                public void accept(ClientUpdate update) {
+                    self.accept(update);
+                }
+
+                @Override
+                public ModelState finish() {
+                    return then.apply(self.finish());
+                }
+            };
+        }
     }
 
     /** Runs a whole fold over a list of updates: what the server computes when it streams the same updates. */

@@ -58,18 +58,7 @@ public final class ExponentialMovingAverage implements StreamingAggregator {
 
     @Override
     public Fold begin(ModelState global, RoundContext context) {
-        Fold result = StreamingAggregator.of(inner).begin(global, context);
-        return new Fold() {
-            @Override
-            public void accept(ClientUpdate update) {
-                result.accept(update);
-            }
-
-            @Override
-            public ModelState finish() {
-                return track(result.finish(), context);
-            }
-        };
+        return StreamingAggregator.of(inner).begin(global, context).andThen(result -> track(result, context));
     }
 
     @Override

@@ -99,24 +99,11 @@ public final class FedAvg implements StreamingAggregator {
      */
     @Override
     public Fold begin(ModelState global, RoundContext context) {
-        RunningSums sums = new RunningSums(global);
-        return new Fold() {
-            @Override
-            public void accept(ClientUpdate u) {
-                Payloads.requireAveragable(u);
-                sums.add(u, weighting == Weighting.UNIFORM ? 1.0 : u.numExamples());
-            }
-
-            @Override
-            public ModelState finish() {
-                if (sums.total() == 0) {
-                    LOG.warn("round {}: no update with examples to average; global parts {} unchanged",
-                            context.round(), global.partNames());
-                    return global;
-                }
-                return sums.meanOfWeights();
-            }
-        };
+        return RunningSums.fold(global, u -> {
+            Payloads.requireAveragable(u);
+            return weighting == Weighting.UNIFORM ? 1.0 : u.numExamples();
+        }, RunningSums::meanOfWeights, () -> LOG.warn("round {}: no update with examples to average; global parts {}"
+                + " unchanged", context.round(), global.partNames()));
     }
 
     @Override

@@ -75,23 +75,11 @@ public final class FedSgd implements StreamingAggregator {
      */
     @Override
     public Fold begin(ModelState global, RoundContext context) {
-        RunningSums sums = new RunningSums(global);
-        return new Fold() {
-            @Override
-            public void accept(ClientUpdate u) {
-                requireGradient(u);
-                sums.add(u, u.numExamples());
-            }
-
-            @Override
-            public ModelState finish() {
-                if (sums.total() == 0) {
-                    LOG.warn("round {}: no gradient with examples; global unchanged", context.round());
-                    return global;
-                }
-                return sums.globalPlusScaledSum(-serverLearningRate / sums.total());
-            }
-        };
+        return RunningSums.fold(global, u -> {
+            requireGradient(u);
+            return u.numExamples();
+        }, sums -> sums.stepAgainstMean(serverLearningRate),
+                () -> LOG.warn("round {}: no gradient with examples; global unchanged", context.round()));
     }
 
     private static void requireGradient(ClientUpdate u) {

@@ -2,9 +2,12 @@ package org.fedgen.core.aggregate;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 import org.fedgen.core.ClientUpdate;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.PayloadKind;
+import org.fedgen.core.StreamingAggregator;
 import org.fedgen.core.util.Vectors;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -20,10 +23,34 @@ final class RunningSums {
     private final Map<String, INDArray> sums = new LinkedHashMap<>();
     private double total;
     private double deltaTotal;
-    private int count;
 
-    RunningSums(ModelState global) {
+    private RunningSums(ModelState global) {
         this.global = global;
+    }
+
+    /**
+     * A fold that adds each update with the coefficient {@code coefficient} gives it (which may also reject the
+     * update by throwing) and finishes with {@code result}; with C = 0 it runs {@code whenEmpty} and returns
+     * {@code global} unchanged.
+     */
+    static StreamingAggregator.Fold fold(ModelState global, ToDoubleFunction<ClientUpdate> coefficient,
+            Function<RunningSums, ModelState> result, Runnable whenEmpty) {
+        RunningSums sums = new RunningSums(global);
+        return new StreamingAggregator.Fold() {
+            @Override
+            public void accept(ClientUpdate u) {
+                sums.add(u, coefficient.applyAsDouble(u));
+            }
+
+            @Override
+            public ModelState finish() {
+                if (sums.total == 0) {
+                    whenEmpty.run();
+                    return global;
+                }
+                return result.apply(sums);
+            }
+        };
     }
 
     /** Adds c·payload for every part of {@code global}. */
@@ -37,17 +64,6 @@ final class RunningSums {
             Vectors.axpy(c, u.part(e.getKey()), s);
         }
         total += c;
-        count++;
-    }
-
-    /** The number of updates added. */
-    int count() {
-        return count;
-    }
-
-    /** C = Σ c_k. */
-    double total() {
-        return total;
     }
 
     /**
@@ -66,8 +82,9 @@ final class RunningSums {
         return ModelState.of(global.round(), out);
     }
 
-    /** global + a·S for every part, written into the sums. */
-    ModelState globalPlusScaledSum(double a) {
+    /** global − (η/C)·S for every part, written into the sums: a gradient step of size η on the weighted mean. */
+    ModelState stepAgainstMean(double learningRate) {
+        double a = -learningRate / total;
         Map<String, INDArray> out = new LinkedHashMap<>();
         for (Map.Entry<String, INDArray> e : sums.entrySet()) {
             INDArray s = e.getValue().muli(a);

@@ -118,18 +118,7 @@ public final class ServerOptimizer implements StreamingAggregator, AggregatorDec
 
     @Override
     public Fold begin(ModelState global, RoundContext context) {
-        Fold proposal = StreamingAggregator.of(inner).begin(global, context);
-        return new Fold() {
-            @Override
-            public void accept(ClientUpdate update) {
-                proposal.accept(update);
-            }
-
-            @Override
-            public ModelState finish() {
-                return takeStep(global, proposal.finish());
-            }
-        };
+        return StreamingAggregator.of(inner).begin(global, context).andThen(proposed -> takeStep(global, proposed));
     }
 
     @Override
