@@ -61,8 +61,10 @@ public final class Simulation implements AutoCloseable {
                     b.generatorScore, localOnly));
         }
         if (!empty.isEmpty()) {
-            LOG.warn("clients {} have no training examples and are left out of the population ({} of {} remain)",
-                    empty, cs.size(), b.clientData.size());
+            // Name at most 20: with thousands of small clients the full list would be one enormous log line.
+            LOG.warn("{} clients have no training examples and are left out of the population ({} of {} remain): {}",
+                    empty.size(), cs.size(), b.clientData.size(), empty.size() <= 20 ? empty
+                            : empty.subList(0, 20) + " and " + (empty.size() - 20) + " more");
         }
         if (cs.isEmpty()) {
             throw new IllegalArgumentException("every client dataset is empty");
