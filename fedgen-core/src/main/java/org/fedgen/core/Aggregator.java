@@ -26,6 +26,19 @@ public interface Aggregator {
     }
 
     /**
+     * Like {@link #configureFit}, but also told which clients were sampled for the round, for rules that run a
+     * protocol with them before training starts (secure aggregation's key exchange). The server calls this one; the
+     * default delegates to {@link #configureFit}.
+     *
+     * @param instructions what the server would send
+     * @param global       the current global state, all parts
+     * @param sampled      ids of the clients about to be asked to train, ascending
+     */
+    default FitInstructions configureRound(FitInstructions instructions, ModelState global, List<Integer> sampled) {
+        return configureFit(instructions, global);
+    }
+
+    /**
      * Computes the new values of the parts in {@code global}.
      *
      * @param global  the current global state, restricted to this aggregator's parts

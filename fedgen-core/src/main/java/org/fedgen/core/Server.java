@@ -47,6 +47,8 @@ public final class Server {
     private final int federatedEvaluateEvery;
     private final List<RoundListener> listeners;
     private final int streamingWindow;
+    private final int maxFailedRounds;
+    private int failedRounds;
     private final Map<Integer, Set<String>> resumeDecisions = new HashMap<>();
     private final List<RoundResult> history = new ArrayList<>();
     private ModelState global;
@@ -79,6 +81,7 @@ public final class Server {
         this.federatedEvaluateEvery = b.federatedEvaluateEvery;
         this.listeners = List.copyOf(b.listeners);
         this.streamingWindow = b.streamingWindow;
+        this.maxFailedRounds = b.maxFailedRounds;
     }
 
     public static Builder builder() {
@@ -107,8 +110,12 @@ public final class Server {
      * Runs rounds {@code global().round() + 1} to {@code rounds}, stopping early if a listener refuses a round.
      *
      * @return the final global state
+     * @throws RunFailedException if every sampled client failed or was rejected in
+     *                            {@link Builder#maxFailedRounds(int) maxFailedRounds} consecutive rounds, or the
+     *                            aggregator or server step returned non-finite values
      */
     public ModelState run() {
+        RuntimeException failure = null;
         try {
             for (long r = global.round() + 1; r <= rounds; r++) {
                 if (!approve(r)) {
@@ -117,9 +124,20 @@ public final class Server {
                 }
                 runRound(r);
             }
+        } catch (RuntimeException e) {
+            failure = e;
+            throw e;
         } finally {
             for (RoundListener l : listeners) {
-                l.onRunEnd(global);
+                try {
+                    l.onRunEnd(global);
+                } catch (RuntimeException e) {
+                    // the run's own failure is what the caller must see; a listener's is attached to it
+                    if (failure == null) {
+                        throw e;
+                    }
+                    failure.addSuppressed(e);
+                }
             }
         }
         return global;
@@ -138,7 +156,8 @@ public final class Server {
         long t0 = System.nanoTime();
         List<Integer> sampled = sampler.sample(clientIds, round,
                 new SplittableRandom(Seeds.derive(seed, "sample", round)));
-        FitInstructions base = aggregator.configureFit(fitTemplate.toBuilder().round(round).build(), global);
+        FitInstructions base = aggregator.configureRound(fitTemplate.toBuilder().round(round).build(), global,
+                sampled);
 
         Map<Integer, FitInstructions> sent = new LinkedHashMap<>();
         Map<Integer, CompletableFuture<ClientUpdate>> futures = new LinkedHashMap<>();
@@ -182,7 +201,8 @@ public final class Server {
                 failed++;
                 Throwable cause = ex.getCause() == null ? ex : ex.getCause();
                 rejections.put(id, "failed: " + cause);
-                LOG.warn("round {}: client {} failed: {}", round, id, cause.toString(), cause);
+                LOG.warn("round {}: client {} failed: {}", round, id, cause.toString());
+                LOG.debug("round {}: client {} failure", round, id, cause);
                 continue;
             } catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
@@ -205,10 +225,34 @@ public final class Server {
             }
         }
 
-        ModelState next = checkedResult(streamed != null ? streamed.finish() : aggregator.aggregate(global, accepted,
-                ctx), "aggregator " + aggregator);
-        if (serverStep != null) {
-            next = checkedResult(serverStep.apply(next, ctx), "server step");
+        ModelState next;
+        boolean aggregationFailed = false;
+        String aggregationError = null;
+        try {
+            next = checkedResult(streamed != null ? streamed.finish() : aggregator.aggregate(global, accepted, ctx),
+                    "aggregator " + aggregator,
+                    round, " (the accepted client updates were all finite)");
+        } catch (AggregationFailedException ex) {
+            // The round is lost, not the run: the global state stays as it was.
+            LOG.warn("round {}: aggregation failed, global state unchanged: {}", round, ex.getMessage());
+            next = global;
+            aggregationFailed = true;
+            aggregationError = ex.getMessage();
+        }
+        if (!sampled.isEmpty() && (accepted.isEmpty() || aggregationFailed)) {
+            failedRounds++;
+            if (failedRounds >= maxFailedRounds) {
+                throw new RunFailedException("round " + round + ": " + (aggregationFailed
+                        ? "no update could be aggregated in " + failedRounds + " consecutive rounds; last round: "
+                                + aggregationError
+                        : "every sampled client failed or was rejected in " + failedRounds
+                                + " consecutive rounds; last round: " + firstReasons(rejections)));
+            }
+        } else {
+            failedRounds = 0;
+        }
+        if (serverStep != null && !aggregationFailed) {
+            next = checkedResult(serverStep.apply(next, ctx), "server step " + serverStep, round, "");
         }
         global = next.withRound(round);
         ctx.resumeDecisions().forEach((id, parts) -> {
@@ -226,6 +270,9 @@ public final class Server {
         m.put("rejected", (double) rejected);
         m.put("failed", (double) failed);
         m.put("timed_out", (double) timedOut);
+        if (aggregationFailed) {
+            m.put("aggregation_failed", 1.0);
+        }
         long examples = 0;
         for (ClientUpdate u : accepted) {
             examples += u.numExamples();
@@ -294,9 +341,30 @@ public final class Server {
         return n;
     }
 
-    private ModelState checkedResult(ModelState result, String who) {
+    /** The first few rejection reasons, "client id: reason", so a stopped run says why without a wall of text. */
+    private static String firstReasons(Map<Integer, String> rejections) {
+        StringBuilder sb = new StringBuilder();
+        int shown = 0;
+        for (Map.Entry<Integer, String> e : rejections.entrySet()) {
+            if (shown == 2) {
+                sb.append("; and ").append(rejections.size() - shown).append(" more");
+                break;
+            }
+            sb.append(shown > 0 ? "; " : "").append("client ").append(e.getKey()).append(' ').append(e.getValue());
+            shown++;
+        }
+        return sb.toString();
+    }
+
+    private ModelState checkedResult(ModelState result, String who, long round, String note) {
         if (result == null) {
             throw new IllegalStateException(who + " returned null");
+        }
+        for (Map.Entry<String, INDArray> e : result.parts().entrySet()) {
+            if (!org.fedgen.core.util.Vectors.allFinite(e.getValue())) {
+                throw new RunFailedException("round " + round + ": " + who + " returned NaN or infinite values in "
+                        + "part '" + e.getKey() + "'" + note);
+            }
         }
         for (Map.Entry<String, INDArray> e : global.parts().entrySet()) {
             if (!result.has(e.getKey())) {
@@ -382,8 +450,21 @@ public final class Server {
         private int federatedEvaluateEvery = 0;
         private final List<RoundListener> listeners = new ArrayList<>();
         private int streamingWindow;
+        private int maxFailedRounds = 3;
 
         private Builder() {
+        }
+
+        /**
+         * Consecutive rounds in which every sampled client fails or is rejected before {@link Server#run()} stops
+         * with a {@link RunFailedException} (default 3). A round that samples nobody does not count.
+         */
+        public Builder maxFailedRounds(int v) {
+            if (v < 1) {
+                throw new IllegalArgumentException("maxFailedRounds must be >= 1, got " + v);
+            }
+            maxFailedRounds = v;
+            return this;
         }
 
         public Builder initialState(ModelState v) {

@@ -55,4 +55,12 @@ public interface TrainableModel {
      * @param seed seed for any randomness in the evaluation
      */
     Map<String, Double> evaluate(Dataset data, long seed);
+
+    /**
+     * The number of features of one example this model takes, or 0 if it does not say; the simulation engine checks
+     * every client's data against it when it is built.
+     */
+    default int numFeatures() {
+        return 0;
+    }
 }

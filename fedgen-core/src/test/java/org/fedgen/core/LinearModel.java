@@ -24,6 +24,11 @@ final class LinearModel implements TrainableModel {
     }
 
     @Override
+    public int numFeatures() {
+        return dim;
+    }
+
+    @Override
     public ModelState initialize(long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         for (int i = 0; i < dim; i++) {

@@ -90,6 +90,38 @@ class ServerTest {
     }
 
     @Test
+    void aFailedAggregationKeepsTheGlobalStateCountsTheRoundAndTheRunGoesOn() {
+        List<Dataset> data = TestData.shards(3, DIM, 4);
+        List<List<Integer>> told = new ArrayList<>();
+        Aggregator failsFirst = new Aggregator() {
+            private final FedAvg fedAvg = new FedAvg();
+
+            @Override
+            public FitInstructions configureRound(FitInstructions ins, ModelState global, List<Integer> sampled) {
+                told.add(sampled);
+                return ins;
+            }
+
+            @Override
+            public ModelState aggregate(ModelState global, List<ClientUpdate> updates, RoundContext context) {
+                if (context.round() == 1) {
+                    throw new AggregationFailedException("too few survivors");
+                }
+                return fedAvg.aggregate(global, updates, context);
+            }
+        };
+        Server s = Server.builder().initialState(init()).clients(goodClients(data)).aggregator(failsFirst).rounds(2)
+                .seed(11).fitInstructions(FIT).build();
+        s.runRound(1);
+        assertTrue(s.global().bitEquals(init().withRound(1)), "a failed round must not change the model");
+        assertEquals(1.0, s.history().get(0).metric("aggregation_failed"));
+        s.runRound(2);
+        assertFalse(s.global().bitEquals(init().withRound(2)));
+        assertFalse(s.history().get(1).metrics().containsKey("aggregation_failed"));
+        assertEquals(List.of(List.of(0, 1, 2), List.of(0, 1, 2)), told);
+    }
+
+    @Test
     void nanUpdateIsRejectedCountedAndTheRoundEqualsTheRoundWithoutThatClient() {
         List<Dataset> data = TestData.shards(4, DIM, 3);
         List<ClientProxy> withBad = new ArrayList<>(goodClients(data.subList(0, 3)));

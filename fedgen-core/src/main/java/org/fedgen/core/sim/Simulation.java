@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.fedgen.core.Aggregator;
+import org.fedgen.core.ClientProxy;
 import org.fedgen.core.FitInstructions;
 import org.fedgen.core.GeneratorScore;
 import org.fedgen.core.GlobalEvaluator;
@@ -70,18 +72,37 @@ public final class Simulation implements AutoCloseable {
             throw new IllegalArgumentException("every client dataset is empty");
         }
         this.clients = List.copyOf(cs);
+        TrainableModel probe = b.modelFactory.get();
+        requireFittingData(probe, cs);
         ModelState init = b.initialState;
         if (init == null) {
-            TrainableModel m = b.modelFactory.get();
-            init = m.initialize(Seeds.derive(b.seed, "init"));
+            init = probe.initialize(Seeds.derive(b.seed, "init"));
         }
-        this.server = b.server.initialState(init).clients(clients).aggregator(b.aggregator).build();
+        List<ClientProxy> proxies = new ArrayList<>();
+        for (VirtualClient c : clients) {
+            proxies.add(Objects.requireNonNull(b.clientLayer.apply(c), "client layer returned null"));
+        }
+        this.server = b.server.initialState(init).clients(proxies).aggregator(b.aggregator).build();
         LOG.info("simulation: {} clients, {} workers, aggregator {}, sampler {}, {} parameters", clients.size(),
                 b.workers, b.aggregator, b.sampler, init.numParams());
     }
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** Fails at build time, naming the client, when its data do not have the features the model takes. */
+    private static void requireFittingData(TrainableModel model, List<VirtualClient> clients) {
+        int want = model.numFeatures();
+        if (want <= 0) {
+            return;
+        }
+        for (VirtualClient c : clients) {
+            if (c.numFeatures() != want) {
+                throw new IllegalArgumentException("client " + c.clientId() + "'s data have " + c.numFeatures()
+                        + " features per example, but the model takes " + want);
+            }
+        }
     }
 
     /** The server that runs the rounds. */
@@ -115,6 +136,7 @@ public final class Simulation implements AutoCloseable {
         private long seed = 0;
         private ModelState initialState;
         private GeneratorScore generatorScore;
+        private UnaryOperator<ClientProxy> clientLayer = UnaryOperator.identity();
         /** The round-loop settings go straight to the server's builder, which checks them. */
         private final Server.Builder server = Server.builder();
 
@@ -211,6 +233,15 @@ public final class Simulation implements AutoCloseable {
             return this;
         }
 
+        /**
+         * A layer every virtual client is wrapped in before the server sees it, e.g. the client side of secure
+         * aggregation that masks each update; the default is none. It must keep the client's id.
+         */
+        public Builder clientLayer(UnaryOperator<ClientProxy> v) {
+            clientLayer = Objects.requireNonNull(v, "clientLayer");
+            return this;
+        }
+
         public Builder listener(RoundListener v) {
             server.listener(v);
             return this;
@@ -222,6 +253,12 @@ public final class Simulation implements AutoCloseable {
          */
         public Builder streamingWindow(int window) {
             server.streamingWindow(window);
+            return this;
+        }
+
+        /** See {@link Server.Builder#maxFailedRounds(int)}. */
+        public Builder maxFailedRounds(int v) {
+            server.maxFailedRounds(v);
             return this;
         }
 

@@ -49,6 +49,11 @@ public final class VirtualClient implements ClientProxy {
         return train.size();
     }
 
+    /** Features per training example. */
+    public int numFeatures() {
+        return train.numFeatures();
+    }
+
     @Override
     public CompletableFuture<ClientUpdate> fit(ModelState global, FitInstructions instructions) {
         return pool.submit(m -> LocalTraining.fit(m, id, train, store, global, instructions, score));

@@ -1,11 +1,13 @@
 package org.fedgen.examples.cli;
 
 import java.util.concurrent.Callable;
-import org.fedgen.examples.run.FederatedRun;
-import org.fedgen.examples.run.RunOptions;
+import org.fedgen.runs.FederatedRun;
+import org.fedgen.runs.RunConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code fedgen bench}: client local steps per second of the training job with 1 worker and with W workers, measured
@@ -21,19 +23,27 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup-rounds", description = "Rounds run first and not timed (default: ${DEFAULT-VALUE}).")
     int warmupRounds = 1;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
-    public Integer call() throws Exception {
-        if (options.rounds == new RunOptions().rounds) {
+    public Integer call() {
+        OptionScope.refuseInapplicable(spec.commandLine().getParseResult(), options);
+        if (warmupRounds < 0) {
+            throw new IllegalArgumentException("--warmup-rounds must be >= 0, got " + warmupRounds);
+        }
+        if (options.rounds == null) {
             options.rounds = 5;
         }
-        int maxWorkers = options.workers;
+        RunConfig config = options.toConfig();
+        int maxWorkers = config.workers();
         System.out.printf("bench: model %s, %d clients, %d rounds (+%d warm-up), local epochs %d, batch %d, "
-                + "OMP_NUM_THREADS=%s%n", options.model, options.clients, options.rounds, warmupRounds,
-                options.localEpochs, options.batchSize, System.getenv("OMP_NUM_THREADS"));
-        FederatedRun.Timing one = FederatedRun.timeTraining(options, 1, warmupRounds);
+                + "OMP_NUM_THREADS=%s%n", options.model, config.clients(), config.rounds(), warmupRounds,
+                config.localEpochs(), config.batchSize(), System.getenv("OMP_NUM_THREADS"));
+        FederatedRun.Timing one = FederatedRun.timeTraining(config, 1, warmupRounds);
         report(1, one);
         if (maxWorkers > 1) {
-            FederatedRun.Timing many = FederatedRun.timeTraining(options, maxWorkers, warmupRounds);
+            FederatedRun.Timing many = FederatedRun.timeTraining(config, maxWorkers, warmupRounds);
             report(maxWorkers, many);
             System.out.printf("speed-up W=%d vs W=1: %.2fx%n", maxWorkers, many.stepsPerSecond() / one.stepsPerSecond());
             boolean same = one.finalState().bitEquals(many.finalState());

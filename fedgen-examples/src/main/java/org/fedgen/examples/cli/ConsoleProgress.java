@@ -30,6 +30,6 @@ final class ConsoleProgress implements RoundListener {
 
     @Override
     public void onRunEnd(ModelState finalState) {
-        System.out.printf("finished after round %d in %.1f s%n", finalState.round(), (System.nanoTime() - start) / 1e9);
+        System.out.printf("run ended after round %d, %.1f s%n", finalState.round(), (System.nanoTime() - start) / 1e9);
     }
 }

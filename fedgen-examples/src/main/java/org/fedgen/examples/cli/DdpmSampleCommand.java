@@ -9,12 +9,12 @@ import org.fedgen.core.data.Digits;
 import org.fedgen.core.io.Checkpoint;
 import org.fedgen.core.io.CheckpointFile;
 import org.fedgen.core.metrics.KernelMmd;
-import org.fedgen.examples.run.DdpmOptions;
 import org.fedgen.models.ddpm.AncestralSampler;
-import org.fedgen.models.ddpm.Ddpm;
 import org.fedgen.models.ddpm.DdimSampler;
+import org.fedgen.models.ddpm.Ddpm;
 import org.fedgen.models.ddpm.DiffusionSampler;
 import org.fedgen.models.image.ImageGrid;
+import org.fedgen.runs.DdpmModels;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,7 +49,7 @@ public final class DdpmSampleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ddpm.validate();
+        Ddpm model = DdpmModels.newModel(ddpm.toSettings());
         if (samples < 1) {
             throw new IllegalArgumentException("--samples must be >= 1, got " + samples);
         }
@@ -58,7 +58,6 @@ public final class DdpmSampleCommand implements Callable<Integer> {
         String emaKey = "ema/" + Ddpm.PART;
         ModelState weights = agg.containsKey(emaKey)
                 ? ModelState.builder(cp.round()).part(Ddpm.PART, agg.get(emaKey)).build() : cp.model();
-        Ddpm model = ddpm.newModel();
         model.load(weights);
         INDArray heldOut = org.fedgen.models.metrics.DigitsSplit.heldOut().features();
         System.out.printf("checkpoint round %d, %s weights, %d samples%n", cp.round(),

@@ -1,7 +1,14 @@
 package org.fedgen.examples.cli;
 
-import picocli.CommandLine;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import org.fedgen.core.RunFailedException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine;
 
 /** The {@code fedgen} command: federated training of generative models, evaluation, privacy accounting. */
 @Command(name = "fedgen", mixinStandardHelpOptions = true, version = "fedgen 0.1.0-SNAPSHOT",
@@ -9,26 +16,72 @@ import picocli.CommandLine.Command;
         subcommands = {TrainCommand.class, EvalCommand.class, PrivacyCommand.class, BenchCommand.class,
             DdpmSampleCommand.class, CommandLine.HelpCommand.class})
 public final class FedgenCli implements Runnable {
+    /** Exit status of a bad value or combination of options. */
+    static final int BAD_ARGUMENT = 2;
+    /** Exit status of any other error (missing file, unwritable output, a run that cannot make progress). */
+    static final int FAILED = 1;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "On an error, print its stack trace too.")
+    boolean verbose;
 
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
     }
 
-    /** The command line with its error handling: a bad value is one clear line and status 2, not a stack trace. */
+    /**
+     * The command line with its error handling: an error is one line on stderr, {@code fedgen: <what went wrong>}, and
+     * status 2 for a bad value or combination of options, 1 for anything else; {@code --verbose} adds the stack trace.
+     */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new FedgenCli());
+        cli.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("fedgen: " + ex.getMessage().replace('\n', ' ') + " (see '"
+                    + c.getCommandSpec().qualifiedName() + " --help')");
+            c.getErr().flush();
+            return BAD_ARGUMENT;
+        });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            if (ex instanceof IllegalArgumentException) {
-                commandLine.getErr().println("fedgen: " + ex.getMessage());
-                return 2;
+            commandLine.getErr().println("fedgen: " + describe(ex));
+            if (verbose(parseResult)) {
+                ex.printStackTrace(commandLine.getErr());
             }
-            throw ex;
+            commandLine.getErr().flush();
+            return ex instanceof IllegalArgumentException ? BAD_ARGUMENT : FAILED;
         });
         return cli;
+    }
+
+    /** Whether --verbose was given to the root command or any subcommand. */
+    private static boolean verbose(CommandLine.ParseResult r) {
+        for (CommandLine.ParseResult p = r; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One line saying what went wrong, without the exception class where the message says it all. */
+    static String describe(Throwable ex) {
+        if (ex instanceof UncheckedIOException && ex.getMessage() != null) {
+            return ex.getMessage().replace('\n', ' ');
+        }
+        Throwable e = ex;
+        if (e instanceof NoSuchFileException f) {
+            return "no such file: " + f.getFile();
+        }
+        if (e instanceof AccessDeniedException f) {
+            return "permission denied: " + f.getFile();
+        }
+        if (e instanceof IllegalArgumentException || e instanceof RunFailedException || e instanceof IOException) {
+            return String.valueOf(e.getMessage()).replace('\n', ' ');
+        }
+        return "error: " + e.toString().replace('\n', ' ') + " (run with --verbose for the stack trace)";
     }
 
     /** Entry point; exits with the command's status. */

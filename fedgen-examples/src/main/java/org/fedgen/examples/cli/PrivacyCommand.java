@@ -1,9 +1,9 @@
 package org.fedgen.examples.cli;
 
 import java.util.concurrent.Callable;
-import org.fedgen.examples.run.DpOptions.ConversionKind;
-import org.fedgen.privacy.RdpAccountant;
+import org.fedgen.examples.cli.DpOptions.ConversionKind;
 import org.fedgen.privacy.RdpAccountant.PrivacySpent;
+import org.fedgen.privacy.RdpAccountant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -2,10 +2,11 @@ package org.fedgen.examples.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.fedgen.examples.run.FederatedRun;
-import org.fedgen.examples.run.RunOptions;
+import org.fedgen.runs.FederatedRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** {@code fedgen train}: federated training on the bundled digits (default: a VAE over 10 Dirichlet(0.5) clients). */
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -15,9 +16,13 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     RunOptions options = new RunOptions();
 
+    @Spec
+    CommandSpec spec;
+
     @Override
-    public Integer call() throws Exception {
-        Path out = new FederatedRun(options, new ConsoleProgress()).run();
+    public Integer call() {
+        OptionScope.refuseInapplicable(spec.commandLine().getParseResult(), options);
+        Path out = new FederatedRun(options.toConfig(), new ConsoleProgress()).run();
         System.out.println("outputs in " + out.toAbsolutePath());
         return 0;
     }

@@ -4,17 +4,22 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import org.fedgen.core.ConditionalGenerativeModel;
 import org.fedgen.core.FitInstructions;
 import org.fedgen.core.GenerativeModel;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.data.Dataset;
 import org.fedgen.core.util.Seeds;
-import org.fedgen.models.batch.FixedSizeBatches;
 import org.fedgen.models.optim.FlatAdam;
+import org.fedgen.models.train.BatchSampler;
+import org.fedgen.models.train.Labels;
+import org.fedgen.models.train.NativeRandom;
+import org.fedgen.models.train.PartUpdater;
+import org.fedgen.models.train.PartVectors;
+import org.fedgen.models.train.StepPlan;
+import org.fedgen.models.train.TrainingData;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.random.impl.GaussianDistribution;
-import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -35,7 +40,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * DDIM with 50 steps (the default sampler) makes sampling cost independent of T as well; 1000 keeps Ho et al.'s
  * unscaled linear schedule, whose small per-step β suit ancestral sampling when it is wanted.
  */
-public final class Ddpm implements GenerativeModel {
+public final class Ddpm implements ConditionalGenerativeModel {
     /** The name of the only part. */
     public static final String PART = "denoiser";
     /** Default number of diffusion steps T. */
@@ -52,20 +57,19 @@ public final class Ddpm implements GenerativeModel {
     private final Denoiser samplingNet;
     private final NoiseSchedule schedule;
     private final DiffusionSampler sampler;
-    private final FlatAdam adam;
     /** Training timesteps (fit, gradient); evaluation always uses {@link #uniform}, Ho's unweighted ε-loss. */
     private final TimestepDistribution timesteps;
     private final TimestepDistribution uniform;
     private final double labelDropout;
     private final double guidance;
-    private INDArray proxBuffer;
+    private final PartVectors parts;
+    private final PartUpdater updater;
 
     private Ddpm(Builder b) {
         this.denoiser = Objects.requireNonNull(b.denoiser, "denoiser");
         this.schedule = b.schedule != null ? b.schedule : NoiseSchedule.linear(DEFAULT_STEPS);
         this.sampler = b.sampler != null ? b.sampler : new DdimSampler(DEFAULT_DDIM_STEPS);
         this.net = b.skip ? new EpsilonSkip(denoiser, schedule) : denoiser;
-        this.adam = new FlatAdam(denoiser.params().length(), b.beta1, b.beta2, b.epsilon);
         this.uniform = TimestepDistribution.uniform(schedule.steps());
         this.timesteps = b.minSnrGamma > 0 ? TimestepDistribution.minSnr(schedule, b.minSnrGamma)
                 : uniform;
@@ -79,6 +83,9 @@ public final class Ddpm implements GenerativeModel {
                     + " need a conditional denoiser (numClasses > 0)");
         }
         this.samplingNet = guidance > 0 ? new GuidedDenoiser(net, guidance) : net;
+        this.parts = PartVectors.of("DDPM", PART, denoiser.params());
+        this.updater = new PartUpdater(PART, denoiser.params(), denoiser.gradient(),
+                new FlatAdam(denoiser.params().length(), b.beta1, b.beta2, b.epsilon));
     }
 
     /** A builder; only the denoiser is required. */
@@ -115,6 +122,11 @@ public final class Ddpm implements GenerativeModel {
     }
 
     @Override
+    public int numClasses() {
+        return denoiser.numClasses();
+    }
+
+    @Override
     public ModelState initialize(long seed) {
         denoiser.initialize(seed);
         return state();
@@ -122,78 +134,46 @@ public final class Ddpm implements GenerativeModel {
 
     @Override
     public ModelState state() {
-        return ModelState.builder(0).part(PART, denoiser.params().dup()).build();
+        return parts.state();
     }
 
     @Override
     public void load(ModelState state) {
-        for (String name : state.partNames()) {
-            if (!PART.equals(name)) {
-                throw new IllegalArgumentException("DDPM has only part '" + PART + "', got part '" + name + "'");
-            }
-            INDArray v = state.part(name);
-            if (v.length() != denoiser.params().length()) {
-                throw new IllegalArgumentException("part '" + PART + "' needs " + denoiser.params().length()
-                        + " values, got " + v.length());
-            }
-            denoiser.params().assign(v);
-        }
+        parts.load(state);
     }
 
+    /**
+     * Trains for {@link StepPlan#of} steps on fixed-size minibatches, with a fresh Adam and the proximal term if
+     * μ &gt; 0.
+     *
+     * @return {@code loss} (mean training ε-loss over the steps) and {@code steps}
+     * @throws IllegalArgumentException for data that do not fit the model, an unknown train part, instructions with
+     *                                  neither local steps nor local epochs, or μ &gt; 0 without an anchor
+     */
     @Override
     public Map<String, Double> fit(Dataset data, FitInstructions instructions, ModelState anchor) {
-        checkData(data);
-        checkParts(instructions);
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        int n = data.size();
-        int batch = Math.min(instructions.batchSize(), n);
-        long steps = instructions.localSteps() > 0 ? instructions.localSteps()
-                : (long) instructions.localEpochs() * ((n + batch - 1) / batch);
-        if (!instructions.trains(PART) || steps == 0) {
-            metrics.put("loss", Double.NaN);
-            metrics.put("steps", 0.0);
-            return metrics;
-        }
-        double mu = instructions.proximalMu();
-        INDArray anchorVec = null;
-        if (mu > 0) {
-            Objects.requireNonNull(anchor, "FedProx (mu > 0) needs an anchor state");
-            anchorVec = anchor.part(PART);
-            if (anchorVec.length() != denoiser.params().length()) {
-                throw new IllegalArgumentException("anchor part '" + PART + "' has " + anchorVec.length()
-                        + " values, model has " + denoiser.params().length());
-            }
-            if (proxBuffer == null || proxBuffer.length() != anchorVec.length()) {
-                proxBuffer = Nd4j.create(DataType.FLOAT, anchorVec.length());
-            }
-        }
+        int n = checkData(data);
+        parts.checkTrainParts(instructions);
+        StepPlan plan = StepPlan.of(instructions, n);
+        updater.begin(instructions, anchor);
         long seed = instructions.seed();
-        FixedSizeBatches batches = new FixedSizeBatches(n, batch, Seeds.derive(seed, "ddpm-batches"));
+        BatchSampler batches = BatchSampler.fixedSize(n, plan.batchSize(), Seeds.derive(seed, "ddpm-batches"));
         SplittableRandom stepRng = new SplittableRandom(Seeds.derive(seed, "ddpm-steps"));
-        Random noiseRng = Nd4j.getRandomFactory().getNewRandomInstance(Seeds.derive(seed, "ddpm-noise"));
-        NoisedBatch nb = new NoisedBatch(batch, data.numFeatures());
+        NoisedBatch nb = new NoisedBatch(plan.batchSize(), data.numFeatures());
         nb.dropLabels(labelDropout, Seeds.derive(seed, "ddpm-label-dropout"));
-        INDArray params = denoiser.params();
-        INDArray grad = denoiser.gradient();
-        adam.reset();
         double lossSum = 0;
-        for (long s = 0; s < steps; s++) {
-            int[] idx = batches.next();
-            nb.fill(data, idx, timesteps, stepRng, noiseRng);
-            lossSum += net.lossAndGradient(nb.xt, nb.t, nb.labels, nb.eps);
-            if (mu > 0) {
-                addProximal(grad, params, anchorVec, mu, proxBuffer);
+        try (NativeRandom noiseRng = new NativeRandom(Seeds.derive(seed, "ddpm-noise"))) {
+            for (long s = 0; s < plan.steps(); s++) {
+                int[] idx = batches.next();
+                nb.fill(data, idx, timesteps, stepRng, noiseRng);
+                lossSum += net.lossAndGradient(nb.xt, nb.t, nb.labels, nb.eps);
+                updater.step(instructions.learningRate());
             }
-            adam.step(params, grad, instructions.learningRate());
         }
-        metrics.put("loss", lossSum / steps);
-        metrics.put("steps", (double) steps);
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("loss", lossSum / plan.steps());
+        metrics.put("steps", (double) plan.steps());
         return metrics;
-    }
-
-    /** FedProx: grad += μ(w − anchor), through {@code buffer} (same length) so nothing is allocated. */
-    static void addProximal(INDArray grad, INDArray params, INDArray anchor, double mu, INDArray buffer) {
-        grad.addi(buffer.assign(params).subi(anchor).muli(mu));
     }
 
     /**
@@ -202,24 +182,20 @@ public final class Ddpm implements GenerativeModel {
      */
     @Override
     public Map<String, INDArray> gradient(Dataset data, FitInstructions instructions) {
-        checkData(data);
-        checkParts(instructions);
-        if (!instructions.trains(PART)) {
-            return Map.of();
-        }
-        int n = data.size();
+        int n = checkData(data);
+        parts.checkTrainParts(instructions);
         INDArray total = Nd4j.create(DataType.FLOAT, denoiser.params().length());
         SplittableRandom stepRng = new SplittableRandom(Seeds.derive(instructions.seed(), "ddpm-steps"));
-        Random noiseRng = Nd4j.getRandomFactory().getNewRandomInstance(Seeds.derive(instructions.seed(),
-                "ddpm-noise"));
         int chunk = Math.min(Math.max(instructions.batchSize(), EVAL_CHUNK), n);
-        for (int from = 0; from < n; from += chunk) {
-            int[] idx = range(from, Math.min(n, from + chunk));
-            NoisedBatch nb = new NoisedBatch(idx.length, data.numFeatures());
-            nb.dropLabels(labelDropout, Seeds.derive(instructions.seed(), "ddpm-label-dropout", from));
-            nb.fill(data, idx, timesteps, stepRng, noiseRng);
-            net.lossAndGradient(nb.xt, nb.t, nb.labels, nb.eps);
-            total.addi(denoiser.gradient().mul((double) idx.length / n));
+        try (NativeRandom noiseRng = new NativeRandom(Seeds.derive(instructions.seed(), "ddpm-noise"))) {
+            for (int from = 0; from < n; from += chunk) {
+                int[] idx = Labels.range(from, Math.min(n, from + chunk));
+                NoisedBatch nb = new NoisedBatch(idx.length, data.numFeatures());
+                nb.dropLabels(labelDropout, Seeds.derive(instructions.seed(), "ddpm-label-dropout", from));
+                nb.fill(data, idx, timesteps, stepRng, noiseRng);
+                net.lossAndGradient(nb.xt, nb.t, nb.labels, nb.eps);
+                total.addi(denoiser.gradient().mul((double) idx.length / n));
+            }
         }
         Map<String, INDArray> out = new LinkedHashMap<>();
         out.put(PART, total);
@@ -229,16 +205,16 @@ public final class Ddpm implements GenerativeModel {
     /** The mean ε-loss over {@code data} with t and ε drawn from {@code seed}: {@code "loss"}, {@code "numExamples"}. */
     @Override
     public Map<String, Double> evaluate(Dataset data, long seed) {
-        checkData(data);
-        int n = data.size();
+        int n = checkData(data);
         SplittableRandom stepRng = new SplittableRandom(Seeds.derive(seed, "ddpm-eval-steps"));
-        Random noiseRng = Nd4j.getRandomFactory().getNewRandomInstance(Seeds.derive(seed, "ddpm-eval-noise"));
         double sum = 0;
-        for (int from = 0; from < n; from += EVAL_CHUNK) {
-            int[] idx = range(from, Math.min(n, from + EVAL_CHUNK));
-            NoisedBatch nb = new NoisedBatch(idx.length, data.numFeatures());
-            nb.fill(data, idx, uniform, stepRng, noiseRng);
-            sum += net.loss(nb.xt, nb.t, nb.labels, nb.eps) * idx.length;
+        try (NativeRandom noiseRng = new NativeRandom(Seeds.derive(seed, "ddpm-eval-noise"))) {
+            for (int from = 0; from < n; from += EVAL_CHUNK) {
+                int[] idx = Labels.range(from, Math.min(n, from + EVAL_CHUNK));
+                NoisedBatch nb = new NoisedBatch(idx.length, data.numFeatures());
+                nb.fill(data, idx, uniform, stepRng, noiseRng);
+                sum += net.loss(nb.xt, nb.t, nb.labels, nb.eps) * idx.length;
+            }
         }
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("loss", sum / n);
@@ -260,17 +236,12 @@ public final class Ddpm implements GenerativeModel {
         if (n < 1) {
             throw new IllegalArgumentException("number of samples must be >= 1, got " + n);
         }
-        int[] labels = null;
-        if (conditional()) {
-            labels = new int[n];
-            for (int i = 0; i < n; i++) {
-                labels[i] = i % denoiser.numClasses();
-            }
-        }
+        int[] labels = conditional() ? Labels.cycle(n, denoiser.numClasses()) : null;
         return draw(n, labels, seed, with);
     }
 
     /** One sample per label with the default sampler, in [0, 1]; needs a conditional model. */
+    @Override
     public INDArray sample(int[] labels, long seed) {
         return sample(labels, seed, sampler);
     }
@@ -280,56 +251,24 @@ public final class Ddpm implements GenerativeModel {
         if (!conditional()) {
             throw new IllegalArgumentException("sampling with labels needs a conditional denoiser (numClasses > 0)");
         }
-        if (labels == null || labels.length == 0) {
-            throw new IllegalArgumentException("need at least one label");
-        }
-        for (int y : labels) {
-            if (y < 0 || y >= denoiser.numClasses()) {
-                throw new IllegalArgumentException("label " + y + " outside 0.." + (denoiser.numClasses() - 1));
-            }
-        }
+        Labels.checkForSampling(labels, denoiser.numClasses());
         return draw(labels.length, labels.clone(), seed, with);
     }
 
     private INDArray draw(int n, int[] labels, long seed, DiffusionSampler with) {
         Objects.requireNonNull(with, "sampler");
-        Random rng = Nd4j.getRandomFactory().getNewRandomInstance(Seeds.derive(seed, "ddpm-sample"));
-        INDArray x = Nd4j.create(DataType.FLOAT, n, denoiser.dataDim());
-        Nd4j.getExecutioner().exec(new GaussianDistribution(x, 0.0, 1.0), rng);
-        INDArray out = with.run(samplingNet, schedule, x, labels, rng);
+        INDArray out;
+        try (NativeRandom rng = new NativeRandom(Seeds.derive(seed, "ddpm-sample"))) {
+            INDArray x = rng.gaussian(n, denoiser.dataDim());
+            out = with.run(samplingNet, schedule, x, labels, rng.generator());
+        }
         Transforms.min(out, 1.0, false);
         Transforms.max(out, -1.0, false);
         return out.addi(1.0).muli(0.5);
     }
 
-    private void checkData(Dataset data) {
-        Objects.requireNonNull(data, "data");
-        if (data.size() == 0) {
-            throw new IllegalArgumentException("dataset is empty");
-        }
-        if (data.numFeatures() != denoiser.dataDim()) {
-            throw new IllegalArgumentException("data has " + data.numFeatures() + " features, denoiser expects "
-                    + denoiser.dataDim());
-        }
-        if (conditional() && !data.hasLabels()) {
-            throw new IllegalArgumentException("a conditional DDPM needs labelled data");
-        }
-    }
-
-    private static void checkParts(FitInstructions instructions) {
-        for (String p : instructions.trainParts()) {
-            if (!PART.equals(p)) {
-                throw new IllegalArgumentException("DDPM has only part '" + PART + "', trainParts has '" + p + "'");
-            }
-        }
-    }
-
-    private static int[] range(int from, int to) {
-        int[] idx = new int[to - from];
-        for (int i = 0; i < idx.length; i++) {
-            idx[i] = from + i;
-        }
-        return idx;
+    private int checkData(Dataset data) {
+        return TrainingData.check(data, "DDPM", denoiser.dataDim(), denoiser.numClasses());
     }
 
     /** A training batch: x_0 in [−1, 1], t, ε and x_t, in buffers reused across steps of one fit. */
@@ -360,7 +299,8 @@ public final class Ddpm implements GenerativeModel {
         }
 
         /** Draws t and ε and sets x_t = √ᾱ_t x_0 + √(1 − ᾱ_t) ε in place (x0 is scaled on the way). */
-        void fill(Dataset data, int[] idx, TimestepDistribution steps, SplittableRandom stepRng, Random noiseRng) {
+        void fill(Dataset data, int[] idx, TimestepDistribution steps, SplittableRandom stepRng,
+                NativeRandom noiseRng) {
             Nd4j.pullRows(data.features(), x0, 1, idx);
             x0.muli(2.0).subi(1.0);
             float[] a = new float[t.length];
@@ -380,7 +320,7 @@ public final class Ddpm implements GenerativeModel {
                     }
                 }
             }
-            Nd4j.getExecutioner().exec(new GaussianDistribution(eps, 0.0, 1.0), noiseRng);
+            noiseRng.gaussian(eps);
             signal.data().setData(a);
             noise.data().setData(b);
             xt.assign(eps).muliColumnVector(noise).addi(x0.muliColumnVector(signal));
@@ -485,5 +425,10 @@ public final class Ddpm implements GenerativeModel {
         public Ddpm build() {
             return new Ddpm(this);
         }
+    }
+
+    @Override
+    public int numFeatures() {
+        return denoiser.dataDim();
     }
 }

@@ -5,16 +5,21 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.function.BiConsumer;
+import org.fedgen.core.ConditionalGenerativeModel;
 import org.fedgen.core.FitInstructions;
-import org.fedgen.core.GenerativeModel;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.data.Dataset;
 import org.fedgen.core.util.Seeds;
-import org.fedgen.models.batch.FixedSizeBatches;
 import org.fedgen.models.optim.FlatAdam;
+import org.fedgen.models.train.BatchSampler;
+import org.fedgen.models.train.Labels;
+import org.fedgen.models.train.NativeRandom;
+import org.fedgen.models.train.PartUpdater;
+import org.fedgen.models.train.PartVectors;
+import org.fedgen.models.train.StepPlan;
+import org.fedgen.models.train.TrainingData;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -34,7 +39,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *
  * <p>One instance per thread; every call starts from the loaded parameters with fresh optimiser and random state.
  */
-public final class Gan implements GenerativeModel {
+public final class Gan implements ConditionalGenerativeModel {
     /** Part name of the generator. */
     public static final String GENERATOR = "generator";
     /** Part name of the discriminator (critic). */
@@ -43,26 +48,32 @@ public final class Gan implements GenerativeModel {
 
     private final GanConfig config;
     private final GanNetworks nets;
-    private final FlatAdam adamG;
-    private final FlatAdam adamD;
-    private final INDArray scratchG;
-    private final INDArray scratchD;
-    private BiConsumer<String, INDArray> gradientObserver;
+    private final PartVectors parts;
+    private final PartUpdater updaterG;
+    private final PartUpdater updaterD;
 
     /** A GAN with the given architecture; parameters are zero until {@link #initialize} or {@link #load}. */
     public Gan(GanConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         this.nets = new GanNetworks(config, DataType.FLOAT);
-        long ng = nets.generator.params().length();
-        long nd = nets.discriminator.params().length();
-        this.adamG = new FlatAdam(ng, config.beta1(), config.beta2(), config.adamEpsilon());
-        this.adamD = new FlatAdam(nd, config.beta1(), config.beta2(), config.adamEpsilon());
-        this.scratchG = Nd4j.create(DataType.FLOAT, ng);
-        this.scratchD = Nd4j.create(DataType.FLOAT, nd);
+        this.parts = PartVectors.of("GAN", GENERATOR, nets.generator.params(), DISCRIMINATOR,
+                nets.discriminator.params());
+        this.updaterG = updater(GENERATOR, nets.generator, config);
+        this.updaterD = updater(DISCRIMINATOR, nets.discriminator, config);
+    }
+
+    private static PartUpdater updater(String part, Mlp net, GanConfig config) {
+        return new PartUpdater(part, net.params(), net.gradient(), new FlatAdam(net.params().length(),
+                config.beta1(), config.beta2(), config.adamEpsilon()));
     }
 
     public GanConfig config() {
         return config;
+    }
+
+    @Override
+    public int numClasses() {
+        return config.numClasses();
     }
 
     GanNetworks networks() {
@@ -71,7 +82,8 @@ public final class Gan implements GenerativeModel {
 
     /** Test hook: sees each part's final gradient (after the proximal term) before every optimiser step. */
     void setGradientObserver(BiConsumer<String, INDArray> observer) {
-        this.gradientObserver = observer;
+        updaterG.observeGradients(observer == null ? null : g -> observer.accept(GENERATOR, g));
+        updaterD.observeGradients(observer == null ? null : g -> observer.accept(DISCRIMINATOR, g));
     }
 
     @Override
@@ -82,105 +94,76 @@ public final class Gan implements GenerativeModel {
 
     @Override
     public ModelState state() {
-        return ModelState.builder(0)
-                .part(GENERATOR, nets.generator.params().dup())
-                .part(DISCRIMINATOR, nets.discriminator.params().dup())
-                .build();
+        return parts.state();
     }
 
     @Override
     public void load(ModelState state) {
-        Objects.requireNonNull(state, "state");
-        for (String name : state.partNames()) {
-            INDArray target = params(name);
-            INDArray src = state.part(name);
-            if (src.length() != target.length()) {
-                throw new IllegalArgumentException("part '" + name + "' has length " + src.length() + ", this GAN ("
-                        + config + ") needs " + target.length());
-            }
-            target.assign(src);
-        }
-    }
-
-    private INDArray params(String part) {
-        return switch (part) {
-            case GENERATOR -> nets.generator.params();
-            case DISCRIMINATOR -> nets.discriminator.params();
-            default -> throw new IllegalArgumentException("unknown part '" + part + "'; a GAN has parts ["
-                    + GENERATOR + ", " + DISCRIMINATOR + "]");
-        };
+        parts.load(state);
     }
 
     /**
      * FL-GAN local training (see the class comment). Metrics: {@code loss} (mean D loss over the D steps, or the mean
-     * G loss when D is frozen; NaN with zero iterations), {@code d_loss}, {@code g_loss} (for the trained parts),
-     * {@code steps} (iterations), {@code d_steps}, {@code g_steps}.
+     * G loss when D is frozen), {@code d_loss}, {@code g_loss} (for the trained parts), {@code steps} (iterations),
+     * {@code d_steps}, {@code g_steps}.
      *
-     * @throws IllegalArgumentException for an unknown train part, data that do not fit the config, or μ &gt; 0
-     *                                  without an anchor holding the trained parts
+     * @throws IllegalArgumentException for an unknown train part, data that do not fit the config, instructions with
+     *                                  neither local steps nor local epochs, or μ &gt; 0 without an anchor holding the
+     *                                  trained parts
      */
     @Override
     public Map<String, Double> fit(Dataset data, FitInstructions instructions, ModelState anchor) {
-        checkData(data);
+        int n = checkData(data);
         Objects.requireNonNull(instructions, "instructions");
-        instructions.trainParts().forEach(this::params);
+        parts.checkTrainParts(instructions);
         requireNoSources("fit");
         boolean trainD = instructions.trains(DISCRIMINATOR);
         boolean trainG = instructions.trains(GENERATOR);
-        double mu = instructions.proximalMu();
-        INDArray anchorG = trainG && mu > 0 ? anchorPart(anchor, GENERATOR) : null;
-        INDArray anchorD = trainD && mu > 0 ? anchorPart(anchor, DISCRIMINATOR) : null;
-        int n = data.size();
-        int b = Math.min(instructions.batchSize(), n);
+        updaterG.begin(instructions, anchor);
+        updaterD.begin(instructions, anchor);
         int critic = trainD ? config.criticSteps() : 1;
-        long batchesPerEpoch = (n + b - 1) / b;
-        int iterations = instructions.localSteps() > 0 ? instructions.localSteps()
-                : (int) ((instructions.localEpochs() * batchesPerEpoch + critic - 1) / critic);
+        StepPlan plan = StepPlan.of(instructions, n, critic);
+        int b = plan.batchSize();
+        long iterations = plan.steps();
         double lr = instructions.learningRate();
         long seed = instructions.seed();
-        adamG.reset();
-        adamD.reset();
 
         int[] labels = data.hasLabels() ? data.labels() : null;
-        FixedSizeBatches realBatches = new FixedSizeBatches(n, b, Seeds.derive(seed, "gan-fit-batches"));
-        FixedSizeBatches labelBatches = new FixedSizeBatches(n, b, Seeds.derive(seed, "gan-fit-labels"));
+        BatchSampler realBatches = BatchSampler.fixedSize(n, b, Seeds.derive(seed, "gan-fit-batches"));
+        BatchSampler labelBatches = BatchSampler.fixedSize(n, b, Seeds.derive(seed, "gan-fit-labels"));
         INDArray real = Nd4j.create(DataType.FLOAT, b, config.dataDim());
         INDArray z = Nd4j.create(DataType.FLOAT, b, config.latentDim());
         INDArray eps = Nd4j.create(DataType.FLOAT, b, 1);
         boolean wgan = config.loss() == GanLoss.WGAN_GP;
         double dLoss = 0;
         double gLoss = 0;
-        int dSteps = 0;
-        int gSteps = 0;
-        try (Random noise = newRandom(Seeds.derive(seed, "gan-fit-noise"))) {
-            for (int it = 0; it < iterations; it++) {
+        long dSteps = 0;
+        long gSteps = 0;
+        try (NativeRandom noise = new NativeRandom(Seeds.derive(seed, "gan-fit-noise"))) {
+            for (long it = 0; it < iterations; it++) {
                 if (trainD) {
                     for (int c = 0; c < critic; c++) {
                         int[] idx = realBatches.next();
                         Nd4j.pullRows(data.features(), real, 1, idx);
-                        int[] y = pick(labels, idx);
-                        Nd4j.randn(z, noise);
+                        int[] y = Labels.pick(labels, idx);
+                        noise.gaussian(z);
                         INDArray fake = nets.sample(z, y);
                         if (wgan) {
-                            Nd4j.rand(eps, noise);
+                            noise.uniform(eps);
                         }
                         dLoss += nets.discriminatorGradient(real, y, fake, y, eps, 1.0 / b, 1.0 / b, false);
-                        step(DISCRIMINATOR, nets.discriminator, adamD, anchorD, mu, scratchD, lr);
+                        updaterD.step(lr);
                         dSteps++;
                     }
                 }
                 if (trainG) {
-                    int[] y = config.conditional() ? pick(labels, labelBatches.next()) : null;
-                    Nd4j.randn(z, noise);
+                    int[] y = config.conditional() ? Labels.pick(labels, labelBatches.next()) : null;
+                    noise.gaussian(z);
                     gLoss += nets.generatorGradient(z, y, 1.0 / b, false);
-                    step(GENERATOR, nets.generator, adamG, anchorG, mu, scratchG, lr);
+                    updaterG.step(lr);
                     gSteps++;
                 }
             }
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException("closing ND4J random generator failed", e);
         }
         Map<String, Double> m = new LinkedHashMap<>();
         double meanD = dSteps > 0 ? dLoss / dSteps : Double.NaN;
@@ -198,32 +181,6 @@ public final class Gan implements GenerativeModel {
         return m;
     }
 
-    private void step(String part, Mlp net, FlatAdam adam, INDArray anchor, double mu, INDArray scratch, double lr) {
-        INDArray grad = net.gradient();
-        if (anchor != null) {
-            // + μ(w − w_t), formed as one vector so the term is added exactly once per element
-            scratch.assign(net.params()).subi(anchor).muli(mu);
-            grad.addi(scratch);
-        }
-        if (gradientObserver != null) {
-            gradientObserver.accept(part, grad);
-        }
-        adam.step(net.params(), grad, lr);
-    }
-
-    private INDArray anchorPart(ModelState anchor, String part) {
-        if (anchor == null || !anchor.has(part)) {
-            throw new IllegalArgumentException("proximalMu > 0 needs an anchor with part '" + part + "', got "
-                    + anchor);
-        }
-        INDArray a = anchor.part(part);
-        if (a.length() != params(part).length()) {
-            throw new IllegalArgumentException("anchor part '" + part + "' has length " + a.length() + ", expected "
-                    + params(part).length());
-        }
-        return a;
-    }
-
     /**
      * Full-batch gradients at the current parameters for the trained parts: of the discriminator loss over all of
      * {@code data} against as many fakes (and, for WGAN-GP, interpolates), and of the generator loss over as many
@@ -231,18 +188,17 @@ public final class Gan implements GenerativeModel {
      */
     @Override
     public Map<String, INDArray> gradient(Dataset data, FitInstructions instructions) {
-        checkData(data);
-        instructions.trainParts().forEach(this::params);
+        int n = checkData(data);
+        parts.checkTrainParts(instructions);
         requireNoSources("gradient");
-        int n = data.size();
         int[] labels = data.hasLabels() ? data.labels() : null;
         Map<String, INDArray> out = new LinkedHashMap<>();
-        try (Random noise = newRandom(Seeds.derive(instructions.seed(), "gan-gradient-noise"))) {
+        try (NativeRandom noise = new NativeRandom(Seeds.derive(instructions.seed(), "gan-gradient-noise"))) {
             if (instructions.trains(GENERATOR)) {
                 for (int start = 0; start < n; start += CHUNK) {
                     int rows = Math.min(CHUNK, n - start);
-                    INDArray z = Nd4j.randn(noise, rows, config.latentDim()).castTo(DataType.FLOAT);
-                    nets.generatorGradient(z, slice(labels, start, rows), 1.0 / n, start > 0);
+                    INDArray z = noise.gaussian(rows, config.latentDim());
+                    nets.generatorGradient(z, Labels.slice(labels, start, rows), 1.0 / n, start > 0);
                 }
                 out.put(GENERATOR, nets.generator.gradient().dup());
             }
@@ -251,18 +207,14 @@ public final class Gan implements GenerativeModel {
                     int rows = Math.min(CHUNK, n - start);
                     INDArray real = data.features().get(NDArrayIndex.interval(start, start + rows),
                             NDArrayIndex.all());
-                    int[] y = slice(labels, start, rows);
-                    INDArray z = Nd4j.randn(noise, rows, config.latentDim()).castTo(DataType.FLOAT);
-                    INDArray eps = Nd4j.rand(noise, rows, 1).castTo(DataType.FLOAT);
+                    int[] y = Labels.slice(labels, start, rows);
+                    INDArray z = noise.gaussian(rows, config.latentDim());
+                    INDArray eps = noise.uniform(rows, 1);
                     INDArray fake = nets.sample(z, y);
                     nets.discriminatorGradient(real, y, fake, y, eps, 1.0 / n, 1.0 / n, start > 0);
                 }
                 out.put(DISCRIMINATOR, nets.discriminator.gradient().dup());
             }
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException("closing ND4J random generator failed", e);
         }
         return out;
     }
@@ -274,8 +226,7 @@ public final class Gan implements GenerativeModel {
      */
     @Override
     public Map<String, Double> evaluate(Dataset data, long seed) {
-        checkData(data);
-        int n = data.size();
+        int n = checkData(data);
         int[] labels = data.hasLabels() ? data.labels() : null;
         boolean wgan = config.loss() == GanLoss.WGAN_GP;
         double dLoss = 0;
@@ -284,14 +235,15 @@ public final class Gan implements GenerativeModel {
         double fakeScore = 0;
         int[] codes = config.numSources() > 0 ? drawSources(config.sourceWeights(), n,
                 Seeds.derive(seed, "gan-evaluate-sources")) : null;
-        try (Random noise = newRandom(Seeds.derive(seed, "gan-evaluate-noise"))) {
+        try (NativeRandom noise = new NativeRandom(Seeds.derive(seed, "gan-evaluate-noise"))) {
             for (int start = 0; start < n; start += CHUNK) {
                 int rows = Math.min(CHUNK, n - start);
-                int[] y = slice(labels, start, rows);
+                int[] y = Labels.slice(labels, start, rows);
                 double[] lr = nets.logits(data.features().get(NDArrayIndex.interval(start, start + rows),
                         NDArrayIndex.all()), y);
-                INDArray z = Nd4j.randn(noise, rows, config.latentDim()).castTo(DataType.FLOAT);
-                double[] lf = nets.logits(nets.sample(z, codes != null ? slice(codes, start, rows) : y), y);
+                INDArray z = noise.gaussian(rows, config.latentDim());
+                int[] gIn = codes != null ? Labels.slice(codes, start, rows) : y;
+                double[] lf = nets.logits(nets.sample(z, gIn), y);
                 for (int i = 0; i < rows; i++) {
                     if (wgan) {
                         dLoss += lf[i] - lr[i];
@@ -306,10 +258,6 @@ public final class Gan implements GenerativeModel {
                     }
                 }
             }
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException("closing ND4J random generator failed", e);
         }
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("loss", dLoss / n);
@@ -335,10 +283,7 @@ public final class Gan implements GenerativeModel {
             labels = drawSources(config.sourceWeights(), n, Seeds.derive(seed, "gan-sample-sources"));
         }
         if (config.conditional()) {
-            labels = new int[n];
-            for (int i = 0; i < n; i++) {
-                labels[i] = i % config.numClasses();
-            }
+            labels = Labels.cycle(n, config.numClasses());
         }
         return generateRows(n, labels, seed);
     }
@@ -348,6 +293,7 @@ public final class Gan implements GenerativeModel {
      *
      * @throws IllegalArgumentException if the model is unconditional, labels is empty or a label is out of range
      */
+    @Override
     public INDArray sample(int[] labels, long seed) {
         if (!config.conditional()) {
             throw new IllegalArgumentException("sample(labels, seed) needs a conditional GAN; numClasses is 0");
@@ -360,34 +306,19 @@ public final class Gan implements GenerativeModel {
 
     private INDArray generateRows(int n, int[] labels, long seed) {
         INDArray out = Nd4j.create(DataType.FLOAT, n, config.dataDim());
-        try (Random noise = newRandom(Seeds.derive(seed, "gan-sample-noise"))) {
+        try (NativeRandom noise = new NativeRandom(Seeds.derive(seed, "gan-sample-noise"))) {
             for (int start = 0; start < n; start += CHUNK) {
                 int rows = Math.min(CHUNK, n - start);
-                INDArray z = Nd4j.randn(noise, rows, config.latentDim()).castTo(DataType.FLOAT);
+                INDArray z = noise.gaussian(rows, config.latentDim());
                 out.get(NDArrayIndex.interval(start, start + rows), NDArrayIndex.all())
-                        .assign(nets.sample(z, slice(labels, start, rows)));
+                        .assign(nets.sample(z, Labels.slice(labels, start, rows)));
             }
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException("closing ND4J random generator failed", e);
         }
         return out;
     }
 
-    private void checkData(Dataset data) {
-        Objects.requireNonNull(data, "data");
-        if (data.size() < 1) {
-            throw new IllegalArgumentException("dataset must have at least one example, got " + data);
-        }
-        if (data.numFeatures() != config.dataDim()) {
-            throw new IllegalArgumentException("dataset has " + data.numFeatures() + " features, GAN expects "
-                    + config.dataDim());
-        }
-        if (config.conditional() && !data.hasLabels()) {
-            throw new IllegalArgumentException("conditional GAN (" + config.numClasses()
-                    + " classes) needs labelled data, got " + data);
-        }
+    private int checkData(Dataset data) {
+        return TrainingData.check(data, "GAN", config.dataDim(), config.numClasses());
     }
 
     /** n codes drawn independently with probabilities {@code weights} (summing to 1) by inverse CDF. */
@@ -414,28 +345,8 @@ public final class Gan implements GenerativeModel {
         }
     }
 
-    static Random newRandom(long seed) {
-        return Nd4j.getRandomFactory().getNewRandomInstance(seed);
-    }
-
-    /** labels[idx[i]] for each i, or null for unlabelled data. */
-    static int[] pick(int[] labels, int[] idx) {
-        if (labels == null) {
-            return null;
-        }
-        int[] y = new int[idx.length];
-        for (int i = 0; i < idx.length; i++) {
-            y[i] = labels[idx[i]];
-        }
-        return y;
-    }
-
-    private static int[] slice(int[] labels, int start, int rows) {
-        if (labels == null) {
-            return null;
-        }
-        int[] y = new int[rows];
-        System.arraycopy(labels, start, y, 0, rows);
-        return y;
+    @Override
+    public int numFeatures() {
+        return config.dataDim();
     }
 }

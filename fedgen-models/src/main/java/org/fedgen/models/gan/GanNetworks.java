@@ -3,9 +3,9 @@ package org.fedgen.models.gan;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.fedgen.core.util.Seeds;
+import org.fedgen.models.train.NativeRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -57,13 +57,10 @@ final class GanNetworks {
 
     /** Re-draws both networks' parameters from the seed (independent streams per part). */
     void initialize(long seed) {
-        try (Random rg = Nd4j.getRandomFactory().getNewRandomInstance(Seeds.derive(seed, "gan-init-generator"));
-                Random rd = Nd4j.getRandomFactory().getNewRandomInstance(
-                        Seeds.derive(seed, "gan-init-discriminator"))) {
-            generator.initialize(rg);
-            discriminator.initialize(rd);
-        } catch (Exception e) {
-            throw new IllegalStateException("closing ND4J random generator failed", e);
+        try (NativeRandom rg = new NativeRandom(Seeds.derive(seed, "gan-init-generator"));
+                NativeRandom rd = new NativeRandom(Seeds.derive(seed, "gan-init-discriminator"))) {
+            generator.initialize(rg.generator());
+            discriminator.initialize(rd.generator());
         }
     }
 

@@ -6,9 +6,9 @@ import java.util.SplittableRandom;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.util.Seeds;
 import org.fedgen.models.optim.FlatAdam;
+import org.fedgen.models.train.NativeRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -72,9 +72,9 @@ public final class GeneratorTrainer {
         adam.reset();
         INDArray z = Nd4j.create(DataType.FLOAT, batchSize, config.latentDim());
         SplittableRandom labelRng = new SplittableRandom(Seeds.derive(seed, "generator-trainer-labels"));
-        try (Random noise = Gan.newRandom(Seeds.derive(seed, "generator-trainer-noise"))) {
+        try (NativeRandom noise = new NativeRandom(Seeds.derive(seed, "generator-trainer-noise"))) {
             for (int s = 0; s < steps; s++) {
-                Nd4j.randn(z, noise);
+                noise.gaussian(z);
                 int[] labels = null;
                 if (config.conditional()) {
                     labels = new int[batchSize];
@@ -85,10 +85,6 @@ public final class GeneratorTrainer {
                 nets.generatorGradient(z, labels, 1.0 / batchSize, false);
                 adam.step(nets.generator.params(), nets.generator.gradient(), learningRate);
             }
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException("closing ND4J random generator failed", e);
         }
         return state.with(Map.of(Gan.GENERATOR, nets.generator.params().dup()));
     }

@@ -3,11 +3,12 @@ package org.fedgen.models.gan;
 import java.util.Objects;
 import org.fedgen.core.data.Dataset;
 import org.fedgen.core.util.Seeds;
-import org.fedgen.models.batch.FixedSizeBatches;
 import org.fedgen.models.optim.FlatAdam;
+import org.fedgen.models.train.BatchSampler;
+import org.fedgen.models.train.Labels;
+import org.fedgen.models.train.NativeRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -68,24 +69,20 @@ public final class MdGanClient implements MdGanClientEndpoint {
         int b = (int) fake.rows();
         double dLoss = 0;
         if (discriminatorSteps > 0) {
-            FixedSizeBatches batches = new FixedSizeBatches(data.size(), b, Seeds.derive(seed, "mdgan-client-batches"));
+            BatchSampler batches = BatchSampler.fixedSize(data.size(), b, Seeds.derive(seed, "mdgan-client-batches"));
             INDArray real = Nd4j.create(DataType.FLOAT, b, config.dataDim());
             INDArray eps = Nd4j.create(DataType.FLOAT, b, 1);
-            try (Random noise = Gan.newRandom(Seeds.derive(seed, "mdgan-client-noise"))) {
+            try (NativeRandom noise = new NativeRandom(Seeds.derive(seed, "mdgan-client-noise"))) {
                 for (int s = 0; s < discriminatorSteps; s++) {
                     int[] idx = batches.next();
                     Nd4j.pullRows(data.features(), real, 1, idx);
                     if (config.loss() == GanLoss.WGAN_GP) {
-                        Nd4j.rand(eps, noise);
+                        noise.uniform(eps);
                     }
-                    dLoss += nets.discriminatorGradient(real, Gan.pick(labels, idx), fake, fakeLabels, eps, 1.0 / b,
+                    dLoss += nets.discriminatorGradient(real, Labels.pick(labels, idx), fake, fakeLabels, eps, 1.0 / b,
                             1.0 / b, false);
                     adam.step(nets.discriminator.params(), nets.discriminator.gradient(), learningRate);
                 }
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException("closing ND4J random generator failed", e);
             }
         }
         GanNetworks.Feedback f = nets.generatorFeedback(fake, fakeLabels, 1.0 / b);

@@ -7,10 +7,9 @@ import java.util.SplittableRandom;
 import org.fedgen.core.util.Seeds;
 import org.fedgen.models.optim.FlatAdam;
 import org.fedgen.models.optim.WeightAverage;
+import org.fedgen.models.train.NativeRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.rng.Random;
-import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -139,12 +138,8 @@ public final class MdGanTrainer {
 
     /** The latents the server uses for client k in iteration t, [B, latentDim]. */
     public INDArray latents(long t, int client) {
-        try (Random r = Gan.newRandom(Seeds.derive(seed, "mdgan-latents", t, client))) {
-            return Nd4j.randn(r, batchSize, config.latentDim()).castTo(DataType.FLOAT);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException("closing ND4J random generator failed", e);
+        try (NativeRandom r = new NativeRandom(Seeds.derive(seed, "mdgan-latents", t, client))) {
+            return r.gaussian(batchSize, config.latentDim());
         }
     }
 

@@ -2,22 +2,26 @@ package org.fedgen.models.vae;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.SplittableRandom;
+import org.fedgen.core.ConditionalGenerativeModel;
 import org.fedgen.core.FitInstructions;
-import org.fedgen.core.GenerativeModel;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.data.Dataset;
 import org.fedgen.core.util.Seeds;
 import org.fedgen.models.optim.FlatAdam;
 import org.fedgen.models.optim.FlatOptimizer;
 import org.fedgen.models.optim.FlatSgd;
+import org.fedgen.models.train.BatchSampler;
+import org.fedgen.models.train.Labels;
+import org.fedgen.models.train.NativeRandom;
+import org.fedgen.models.train.PartUpdater;
+import org.fedgen.models.train.PartVectors;
+import org.fedgen.models.train.StepPlan;
+import org.fedgen.models.train.TrainingData;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
@@ -37,14 +41,13 @@ import org.slf4j.LoggerFactory;
  * mean head, log-variance head; decoder = hidden, output. A new instance has all parameters zero: call
  * {@link #initialize} or {@link #load} first. Not thread-safe: one instance per worker thread.
  */
-public final class Vae implements GenerativeModel {
+public final class Vae implements ConditionalGenerativeModel {
     /** Name of the encoder part. */
     public static final String ENCODER = "encoder";
     /** Name of the decoder part. */
     public static final String DECODER = "decoder";
 
     private static final Logger LOG = LoggerFactory.getLogger(Vae.class);
-    private static final List<String> PARTS = List.of(ENCODER, DECODER);
     private static final int EVAL_CHUNK = 256;
     private static final int MAX_CACHED_BATCH_SIZES = 4;
 
@@ -55,11 +58,10 @@ public final class Vae implements GenerativeModel {
     private final INDArray decoderGrad;
     private final VaeLayout params;
     private final VaeNetwork network;
-    private final FlatOptimizer encoderOptimizer;
-    private final FlatOptimizer decoderOptimizer;
+    private final PartVectors parts;
+    private final PartUpdater encoderUpdater;
+    private final PartUpdater decoderUpdater;
     private final Map<Integer, VaeBuffers> buffers = new HashMap<>();
-    private INDArray encoderScratch;
-    private INDArray decoderScratch;
 
     /** A model of the given shape with all parameters zero. */
     public Vae(VaeConfig config) {
@@ -70,12 +72,20 @@ public final class Vae implements GenerativeModel {
         this.decoderGrad = Nd4j.zeros(DataType.FLOAT, config.decoderSize());
         this.params = new VaeLayout(config, encoder, decoder);
         this.network = new VaeNetwork(params, new VaeLayout(config, encoderGrad, decoderGrad));
-        this.encoderOptimizer = createOptimizer(config, config.encoderSize());
-        this.decoderOptimizer = createOptimizer(config, config.decoderSize());
+        this.parts = PartVectors.of("VAE", ENCODER, encoder, DECODER, decoder);
+        this.encoderUpdater = new PartUpdater(ENCODER, encoder, encoderGrad,
+                createOptimizer(config, config.encoderSize()));
+        this.decoderUpdater = new PartUpdater(DECODER, decoder, decoderGrad,
+                createOptimizer(config, config.decoderSize()));
     }
 
     public VaeConfig config() {
         return config;
+    }
+
+    @Override
+    public int numClasses() {
+        return config.numClasses();
     }
 
     /**
@@ -115,23 +125,12 @@ public final class Vae implements GenerativeModel {
 
     @Override
     public ModelState state() {
-        return ModelState.builder(0).part(ENCODER, encoder.dup()).part(DECODER, decoder.dup()).build();
+        return parts.state();
     }
 
     @Override
     public void load(ModelState state) {
-        Objects.requireNonNull(state, "state");
-        for (String name : state.partNames()) {
-            INDArray target = partOf(name, "state");
-            long len = state.part(name).length();
-            if (len != target.length()) {
-                throw new IllegalArgumentException("part '" + name + "' has length " + len + " but this VAE ("
-                        + config + ") expects " + target.length());
-            }
-        }
-        for (String name : state.partNames()) {
-            partOf(name, "state").assign(state.part(name));
-        }
+        parts.load(state);
     }
 
     /**
@@ -140,6 +139,8 @@ public final class Vae implements GenerativeModel {
      *
      * @return {@code loss} (mean training loss over the steps), {@code steps}, and {@code gradNormMax}: the largest
      *     L2 norm over the steps of the data-loss gradient of the trained parts, without the proximal term
+     * @throws IllegalArgumentException for data that do not fit the model, an unknown train part, instructions with
+     *                                  neither local steps nor local epochs, or μ &gt; 0 without an anchor
      */
     @Override
     public Map<String, Double> fit(Dataset data, FitInstructions instructions, ModelState anchor) {
@@ -147,26 +148,20 @@ public final class Vae implements GenerativeModel {
         int n = checkData(data);
         boolean trainEncoder = trains(instructions, ENCODER);
         boolean trainDecoder = trains(instructions, DECODER);
-        double mu = instructions.proximalMu();
-        INDArray encoderAnchor = mu > 0 && trainEncoder ? anchorPart(anchor, ENCODER) : null;
-        INDArray decoderAnchor = mu > 0 && trainDecoder ? anchorPart(anchor, DECODER) : null;
-        int batchSize = Math.min(instructions.batchSize(), n);
-        long steps = instructions.localSteps() > 0 ? instructions.localSteps()
-                : (long) instructions.localEpochs() * ShuffledBatches.batchesPerEpoch(n, batchSize);
-        if (steps == 0) {
-            throw new IllegalArgumentException("fit needs localSteps > 0 or localEpochs > 0, got " + instructions);
-        }
+        encoderUpdater.begin(instructions, anchor);
+        decoderUpdater.begin(instructions, anchor);
+        StepPlan plan = StepPlan.of(instructions, n);
+        long steps = plan.steps();
         INDArray oneHot = oneHot(data);
-        encoderOptimizer.reset();
-        decoderOptimizer.reset();
-        ShuffledBatches batches = new ShuffledBatches(n, batchSize, Seeds.derive(instructions.seed(), "vae/batches"));
+        BatchSampler batches = BatchSampler.epochAligned(n, plan.batchSize(),
+                Seeds.derive(instructions.seed(), "vae/batches"));
         double lossSum = 0;
         double gradNormMax = 0;
-        try (GaussianNoise noise = new GaussianNoise(Seeds.derive(instructions.seed(), "vae/noise"))) {
+        try (NativeRandom noise = new NativeRandom(Seeds.derive(instructions.seed(), "vae/noise"))) {
             for (long s = 0; s < steps; s++) {
                 int[] idx = batches.next();
                 VaeBuffers b = gather(data.features(), oneHot, idx);
-                noise.fill(b.eps);
+                noise.gaussian(b.eps);
                 network.forward(b);
                 lossSum += batchLossSum(b, config.beta()) / idx.length;
                 network.backward(b, trainEncoder, trainDecoder, config.beta());
@@ -182,12 +177,10 @@ public final class Vae implements GenerativeModel {
                 }
                 gradNormMax = Math.max(gradNormMax, Math.sqrt(sq));
                 if (trainEncoder) {
-                    encoderScratch = applyStep(encoder, encoderGrad, encoderAnchor, mu, encoderScratch,
-                            encoderOptimizer, instructions.learningRate());
+                    encoderUpdater.step(instructions.learningRate());
                 }
                 if (trainDecoder) {
-                    decoderScratch = applyStep(decoder, decoderGrad, decoderAnchor, mu, decoderScratch,
-                            decoderOptimizer, instructions.learningRate());
+                    decoderUpdater.step(instructions.learningRate());
                 }
             }
         }
@@ -208,22 +201,6 @@ public final class Vae implements GenerativeModel {
         };
     }
 
-    /** Adds μ(w − anchor) to the gradient when μ &gt; 0, then lets the optimizer step; returns the scratch buffer. */
-    private static INDArray applyStep(INDArray w, INDArray grad, INDArray anchor, double mu, INDArray scratch,
-            FlatOptimizer optimizer, double learningRate) {
-        INDArray buf = scratch;
-        if (anchor != null) {
-            if (buf == null) {
-                buf = Nd4j.create(DataType.FLOAT, w.length());
-            }
-            // w - anchor first: nearby floats subtract exactly, so the term is μ(w − anchor) up to one rounding.
-            Nd4j.exec(new SubOp(w, anchor, buf));
-            Nd4j.getBlasWrapper().level1().axpy(w.length(), mu, buf, grad);
-        }
-        optimizer.step(w, grad, learningRate);
-        return buf;
-    }
-
     /**
      * The gradient of the mean training loss over all of {@code data} at the current parameters, for the trained
      * parts; the data are processed in chunks of {@code instructions.batchSize()} weighted by their sizes, with noise
@@ -239,10 +216,10 @@ public final class Vae implements GenerativeModel {
         int chunk = Math.min(instructions.batchSize(), n);
         INDArray encAcc = trainEncoder ? Nd4j.zeros(DataType.FLOAT, encoder.length()) : null;
         INDArray decAcc = trainDecoder ? Nd4j.zeros(DataType.FLOAT, decoder.length()) : null;
-        try (GaussianNoise noise = new GaussianNoise(Seeds.derive(instructions.seed(), "vae/noise"))) {
+        try (NativeRandom noise = new NativeRandom(Seeds.derive(instructions.seed(), "vae/noise"))) {
             for (int from = 0; from < n; from += chunk) {
-                VaeBuffers b = gather(data.features(), oneHot, range(from, Math.min(from + chunk, n)));
-                noise.fill(b.eps);
+                VaeBuffers b = gather(data.features(), oneHot, Labels.range(from, Math.min(from + chunk, n)));
+                noise.gaussian(b.eps);
                 network.forward(b);
                 network.backward(b, trainEncoder, trainDecoder, config.beta());
                 if (trainEncoder) {
@@ -276,10 +253,10 @@ public final class Vae implements GenerativeModel {
         int chunk = Math.min(EVAL_CHUNK, n);
         double recon = 0;
         double kl = 0;
-        try (GaussianNoise noise = new GaussianNoise(Seeds.derive(seed, "vae/noise"))) {
+        try (NativeRandom noise = new NativeRandom(Seeds.derive(seed, "vae/noise"))) {
             for (int from = 0; from < n; from += chunk) {
-                VaeBuffers b = gather(data.features(), oneHot, range(from, Math.min(from + chunk, n)));
-                noise.fill(b.eps);
+                VaeBuffers b = gather(data.features(), oneHot, Labels.range(from, Math.min(from + chunk, n)));
+                noise.gaussian(b.eps);
                 network.forward(b);
                 recon += VaeNetwork.reconstructionSum(b.x, b.logits);
                 kl += VaeNetwork.klSum(b);
@@ -305,11 +282,7 @@ public final class Vae implements GenerativeModel {
         if (!config.isConditional()) {
             return decodeNoise(n, null, seed);
         }
-        int[] labels = new int[n];
-        for (int i = 0; i < n; i++) {
-            labels[i] = i % config.numClasses();
-        }
-        return sample(labels, seed);
+        return sample(Labels.cycle(n, config.numClasses()), seed);
     }
 
     /**
@@ -317,21 +290,20 @@ public final class Vae implements GenerativeModel {
      *
      * @throws IllegalArgumentException if the model is unconditional, labels is empty or a label is out of range
      */
+    @Override
     public INDArray sample(int[] labels, long seed) {
         Objects.requireNonNull(labels, "labels");
         if (!config.isConditional()) {
             throw new IllegalArgumentException("sample(labels) needs a conditional VAE, but numClasses is 0");
         }
-        if (labels.length == 0) {
-            throw new IllegalArgumentException("labels must not be empty");
-        }
+        Labels.checkForSampling(labels, config.numClasses());
         return decodeNoise(labels.length, oneHotOf(labels), seed);
     }
 
     private INDArray decodeNoise(int n, INDArray y, long seed) {
         INDArray z = Nd4j.create(DataType.FLOAT, n, config.latentDim());
-        try (GaussianNoise noise = new GaussianNoise(Seeds.derive(seed, "vae/sample"))) {
-            noise.fill(z);
+        try (NativeRandom noise = new NativeRandom(Seeds.derive(seed, "vae/sample"))) {
+            noise.gaussian(z);
         }
         INDArray d1Pre = Nd4j.create(DataType.FLOAT, n, config.hiddenDim());
         INDArray d1 = Nd4j.create(DataType.FLOAT, n, config.hiddenDim());
@@ -346,7 +318,7 @@ public final class Vae implements GenerativeModel {
      */
     LossAndGradient lossAndGradient(Dataset batch, INDArray eps) {
         int n = checkData(batch);
-        VaeBuffers b = gather(batch.features(), oneHot(batch), range(0, n));
+        VaeBuffers b = gather(batch.features(), oneHot(batch), Labels.range(0, n));
         b.eps.assign(eps);
         network.forward(b);
         double loss = batchLossSum(b, config.beta()) / n;
@@ -382,28 +354,8 @@ public final class Vae implements GenerativeModel {
         return b;
     }
 
-    private static int[] range(int from, int to) {
-        int[] r = new int[to - from];
-        for (int i = 0; i < r.length; i++) {
-            r[i] = from + i;
-        }
-        return r;
-    }
-
     private int checkData(Dataset data) {
-        Objects.requireNonNull(data, "data");
-        if (data.size() < 1) {
-            throw new IllegalArgumentException("data must hold at least one example, got " + data);
-        }
-        if (data.numFeatures() != config.inputDim()) {
-            throw new IllegalArgumentException("data has " + data.numFeatures() + " features but the VAE's inputDim is "
-                    + config.inputDim());
-        }
-        if (config.isConditional() && !data.hasLabels()) {
-            throw new IllegalArgumentException("the conditional VAE (numClasses=" + config.numClasses()
-                    + ") needs labelled data, got " + data);
-        }
-        return data.size();
+        return TrainingData.check(data, "VAE", config.inputDim(), config.numClasses());
     }
 
     /** One-hot labels [n, classes] of the data for the conditional model, or null. */
@@ -424,34 +376,13 @@ public final class Vae implements GenerativeModel {
         return Nd4j.createFromArray(flat).reshape('c', labels.length, k);
     }
 
-    private static boolean trains(FitInstructions instructions, String part) {
-        Set<String> parts = instructions.trainParts();
-        for (String p : parts) {
-            if (!PARTS.contains(p)) {
-                throw new IllegalArgumentException("unknown part '" + p + "' in trainParts; VAE parts are " + PARTS);
-            }
-        }
+    private boolean trains(FitInstructions instructions, String part) {
+        parts.checkTrainParts(instructions);
         return instructions.trains(part);
     }
 
-    private INDArray anchorPart(ModelState anchor, String name) {
-        if (anchor == null) {
-            throw new IllegalArgumentException("proximalMu > 0 needs an anchor state with part '" + name + "'");
-        }
-        INDArray a = anchor.part(name);
-        if (a.length() != partOf(name, "anchor").length()) {
-            throw new IllegalArgumentException("anchor part '" + name + "' has length " + a.length()
-                    + " but this VAE expects " + partOf(name, "anchor").length());
-        }
-        return a;
-    }
-
-    private INDArray partOf(String name, String where) {
-        return switch (name) {
-            case ENCODER -> encoder;
-            case DECODER -> decoder;
-            default -> throw new IllegalArgumentException("unknown part '" + name + "' in " + where
-                    + "; VAE parts are " + PARTS);
-        };
+    @Override
+    public int numFeatures() {
+        return config.inputDim();
     }
 }

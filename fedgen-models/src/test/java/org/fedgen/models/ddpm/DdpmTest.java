@@ -2,14 +2,17 @@ package org.fedgen.models.ddpm;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 import org.fedgen.core.FitInstructions;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.data.Dataset;
+import org.fedgen.core.util.Seeds;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -58,15 +61,6 @@ class DdpmTest {
     }
 
     @Test
-    void proximalTermAddsMuTimesDistanceToAnchor() {
-        INDArray grad = Nd4j.createFromArray(0.5f, -1f, 2f);
-        INDArray w = Nd4j.createFromArray(1f, 3f, -2f);
-        INDArray anchor = Nd4j.createFromArray(0.5f, 4f, -2f);
-        Ddpm.addProximal(grad, w, anchor, 0.25, Nd4j.create(DataType.FLOAT, 3));
-        assertArrayEquals(new float[] {0.5f + 0.125f, -1f - 0.25f, 2f}, grad.toFloatVector(), 0f);
-    }
-
-    @Test
     void proximalTermChangesTrainingOnlyWhenAwayFromTheAnchor() {
         Dataset d = data(20, false);
         Ddpm model = tinyModel(0);
@@ -107,36 +101,85 @@ class DdpmTest {
         assertEquals(6.0, model.fit(d, instr().localSteps(0).localEpochs(2).build(), start).get("steps"));
     }
 
+    /**
+     * A DDPM has the one part {@value Ddpm#PART}, so a part set can only name it or be empty (both train it, to the
+     * same bits) or name a part the model lacks, which is refused before anything changes; a bad state is refused by
+     * load without touching the parameters.
+     */
     @Test
-    void partsNotTrainedStayUnchangedAndUnknownPartsAreRejected() {
+    void theOnlyPartNamedTrainsLikeTheEmptySetAndUnknownPartsAreRejectedWithoutChange() {
         Dataset d = data(20, false);
         Ddpm model = tinyModel(0);
         ModelState start = model.initialize(1);
-        Map<String, Double> m = model.fit(d, instr().trainParts(Set.of()).build(), start);
-        assertTrue(m.containsKey("loss"));
-        assertTrue(!model.state().bitEquals(start));
+        Map<String, Double> all = model.fit(d, instr().trainParts(Set.of()).build(), start);
+        ModelState trainedAll = model.state();
+        assertFalse(trainedAll.bitEquals(start));
         model.load(start);
-        assertThrows(IllegalArgumentException.class,
-                () -> model.fit(d, instr().trainParts(Set.of("generator")).build(), start));
+        Map<String, Double> named = model.fit(d, instr().trainParts(Set.of(Ddpm.PART)).build(), start);
+        assertTrue(model.state().bitEquals(trainedAll));
+        assertEquals(all, named);
+        model.load(start);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> model.fit(d, instr().trainParts(Set.of(Ddpm.PART, "generator")).build(), start));
+        assertTrue(e.getMessage().contains("'generator'") && e.getMessage().contains("[denoiser]"), e.getMessage());
+        assertTrue(model.state().bitEquals(start));
         assertThrows(IllegalArgumentException.class, () -> model.load(ModelState.builder(0)
                 .part(Ddpm.PART, Nd4j.create(DataType.FLOAT, 3)).build()));
         assertThrows(IllegalArgumentException.class, () -> model.load(ModelState.builder(0)
                 .part("decoder", Nd4j.create(DataType.FLOAT, 3)).build()));
+        assertTrue(model.state().bitEquals(start));
     }
 
+    /**
+     * gradient() over 300 examples runs in chunks of 256 and 44 weighted by their sizes; the reference draws the same
+     * t (one stream over all examples) and ε (one N(0, 1) fill per chunk), forms x_t itself and takes the denoiser's
+     * gradient of the mean loss over all 300 examples in one pass.
+     */
     @Test
     void gradientIsTheExampleWeightedMeanAndLeavesParamsUnchanged() {
-        Dataset d = data(10, false);
+        int n = 300;
+        Dataset d = data(n, false);
         Ddpm model = tinyModel(0);
         ModelState start = model.initialize(1);
         FitInstructions ins = instr().batchSize(4).build();
         INDArray g = model.gradient(d, ins).get(Ddpm.PART);
         assertTrue(model.state().bitEquals(start));
-        // the same gradient from the denoiser over the whole set in one call: chunks of 256 hold all 10 examples
-        assertEquals(model.denoiser().params().length(), g.length());
-        INDArray again = model.gradient(d, ins).get(Ddpm.PART);
-        assertArrayEquals(g.toFloatVector(), again.toFloatVector(), 0f);
-        assertTrue(g.norm2Number().doubleValue() > 0);
+
+        SplittableRandom stepRng = new SplittableRandom(Seeds.derive(21, "ddpm-steps"));
+        TimestepDistribution uniform = TimestepDistribution.uniform(40);
+        int[] t = new int[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = uniform.sample(stepRng);
+        }
+        INDArray eps;
+        try (org.nd4j.linalg.api.rng.Random r = Nd4j.getRandomFactory().getNewRandomInstance(
+                Seeds.derive(21, "ddpm-noise"))) {
+            INDArray e1 = Nd4j.randn(r, 256, 6).castTo(DataType.FLOAT);
+            INDArray e2 = Nd4j.randn(r, 44, 6).castTo(DataType.FLOAT);
+            eps = Nd4j.vstack(e1, e2);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        NoiseSchedule schedule = NoiseSchedule.linear(40);
+        float[][] xt = new float[n][6];
+        for (int i = 0; i < n; i++) {
+            double ab = schedule.alphaBar(t[i]);
+            for (int j = 0; j < 6; j++) {
+                double x0 = 2.0 * d.features().getDouble(i, j) - 1.0;
+                xt[i][j] = (float) (Math.sqrt(ab) * x0 + Math.sqrt(1 - ab) * eps.getDouble(i, j));
+            }
+        }
+        Denoiser ref = new MlpDenoiser(6, new int[] {16}, 4, 0, Activation.SILU);
+        ref.params().assign(start.part(Ddpm.PART));
+        ref.lossAndGradient(Nd4j.createFromArray(xt), t, null, eps);
+        assertClose(ref.gradient(), g);
+    }
+
+    private static void assertClose(INDArray expected, INDArray actual) {
+        double scale = expected.amaxNumber().doubleValue();
+        double diff = expected.sub(actual).amaxNumber().doubleValue();
+        assertTrue(scale > 0, "zero gradient");
+        assertTrue(diff <= 1e-5 * scale, "max |diff| " + diff + " vs max |g| " + scale);
     }
 
     @Test

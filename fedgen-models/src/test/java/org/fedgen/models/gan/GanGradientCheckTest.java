@@ -55,7 +55,7 @@ class GanGradientCheckTest {
         GanNetworks nets = new GanNetworks(tiny(loss, classes, OutputActivation.SIGMOID).toBuilder()
                 .realLabel(realLabel).build(), DataType.DOUBLE);
         nets.initialize(11);
-        try (Random r = Gan.newRandom(5)) {
+        try (Random r = Nd4j.getRandomFactory().getNewRandomInstance(5)) {
             INDArray real = rand(r, B, 6);
             INDArray fake = rand(r, B, 6);
             INDArray eps = rand(r, B, 1);
@@ -78,7 +78,7 @@ class GanGradientCheckTest {
     void generatorLossGradientMatchesFiniteDifferences(GanLoss loss, int classes, OutputActivation out) {
         GanNetworks nets = new GanNetworks(tiny(loss, classes, out), DataType.DOUBLE);
         nets.initialize(12);
-        try (Random r = Gan.newRandom(6)) {
+        try (Random r = Nd4j.getRandomFactory().getNewRandomInstance(6)) {
             INDArray z = Nd4j.randn(r, B, 3).castTo(DataType.DOUBLE);
             int[] y = labels(classes);
             DoubleSupplier f = () -> nets.generatorGradient(z, y, 1.0 / B, false);
@@ -104,7 +104,7 @@ class GanGradientCheckTest {
         GanNetworks b = new GanNetworks(noGp, DataType.DOUBLE);
         a.initialize(13);
         b.initialize(13);
-        try (Random r = Gan.newRandom(7)) {
+        try (Random r = Nd4j.getRandomFactory().getNewRandomInstance(7)) {
             INDArray real = rand(r, B, 6);
             INDArray fake = rand(r, B, 6);
             INDArray eps = rand(r, B, 1);
@@ -138,7 +138,7 @@ class GanGradientCheckTest {
         GanNetworks b = new GanNetworks(withGp.toBuilder().gradientPenaltyWeight(0).build(), DataType.DOUBLE);
         a.initialize(14);
         b.initialize(14);
-        try (Random r = Gan.newRandom(8)) {
+        try (Random r = Nd4j.getRandomFactory().getNewRandomInstance(8)) {
             INDArray real = rand(r, B, 6);
             INDArray fake = rand(r, B, 6);
             INDArray eps = rand(r, B, 1);
@@ -174,7 +174,7 @@ class GanGradientCheckTest {
     void conditionalCriticIsSharedOutputPlusTheLabelsOutput() {
         GanNetworks nets = new GanNetworks(tiny(GanLoss.WGAN_GP, 3, OutputActivation.SIGMOID), DataType.DOUBLE);
         nets.initialize(15);
-        try (Random r = Gan.newRandom(9)) {
+        try (Random r = Nd4j.getRandomFactory().getNewRandomInstance(9)) {
             INDArray x = rand(r, B, 6);
             Mlp.Workspace ws = nets.discriminator.workspace(B, 7);
             ws.input().assign(x);
@@ -202,7 +202,7 @@ class GanGradientCheckTest {
                 DataType.DOUBLE);
         nets.initialize(16);
         assertEquals(6 * pack, nets.discriminator.inputSize());
-        try (Random r = Gan.newRandom(10)) {
+        try (Random r = Nd4j.getRandomFactory().getNewRandomInstance(10)) {
             INDArray real = rand(r, B, 6);
             INDArray fake = rand(r, B, 6);
             INDArray eps = rand(r, B, 1);
@@ -229,7 +229,7 @@ class GanGradientCheckTest {
         GanNetworks nets = new GanNetworks(tiny(GanLoss.WGAN_GP, 0, OutputActivation.SIGMOID).toBuilder().pack(pack)
                 .build(), DataType.DOUBLE);
         nets.initialize(17);
-        try (Random r = Gan.newRandom(11)) {
+        try (Random r = Nd4j.getRandomFactory().getNewRandomInstance(11)) {
             INDArray x = rand(r, B, 6);
             double[] critic = nets.logits(x, null);
             // the same rows as the tail of a larger matrix (a view, as chunked evaluation passes them)

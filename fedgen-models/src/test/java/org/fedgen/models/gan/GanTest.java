@@ -29,7 +29,7 @@ class GanTest {
     }
 
     private static Dataset data(int n, long seed, boolean labelled) {
-        try (Random r = Gan.newRandom(seed)) {
+        try (Random r = Nd4j.getRandomFactory().getNewRandomInstance(seed)) {
             INDArray x = Nd4j.rand(r, n, 6).castTo(DataType.FLOAT);
             int[] y = null;
             if (labelled) {
@@ -271,7 +271,7 @@ class GanTest {
         ref.generator.params().assign(init.part(Gan.GENERATOR));
         ref.discriminator.params().assign(init.part(Gan.DISCRIMINATOR));
         int[] y = d.labels();
-        try (Random noise = Gan.newRandom(Seeds.derive(99, "gan-gradient-noise"))) {
+        try (Random noise = Nd4j.getRandomFactory().getNewRandomInstance(Seeds.derive(99, "gan-gradient-noise"))) {
             INDArray z1 = Nd4j.randn(noise, 256, 3).castTo(DataType.FLOAT);
             INDArray z2 = Nd4j.randn(noise, 44, 3).castTo(DataType.FLOAT);
             ref.generatorGradient(Nd4j.vstack(z1, z2), y, 1.0 / 300, false);

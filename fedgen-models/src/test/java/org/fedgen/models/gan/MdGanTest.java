@@ -34,7 +34,7 @@ class MdGanTest {
         List<MdGanClient> out = new ArrayList<>();
         for (int c = 0; c < sizes.length; c++) {
             int n = sizes[c];
-            try (Random r = Gan.newRandom(100 + c)) {
+            try (Random r = Nd4j.getRandomFactory().getNewRandomInstance(100 + c)) {
                 INDArray x = Nd4j.rand(r, n, 6).castTo(DataType.FLOAT);
                 int[] y = new int[n];
                 for (int i = 0; i < n; i++) {

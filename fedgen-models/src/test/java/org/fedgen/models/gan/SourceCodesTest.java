@@ -66,7 +66,7 @@ class SourceCodesTest {
         GanNetworks nets = new GanNetworks(c, DataType.FLOAT);
         nets.generator.params().assign(gan.state().part(Gan.GENERATOR));
         INDArray z;
-        try (Random r = Gan.newRandom(Seeds.derive(seed, "gan-sample-noise"))) {
+        try (Random r = Nd4j.getRandomFactory().getNewRandomInstance(Seeds.derive(seed, "gan-sample-noise"))) {
             z = Nd4j.randn(r, n, c.latentDim()).castTo(DataType.FLOAT);
         } catch (Exception e) {
             throw new AssertionError(e);

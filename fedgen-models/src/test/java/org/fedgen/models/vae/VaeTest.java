@@ -187,7 +187,7 @@ class VaeTest {
         vae.initialize(2);
         FitInstructions in = FitInstructions.builder().localSteps(3).batchSize(4).seed(1).build();
         assertMessage(assertThrows(IllegalArgumentException.class, () -> vae.fit(data(8, 6, false, 1), in, null)),
-                "labelled", "numClasses=3");
+                "labelled", "3 classes");
         assertMessage(assertThrows(IllegalArgumentException.class, () -> vae.evaluate(data(8, 6, false, 1), 1)),
                 "labelled");
         Dataset wrong = new Dataset(Nd4j.zeros(DataType.FLOAT, 2, 6), new int[] {0, 5}, new int[] {6});

@@ -1,0 +1,104 @@
+package org.fedgen.examples.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.fedgen.privacy.RdpAccountant.Conversion;
+import org.fedgen.runs.DpSettings;
+import picocli.CommandLine.Option;
+
+/**
+ * Differential-privacy options of {@code fedgen train} (central DP-FedAvg with Rényi-DP accounting); a run is private
+ * when {@code --dp-noise} is given. Mapped to the library's {@link DpSettings}.
+ */
+public final class DpOptions {
+    @Option(names = "--dp-noise", paramLabel = "z", description = {"Enables DP-FedAvg: noise multiplier z, the noise "
+            + "std on the sum of clipped deltas is z*S."})
+    public Double noise;
+
+    @Option(names = "--dp-clip", paramLabel = "S", description = "L2 clip norm S of each client's delta over the "
+            + "protected parts (the initial one with --dp-adaptive-clip); required with --dp-noise.")
+    public Double clip;
+
+    @Option(names = "--dp-delta", paramLabel = "d", description = "delta of the reported (epsilon, delta); should be "
+            + "below 1/clients (default: ${DEFAULT-VALUE}).")
+    public double delta = 1e-5;
+
+    @Option(names = "--dp-target-epsilon", paramLabel = "e", description = "Privacy budget: the run stops before the "
+            + "round that would take epsilon above e.")
+    public Double targetEpsilon;
+
+    @Option(names = "--dp-parts", paramLabel = "PARTS", split = ",", description = {"Parts DP-FedAvg protects: 'all' "
+            + "(default: every part clients send) or a list such as 'decoder'; the model's other parts then stay on "
+            + "the clients (local-only), e.g. 'decoder' gives decoder-only DP for the VAE (DPD-fVAE: the encoder "
+            + "never leaves the client)."})
+    public List<String> parts = new ArrayList<>(List.of("all"));
+
+    @Option(names = "--dp-q", paramLabel = "q", description = "Poisson sampling rate q: each client joins a round "
+            + "independently with probability q.")
+    public Double q;
+
+    @Option(names = "--dp-clients-per-round", paramLabel = "m", description = "Expected clients per round qW; sets "
+            + "q = m / clients.")
+    public Double clientsPerRound;
+
+    @Option(names = "--dp-allow-fixed-size-sampling", description = {"Allow --clients-per-round (a fixed number "
+            + "drawn without replacement) in a DP run. Epsilon is then computed as if clients were Poisson-sampled "
+            + "with q = k/W: an approximation, not a proven bound."})
+    public boolean allowFixedSizeSampling;
+
+    @Option(names = "--dp-adaptive-clip", description = "Adaptive clip norm (Andrew et al. 2021: target quantile 0.5, "
+            + "learning rate 0.2, count noise m/20) starting from --dp-clip.")
+    public boolean adaptiveClip;
+
+    @Option(names = "--dp-conversion", paramLabel = "KIND", description = "RDP to (epsilon, delta) conversion: "
+            + "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    public ConversionKind conversion = ConversionKind.tight;
+
+    @Option(names = "--dp-server-lr", description = "Server learning rate applied to the noisy average (default: "
+            + "${DEFAULT-VALUE}); post-processing, costs no privacy.")
+    public double serverLearningRate = 1.0;
+
+    @Option(names = "--dp-server-momentum", description = "Server momentum on the noisy average (FedAvgM; default: "
+            + "${DEFAULT-VALUE} = none); post-processing, costs no privacy.")
+    public double serverMomentum = 0.0;
+
+    @Option(names = "--dp-seeded-noise", description = {"Derive the DP noise from --seed (reproducible runs). Such "
+            + "noise protects nobody who knows the seed; the default draws it from SecureRandom."})
+    public boolean seededNoise;
+
+    /** The conversions by their CLI names. */
+    public enum ConversionKind {
+        classic(Conversion.CLASSIC), tight(Conversion.TIGHT);
+
+        private final Conversion conversion;
+
+        ConversionKind(Conversion c) {
+            conversion = c;
+        }
+
+        public Conversion conversion() {
+            return conversion;
+        }
+    }
+
+    /** Whether the run is differentially private. */
+    public boolean enabled() {
+        return noise != null;
+    }
+
+    /** Whether every part clients send is protected. */
+    public boolean allParts() {
+        return parts.size() == 1 && parts.get(0).equals("all");
+    }
+
+    /** The library settings these options describe, or null when {@code --dp-noise} is not given. */
+    public DpSettings toSettings() {
+        if (!enabled()) {
+            return null;
+        }
+        return DpSettings.builder(noise, clip).delta(delta).targetEpsilon(targetEpsilon).parts(parts).q(q)
+                .clientsPerRound(clientsPerRound).allowFixedSizeSampling(allowFixedSizeSampling)
+                .adaptiveClip(adaptiveClip).conversion(conversion.conversion()).serverLearningRate(serverLearningRate)
+                .serverMomentum(serverMomentum).seededNoise(seededNoise).build();
+    }
+}

@@ -1,0 +1,76 @@
+package org.fedgen.examples.cli;
+
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.List;
+import org.fedgen.models.gan.GanTopology;
+import org.fedgen.runs.AggregatorKind;
+import org.fedgen.runs.PartitionKind;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Refuses options given on the command line that the chosen model, topology, aggregator, partition or DP setting
+ * would ignore (e.g. {@code --guidance} for a VAE, {@code --dp-delta} without {@code --dp-noise}), naming the option
+ * and what it needs.
+ */
+final class OptionScope {
+    private OptionScope() {
+    }
+
+    /** @throws IllegalArgumentException naming the first given option that does not apply */
+    static void refuseInapplicable(ParseResult given, RunOptions o) {
+        String model = "--model " + o.model;
+        need(given, names(GanOptions.class), o.model == RunOptions.ModelKind.gan, "--model gan", model);
+        need(given, names(DdpmOptions.class), o.model == RunOptions.ModelKind.ddpm, "--model ddpm", model);
+        need(given, List.of("--conditional"), o.model != RunOptions.ModelKind.vae, "--model gan or ddpm", model);
+        List<String> dp = new ArrayList<>(names(DpOptions.class));
+        dp.remove("--dp-noise");
+        need(given, dp, o.dp.enabled(), "--dp-noise (DP-FedAvg)", "no --dp-noise");
+        List<String> secagg = new ArrayList<>(names(SecureAggregationOptions.class));
+        secagg.remove("--secure-aggregation");
+        need(given, secagg, o.secureAggregation.enabled, "--secure-aggregation", "no --secure-aggregation");
+        GanTopology t = o.model == RunOptions.ModelKind.gan ? o.gan.topology : null;
+        String topology = t == null ? model : "--topology " + t;
+        need(given, List.of("--gen-steps"), t == GanTopology.DPFEDAVG_GAN, "--topology dpfedavg-gan", topology);
+        need(given, List.of("--md-local-steps", "--swap-epochs", "--client-codes"), t == GanTopology.MDGAN,
+                "--topology mdgan", topology);
+        need(given, List.of("--critic-steps"), t != GanTopology.MDGAN || o.gan.mdLocalSteps == null,
+                "a topology whose clients train locally, or mdgan without --md-local-steps", topology
+                        + " --md-local-steps");
+        need(given, List.of("--class-loss-weight"), o.gan.conditional, "--conditional", "an unconditional GAN");
+        String aggregator = "--aggregator " + o.aggregator;
+        need(given, List.of("--mu"), o.aggregator == AggregatorKind.fedprox, "--aggregator fedprox", aggregator);
+        need(given, List.of("--server-lr"), o.aggregator == AggregatorKind.fedsgd, "--aggregator fedsgd", aggregator);
+        need(given, List.of("--mmd-temperature", "--mmd-sign", "--mmd-threshold", "--mmd-data-weights"),
+                o.aggregator == AggregatorKind.mmd || t == GanTopology.IFLGAN, "--aggregator mmd or --topology iflgan",
+                t == null ? aggregator : aggregator + " " + topology);
+        String partition = "--partition " + o.partition;
+        need(given, List.of("--alpha"), o.partition == PartitionKind.dirichlet, "--partition dirichlet", partition);
+        need(given, List.of("--labels-per-client"), o.partition == PartitionKind.shards, "--partition shards",
+                partition);
+    }
+
+    private static void need(ParseResult given, List<String> options, boolean applies, String needs, String got) {
+        if (applies) {
+            return;
+        }
+        for (String name : options) {
+            if (given.hasMatchedOption(name)) {
+                throw new IllegalArgumentException(name + " applies only with " + needs + ", got " + got);
+            }
+        }
+    }
+
+    /** The long names of the options a mixin class declares. */
+    private static List<String> names(Class<?> options) {
+        List<String> names = new ArrayList<>();
+        for (Field f : options.getDeclaredFields()) {
+            Option opt = f.getAnnotation(Option.class);
+            if (opt != null) {
+                names.add(opt.names()[0]);
+            }
+        }
+        return names;
+    }
+}

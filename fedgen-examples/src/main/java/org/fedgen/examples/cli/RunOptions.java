@@ -1,0 +1,171 @@
+package org.fedgen.examples.cli;
+
+import java.nio.file.Path;
+import org.fedgen.runs.AggregatorKind;
+import org.fedgen.runs.ModelSettings;
+import org.fedgen.runs.PartitionKind;
+import org.fedgen.runs.RunConfig;
+import org.fedgen.runs.VaeSettings;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Options of a federated training run, shared by {@code train} and {@code bench}; {@link #toConfig()} maps them to the
+ * library's {@link RunConfig}. Options a model family sets its own default for are null until given.
+ */
+public final class RunOptions {
+    /** Generative model families the CLI can train. */
+    public enum ModelKind { vae, gan, ddpm }
+
+    @Option(names = "--model", description = "Model: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    public ModelKind model = ModelKind.vae;
+
+    /** Options of {@code --model ddpm}. */
+    @picocli.CommandLine.Mixin
+    public DdpmOptions ddpm = new DdpmOptions();
+
+    @Option(names = "--clients", description = "Number of clients (default: ${DEFAULT-VALUE}).")
+    public int clients = 10;
+
+    @Option(names = "--clients-per-round",
+            description = "Clients sampled per round without replacement; 0 = all (default: ${DEFAULT-VALUE}).")
+    public int clientsPerRound = 0;
+
+    @Option(names = "--rounds", description = "Federated rounds (default: 50; GAN: 80 flgan/iflgan, 200 "
+            + "conditional, 120 dpfedavg-gan, 20 mdgan).")
+    public Integer rounds;
+
+    @Option(names = "--local-epochs", description = "Local passes over each client's data per round (default: 2).")
+    public Integer localEpochs;
+
+    @Option(names = "--local-steps", description = "Local optimizer steps per round; overrides --local-epochs when > 0 "
+            + "(default: 0; GAN without --local-epochs: 10 flgan/iflgan, 5 dpfedavg-gan, 30 mdgan iterations).")
+    public Integer localSteps;
+
+    @Option(names = "--batch-size", description = "Local minibatch size (default: 64; mdgan 32).")
+    public Integer batchSize;
+
+    @Option(names = "--lr", description = "Local learning rate (default: 1e-3; GAN 2e-4).")
+    public Double learningRate;
+
+    @Option(names = "--aggregator", description = "Aggregation: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    public AggregatorKind aggregator = AggregatorKind.fedavg;
+
+    @Option(names = "--mu", description = "FedProx proximal coefficient μ (default: ${DEFAULT-VALUE}).")
+    public double mu = 0.01;
+
+    @Option(names = "--server-lr", description = "FedSGD server learning rate η_s (default: ${DEFAULT-VALUE}).")
+    public double serverLearningRate = 1.0;
+
+    @Option(names = "--mmd-temperature", description = "MMD aggregator softmax temperature τ (default: 0.01; "
+            + "iflgan 1).")
+    public Double mmdTemperature;
+
+    @Option(names = "--mmd-sign", description = "MMD aggregator sign s, +1 or -1 (default: ${DEFAULT-VALUE}).")
+    public double mmdSign = 1.0;
+
+    @Option(names = "--mmd-threshold", description = "MMD adoption threshold c; default: the mean of the round's "
+            + "scores.")
+    public Double mmdThreshold;
+
+    @Option(names = "--mmd-data-weights", description = "MMD aggregator weights alpha_k proportional to "
+            + "n_k * exp(s * mmd_k / tau) instead of the plain softmax: equal scores then give FedAvg's n_k/N.")
+    public boolean mmdDataWeights;
+
+    @Option(names = "--partition", description = {"Data split: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+            "pool: every client draws --shard-size digits from the whole training pool WITH replacement (seeded),",
+            "so shards overlap and --clients may exceed the 7 000 training digits."})
+    public PartitionKind partition = PartitionKind.dirichlet;
+
+    @Option(names = "--shard-size", description = "Digits each client draws for --partition pool "
+            + "(default: ${DEFAULT-VALUE}).")
+    public int shardSize = 10;
+
+    @Option(names = "--streaming", description = {"Streaming aggregation: fold each update into the average in "
+            + "client-id order as it", "arrives and free it, with at most 2 x --workers clients in flight, so memory "
+            + "does not grow with", "--clients-per-round. The average then rounds differently in the last bits from "
+            + "the default", "(still the same for any worker count)."})
+    public boolean streaming;
+
+    @Option(names = "--alpha", description = "Dirichlet concentration α; smaller is more skewed (default: "
+            + "${DEFAULT-VALUE}).")
+    public double alpha = 0.5;
+
+    @Option(names = "--labels-per-client", description = "Labels per client for --partition shards (default: "
+            + "${DEFAULT-VALUE}).")
+    public int labelsPerClient = 2;
+
+    @Option(names = "--workers", description = "Worker threads, each with its own model (default: number of cores, "
+            + "${DEFAULT-VALUE}).")
+    public int workers = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--seed", description = "Seed of every random choice in the run (default: ${DEFAULT-VALUE}).")
+    public long seed = 42;
+
+    @Option(names = "--eval-every", description = "Evaluate on the held-out digits and write a sample grid every k "
+            + "rounds (default: 5; GAN 10, dpfedavg-gan 40).")
+    public Integer evalEvery;
+
+    @Option(names = "--quality-samples", description = {"Samples drawn at each evaluation for FID, MMD, precision/recall",
+            "and label coverage against the 1 000 held-out digits; 0 disables them (default: ${DEFAULT-VALUE}).",
+            "Compare FIDs only at the same count."})
+    public int qualitySamples = 1000;
+
+    @Option(names = "--samples", description = "Unconditional samples written to samples-idx3-ubyte at the end "
+            + "(default: ${DEFAULT-VALUE}).")
+    public int samples = 1000;
+
+    /** Options of {@code --model gan}. */
+    @Mixin
+    public GanOptions gan = new GanOptions();
+
+    /** Class-conditional model: the label is an input of the generator (and discriminator / denoiser). */
+    @Option(names = "--conditional", description = "Class-conditional model (GAN, DDPM): the digit label is an input, "
+            + "so samples of a requested digit can be drawn.")
+    void conditional(boolean value) {
+        gan.conditional = value;
+        ddpm.conditional = value;
+    }
+
+    @Option(names = "--centralized", description = {"Centralized baseline: the same model trained on the union of "
+            + "the clients' data (one client holding the whole pool) for the same rounds and local epochs, so a "
+            + "federated result can be reported as a ratio to it."})
+    public boolean centralized;
+
+    /** Differential-privacy options (--dp-*). */
+    @Mixin
+    public DpOptions dp = new DpOptions();
+
+    /** Secure-aggregation options (--secure-aggregation, --secagg-*). */
+    @Mixin
+    public SecureAggregationOptions secureAggregation = new SecureAggregationOptions();
+
+    @Option(names = "--out", description = "Output directory (default: runs/<model>-<aggregator>, or "
+            + "runs/<model>-centralized).")
+    public Path out;
+
+    @Option(names = "--max-failed-rounds", description = "Stop with an error after this many consecutive rounds in "
+            + "which every sampled client failed or was rejected (default: ${DEFAULT-VALUE}).")
+    public int maxFailedRounds = 3;
+
+    /**
+     * The library configuration these options describe.
+     *
+     * @throws IllegalArgumentException naming the first bad value
+     */
+    public RunConfig toConfig() {
+        ModelSettings m = switch (model) {
+            case vae -> VaeSettings.defaults();
+            case gan -> gan.toSettings();
+            case ddpm -> ddpm.toSettings();
+        };
+        return RunConfig.builder().model(m).clients(clients).clientsPerRound(clientsPerRound).rounds(rounds)
+                .localEpochs(localEpochs).localSteps(localSteps).batchSize(batchSize).learningRate(learningRate)
+                .aggregator(aggregator).mu(mu).serverLearningRate(serverLearningRate).mmdTemperature(mmdTemperature)
+                .mmdSign(mmdSign).mmdThreshold(mmdThreshold).mmdDataWeights(mmdDataWeights).partition(partition)
+                .alpha(alpha).labelsPerClient(labelsPerClient).workers(workers).seed(seed).evalEvery(evalEvery)
+                .qualitySamples(qualitySamples).samples(samples).centralized(centralized).dp(dp.toSettings())
+                .out(out).maxFailedRounds(maxFailedRounds).shardSize(shardSize).streaming(streaming)
+                .secureAggregation(secureAggregation.toSettings()).build();
+    }
+}

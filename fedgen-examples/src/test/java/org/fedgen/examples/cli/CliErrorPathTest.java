@@ -1,0 +1,126 @@
+package org.fedgen.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Error paths of every command: the exit status (2 for a bad value or combination of options, 1 for any other error)
+ * and the single line on stderr that says what is wrong; a stack trace only with --verbose.
+ */
+class CliErrorPathTest {
+    @TempDir
+    Path dir;
+
+    /** Runs the CLI and returns its stderr lines, checking the exit status. */
+    private static List<String> errLines(int expectedStatus, String... args) {
+        CommandLine cli = FedgenCli.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int status = cli.execute(args);
+        assertEquals(expectedStatus, status, err.toString());
+        return err.toString().lines().toList();
+    }
+
+    /** Exactly one line, which starts with "fedgen: " and contains {@code expected}. */
+    private static void oneLine(List<String> lines, String expected) {
+        assertEquals(1, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).startsWith("fedgen: ") && lines.get(0).contains(expected), lines.get(0));
+    }
+
+    @Test
+    void trainRefusesOptionsThatDoNotApplyToTheModel() {
+        oneLine(errLines(2, "train", "--model", "vae", "--guidance", "4"),
+                "--guidance applies only with --model ddpm, got --model vae");
+        oneLine(errLines(2, "train", "--topology", "mdgan"),
+                "--topology applies only with --model gan, got --model vae");
+        oneLine(errLines(2, "train", "--conditional"), "--conditional applies only with --model gan or ddpm");
+        oneLine(errLines(2, "train", "--model", "gan", "--swap-epochs", "2"),
+                "--swap-epochs applies only with --topology mdgan, got --topology flgan");
+        oneLine(errLines(2, "train", "--model", "gan", "--class-loss-weight", "1"),
+                "--class-loss-weight applies only with --conditional, got an unconditional GAN");
+        oneLine(errLines(2, "train", "--model", "gan", "--topology", "mdgan", "--clients-per-round", "3"),
+                "--clients-per-round 3 does not apply to mdgan");
+        oneLine(errLines(2, "train", "--mu", "0.1"), "--mu applies only with --aggregator fedprox, got --aggregator "
+                + "fedavg");
+        oneLine(errLines(2, "train", "--partition", "iid", "--alpha", "0.1"),
+                "--alpha applies only with --partition dirichlet, got --partition iid");
+    }
+
+    @Test
+    void trainRefusesDpOptionsWithoutDpAndDpWithMdGan() {
+        oneLine(errLines(2, "train", "--dp-delta", "1e-3"), "--dp-delta applies only with --dp-noise (DP-FedAvg), got "
+                + "no --dp-noise");
+        oneLine(errLines(2, "train", "--model", "gan", "--topology", "mdgan", "--dp-noise", "1", "--dp-clip", "1"),
+                "--topology mdgan cannot be combined with DP");
+    }
+
+    @Test
+    void trainNamesBadValues() {
+        oneLine(errLines(2, "train", "--rounds", "0"), "--rounds must be >= 1, got 0");
+        oneLine(errLines(2, "train", "--model", "ddpm", "--timesteps", "20"), "--timesteps must be >= 21");
+    }
+
+    @Test
+    void unwritableOutputIsOneLineWithStatusOne() throws Exception {
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        oneLine(errLines(1, "train", "--rounds", "1", "--out", file.resolve("sub").toString()),
+                "cannot create output directory " + file.resolve("sub"));
+    }
+
+    @Test
+    void verbosePrintsTheStackTraceToo() {
+        List<String> lines = errLines(2, "train", "--rounds", "0", "--verbose");
+        assertTrue(lines.size() > 2 && lines.get(1).contains("IllegalArgumentException"), String.join("\n", lines));
+    }
+
+    @Test
+    void mdGanRunWritesACheckpoint() {
+        Path out = dir.resolve("mdgan");
+        errLines(0, "train", "--model", "gan", "--topology", "mdgan", "--clients", "2", "--rounds", "1",
+                "--local-steps", "1", "--batch-size", "8", "--workers", "1", "--quality-samples", "0", "--samples",
+                "0", "--out", out.toString());
+        assertTrue(Files.exists(out.resolve("checkpoint.fgs")));
+        assertTrue(Files.exists(out.resolve("metrics.csv")));
+    }
+
+    @Test
+    void evalErrors() throws Exception {
+        oneLine(errLines(1, "eval", "--samples", dir.resolve("missing").toString()),
+                "no such file: " + dir.resolve("missing"));
+        oneLine(errLines(2, "eval"), "Missing required option: '--samples=<samples>'");
+    }
+
+    @Test
+    void privacyErrors() {
+        oneLine(errLines(2, "privacy", "--q", "0.1", "--z", "1", "--rounds", "-1"), "--rounds must be >= 0, got -1");
+        oneLine(errLines(2, "privacy", "--q", "0.1", "--z", "1", "--rounds", "x"), "'x'");
+    }
+
+    @Test
+    void benchErrors() {
+        oneLine(errLines(2, "bench", "--warmup-rounds", "-1"), "--warmup-rounds must be >= 0, got -1");
+        oneLine(errLines(2, "bench", "--model", "gan", "--topology", "mdgan"),
+                "timing counts client local steps, which mdgan does not have");
+        oneLine(errLines(2, "bench", "--guidance", "1"), "--guidance applies only with --model ddpm");
+    }
+
+    @Test
+    void ddpmSampleErrors() {
+        oneLine(errLines(1, "ddpm-sample", "--checkpoint", dir.resolve("none.fgs").toString()),
+                "no such file: " + dir.resolve("none.fgs"));
+        oneLine(errLines(2, "ddpm-sample", "--checkpoint", "x", "--guidance", "1"),
+                "--label-dropout 0.0 and --guidance 1.0 need --conditional");
+        oneLine(errLines(2, "ddpm-sample", "--checkpoint", "x", "--samples", "0"), "--samples must be >= 1, got 0");
+    }
+}

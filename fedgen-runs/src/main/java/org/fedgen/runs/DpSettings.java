@@ -1,0 +1,134 @@
+package org.fedgen.runs;
+
+import java.util.List;
+import java.util.Objects;
+import org.fedgen.privacy.RdpAccountant.Conversion;
+
+/**
+ * Central DP-FedAvg with Rényi-DP accounting for a run; a run with DP settings is private. Build with
+ * {@link #builder(double, Double)}. The values are checked, naming the bad one, when the run is built ({@code DpRun}),
+ * where the population and the model's parts are known.
+ *
+ * @param noise                  noise multiplier z: the noise std on the sum of clipped deltas is z·S
+ * @param clip                   L2 clip norm S of each client's delta over the protected parts (the initial one
+ *                               with adaptive clipping)
+ * @param delta                  δ of the reported (ε, δ); should be below 1/clients
+ * @param targetEpsilon          privacy budget: the run stops before the round that would take ε above it; null = none
+ * @param parts                  parts DP-FedAvg protects: {@code ["all"]} or a list; other parts stay on the clients
+ * @param q                      Poisson sampling rate; null = from {@code clientsPerRound}, or 1
+ * @param clientsPerRound        expected clients per round qW; null = from {@code q}
+ * @param allowFixedSizeSampling allow fixed-size sampling (ε is then an approximation, not a proven bound)
+ * @param adaptiveClip           adaptive clip norm (Andrew et al. 2021) starting from {@code clip}
+ * @param conversion             RDP to (ε, δ) conversion
+ * @param serverLearningRate     server learning rate on the noisy average (post-processing)
+ * @param serverMomentum         server momentum on the noisy average (post-processing); 0 = none
+ * @param seededNoise            derive the noise from the run seed (reproducible; protects nobody who knows it)
+ */
+public record DpSettings(double noise, Double clip, double delta, Double targetEpsilon, List<String> parts, Double q,
+        Double clientsPerRound, boolean allowFixedSizeSampling, boolean adaptiveClip, Conversion conversion,
+        double serverLearningRate, double serverMomentum, boolean seededNoise) {
+
+    /** Copies {@code parts}. */
+    public DpSettings {
+        parts = List.copyOf(parts);
+        Objects.requireNonNull(conversion, "conversion");
+    }
+
+    /** A builder with noise multiplier z and clip norm S; the other values default. */
+    public static Builder builder(double noise, Double clip) {
+        return new Builder(noise, clip);
+    }
+
+    /** Whether every part clients send is protected. */
+    public boolean allParts() {
+        return parts.size() == 1 && parts.get(0).equals("all");
+    }
+
+    /** Builds {@link DpSettings}. */
+    public static final class Builder {
+        private final double noise;
+        private Double clip;
+        private double delta = 1e-5;
+        private Double targetEpsilon;
+        private List<String> parts = List.of("all");
+        private Double q;
+        private Double clientsPerRound;
+        private boolean allowFixedSizeSampling;
+        private boolean adaptiveClip;
+        private Conversion conversion = Conversion.TIGHT;
+        private double serverLearningRate = 1.0;
+        private double serverMomentum = 0.0;
+        private boolean seededNoise;
+
+        private Builder(double noise, Double clip) {
+            this.noise = noise;
+            this.clip = clip;
+        }
+
+        /** Null leaves the clip norm unset, which the run refuses (the CLI's missing --dp-clip). */
+        public Builder clip(Double v) {
+            clip = v;
+            return this;
+        }
+
+        public Builder delta(double v) {
+            delta = v;
+            return this;
+        }
+
+        public Builder targetEpsilon(Double v) {
+            targetEpsilon = v;
+            return this;
+        }
+
+        public Builder parts(List<String> v) {
+            parts = List.copyOf(v);
+            return this;
+        }
+
+        public Builder q(Double v) {
+            q = v;
+            return this;
+        }
+
+        public Builder clientsPerRound(Double v) {
+            clientsPerRound = v;
+            return this;
+        }
+
+        public Builder allowFixedSizeSampling(boolean v) {
+            allowFixedSizeSampling = v;
+            return this;
+        }
+
+        public Builder adaptiveClip(boolean v) {
+            adaptiveClip = v;
+            return this;
+        }
+
+        public Builder conversion(Conversion v) {
+            conversion = Objects.requireNonNull(v, "conversion");
+            return this;
+        }
+
+        public Builder serverLearningRate(double v) {
+            serverLearningRate = v;
+            return this;
+        }
+
+        public Builder serverMomentum(double v) {
+            serverMomentum = v;
+            return this;
+        }
+
+        public Builder seededNoise(boolean v) {
+            seededNoise = v;
+            return this;
+        }
+
+        public DpSettings build() {
+            return new DpSettings(noise, clip, delta, targetEpsilon, parts, q, clientsPerRound,
+                    allowFixedSizeSampling, adaptiveClip, conversion, serverLearningRate, serverMomentum, seededNoise);
+        }
+    }
+}

@@ -1,0 +1,303 @@
+package org.fedgen.runs;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.fedgen.core.Aggregator;
+import org.fedgen.core.GlobalEvaluator;
+import org.fedgen.core.ModelState;
+import org.fedgen.core.PartPolicy;
+import org.fedgen.core.RoundListener;
+import org.fedgen.core.Server;
+import org.fedgen.core.aggregate.FedAvg;
+import org.fedgen.core.aggregate.FedProx;
+import org.fedgen.core.aggregate.FedSgd;
+import org.fedgen.core.aggregate.MmdAggregator;
+import org.fedgen.core.data.Dataset;
+import org.fedgen.core.data.DirichletPartitioner;
+import org.fedgen.core.data.IidPartitioner;
+import org.fedgen.core.data.Partition;
+import org.fedgen.core.data.Partitioner;
+import org.fedgen.core.data.PoolShards;
+import org.fedgen.core.data.ShardPartitioner;
+import org.fedgen.core.io.CheckpointListener;
+import org.fedgen.core.metrics.KernelMmd;
+import org.fedgen.core.sampling.ClientSampler;
+import org.fedgen.core.sampling.FixedSizeSampler;
+import org.fedgen.core.sim.Simulation;
+import org.fedgen.privacy.secagg.SecAggConfig;
+import org.fedgen.privacy.secagg.SecureAggregation;
+import org.fedgen.core.util.Seeds;
+import org.fedgen.models.gan.GanTopology;
+import org.fedgen.models.metrics.DigitsClassifier;
+import org.fedgen.models.metrics.DigitsSplit;
+import org.fedgen.models.metrics.SampleQuality;
+import org.fedgen.runs.output.MetricsCsvListener;
+import org.fedgen.runs.output.MetricsPlotListener;
+import org.fedgen.runs.output.SampleFileListener;
+import org.fedgen.runs.output.SampleGridListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One federated training run on the bundled digits, as a {@link RunConfig} describes it: partition the training pool,
+ * train through the {@link Server} round loop, and write metrics.csv, metrics.png, sample grids, an IDX sample file and
+ * a checkpoint into the output directory. Every topology, MD-GAN included, runs through the same loop and outputs.
+ */
+public final class FederatedRun {
+    private static final Logger LOG = LoggerFactory.getLogger(FederatedRun.class);
+
+    private final RunConfig o;
+    private final List<RoundListener> listeners;
+
+    /** @param listeners notified after the run's own outputs (e.g. a progress display) */
+    public FederatedRun(RunConfig config, RoundListener... listeners) {
+        this.o = Objects.requireNonNull(config, "config");
+        this.listeners = List.of(listeners);
+    }
+
+    /**
+     * The data and model of a run: per-client training shards of the training pool and the clients' own held-out
+     * examples (for federated evaluation), the held-out digits of the server, the model recipe.
+     */
+    record Setup(List<Dataset> shards, List<Dataset> clientEval, Dataset heldOut, ModelRecipe recipe) {
+    }
+
+    /** Training throughput of one timed run. */
+    public record Timing(long steps, double seconds, ModelState finalState) {
+        /** Local steps per second. */
+        public double stepsPerSecond() {
+            return steps / seconds;
+        }
+    }
+
+    static Setup setup(RunConfig o) {
+        Dataset pool = DigitsSplit.train();
+        Dataset heldOut = DigitsSplit.heldOut();
+        Partition partition = o.partition() == PartitionKind.pool ? null
+                : partitioner(o).partition(pool.labels(), o.clients(), Seeds.derive(o.seed(), "partition"));
+        List<Dataset> train = new ArrayList<>();
+        List<Dataset> eval = new ArrayList<>();
+        for (Dataset shard : partition != null ? partition.apply(pool) : poolShards(o, pool)) {
+            // The last tenth of each shard (of shards with at least 10 examples) stays with its client for
+            // federated evaluation; the split is positional because shards are already in random order.
+            int keep = shard.size() >= 10 ? shard.size() - shard.size() / 10 : shard.size();
+            train.add(shard.range(0, keep));
+            eval.add(shard.range(keep, shard.size()));
+        }
+        if (o.centralized()) {
+            Dataset union = Dataset.concat(train);
+            LOG.info("centralized baseline: one client holds the union of the {} clients' training data ({} digits)",
+                    o.clients(), union.size());
+            return new Setup(List.of(union), List.of(Dataset.concat(eval)), heldOut, recipe(o, List.of(union)));
+        }
+        if (partition != null) {
+            LOG.info("partition {}: client sizes {}, mean label distance {}", o.partition(), partition.sizes(),
+                    String.format("%.3f", partition.meanLabelDistance()));
+        }
+        return new Setup(train, eval, heldOut, recipe(o, train));
+    }
+
+    /**
+     * Server-side evaluation: the family's own metrics (e.g. held-out ELBO) and, unless disabled, sample quality of
+     * the configured number of samples against the held-out digits on the shipped classifier's features.
+     */
+    static GlobalEvaluator evaluator(RunConfig o, Setup s) {
+        SampleQuality quality = o.qualitySamples() > 0 ? SampleQuality.against(s.heldOut(), DigitsClassifier.load())
+                : null;
+        return (global, round) -> {
+            Map<String, Double> m = new LinkedHashMap<>(s.recipe().evaluate(global, s.heldOut(),
+                    Seeds.derive(o.seed(), "eval", round)));
+            if (quality != null) {
+                m.putAll(quality.evaluate(s.recipe().sample(global, o.qualitySamples(),
+                        Seeds.derive(o.seed(), "quality"))));
+            }
+            return m;
+        };
+    }
+
+    /**
+     * The simulation of a run with the given aggregator. The recipe's aggregator hook is called once per run by the
+     * caller: a recipe may keep the aggregator it made (the DDPM's EMA) to sample from it.
+     */
+    private static Simulation.Builder simulation(RunConfig o, Setup s, int workers, Aggregator aggregator) {
+        ClientSampler sampler = o.clientsPerRound() == 0 ? FixedSizeSampler.all()
+                : FixedSizeSampler.count(o.clientsPerRound());
+        return Simulation.builder().model(s.recipe().factory()).clientData(s.shards())
+                .clientEvalData(s.clientEval()).workers(workers)
+                .aggregator(aggregator).serverStep(s.recipe().serverStep(o)).sampler(sampler).rounds(o.rounds())
+                .seed(o.seed()).fitInstructions(s.recipe().fitDefaults(o).build())
+                .generatorScore(KernelMmd.medianHeuristic()::mmd2).maxFailedRounds(o.maxFailedRounds())
+                .streamingWindow(o.streaming() ? 2 * workers : 0);
+    }
+
+    /**
+     * Trains with every client in every round and no evaluation, timing the rounds after {@code warmupRounds}.
+     * Steps are counted from the instructions: each client runs localSteps, or localEpochs · ⌈n_k / B⌉ steps.
+     *
+     * @throws IllegalArgumentException for an MD-GAN configuration, which has no client local steps to count
+     */
+    public static Timing timeTraining(RunConfig config, int workers, int warmupRounds) {
+        if (config.model() instanceof GanSettings g && g.topology() == GanTopology.MDGAN) {
+            throw new IllegalArgumentException("timing counts client local steps, which mdgan does not have");
+        }
+        RunConfig o = config.toBuilder().clientsPerRound(0).rounds(warmupRounds + config.rounds()).build();
+        Setup s = setup(o);
+        long stepsPerRound = 0;
+        for (Dataset d : s.shards()) {
+            stepsPerRound += o.localSteps() > 0 ? o.localSteps()
+                    : (long) o.localEpochs() * ((d.size() + o.batchSize() - 1) / o.batchSize());
+        }
+        long[] t0 = {0};
+        RoundListener clock = r -> {
+            if (r.round() == warmupRounds) {
+                t0[0] = System.nanoTime();
+            }
+        };
+        ModelState last;
+        long start = System.nanoTime();
+        try (Simulation sim = simulation(o, s, workers, aggregator(o, s.recipe())).listener(clock).build()) {
+            last = sim.run();
+        }
+        long begin = warmupRounds == 0 ? start : t0[0];
+        return new Timing(stepsPerRound * config.rounds(), (System.nanoTime() - begin) / 1e9, last);
+    }
+
+    /**
+     * Runs and returns the output directory.
+     *
+     * @throws IllegalArgumentException naming a setting that does not fit the rest of the configuration
+     * @throws UncheckedIOException     if the output directory cannot be created or written, naming it
+     * @throws org.fedgen.core.RunFailedException if the run stops because no client update could be used
+     */
+    public Path run() {
+        Setup s = setup(o);
+        Path out = outputDirectory();
+        ModelRecipe recipe = s.recipe();
+        DpRun dp = new DpRun(o, recipe, s.shards());
+        Aggregator aggregator = dp.aggregator(aggregator(o, recipe));
+        boolean mdgan = recipe instanceof GanRecipe g && g.settings().topology() == GanTopology.MDGAN;
+        Simulation.Builder simulation = mdgan ? null : simulation(o, s, o.workers(), aggregator);
+        if (o.secureAggregation() != null) {
+            aggregator = secureAggregation(o, s, aggregator, simulation);
+        }
+        List<RoundListener> outputs = new ArrayList<>();
+        outputs.add(new CheckpointListener(out.resolve("checkpoint.fgs"), aggregator, o.evalEvery()));
+        outputs.add(new MetricsCsvListener(out.resolve("metrics.csv")));
+        outputs.add(new SampleGridListener(out, recipe::sample, Seeds.derive(o.seed(), "grid"), o.evalEvery(),
+                o.rounds(), 28, 28));
+        if (o.samples() > 0) {
+            outputs.add(new SampleFileListener(out.resolve("samples-idx3-ubyte"), recipe::sample, o.samples(),
+                    Seeds.derive(o.seed(), "samples"), 28, 28));
+        }
+        outputs.add(new MetricsPlotListener(out.resolve("metrics.png")));
+        outputs.addAll(listeners);
+        if (mdgan) {
+            Server.Builder b = MdGanRun.server(o, (GanRecipe) recipe, s.shards(), aggregator).evaluator(evaluator(o, s),
+                    o.evalEvery());
+            outputs.forEach(b::listener);
+            b.build().run();
+            return out;
+        }
+        Simulation.Builder b = dp.configure(simulation)
+                .evaluator(evaluator(o, s), o.evalEvery())
+                .federatedEvaluation(o.evalEvery());
+        outputs.forEach(b::listener);
+        try (Simulation sim = b.build()) {
+            sim.run();
+        }
+        return out;
+    }
+
+    /**
+     * Replaces the run's aggregator by secure aggregation over it and puts the masking layer in front of every client;
+     * returns the new aggregator.
+     */
+    private static Aggregator secureAggregation(RunConfig o, Setup s, Aggregator aggregator,
+            Simulation.Builder simulation) {
+        SecAggConfig config = o.secureAggregation().config(s.shards(), o.clientsPerRound());
+        int population = (int) s.shards().stream().filter(d -> d.size() > 0).count();
+        SecureAggregation secagg = SecureAggregation.of(config, aggregator, population,
+                Seeds.derive(o.seed(), "secagg"));
+        LOG.info("secure aggregation: {}", secagg.aggregator());
+        simulation.aggregator(secagg.aggregator()).clientLayer(secagg.clientLayer());
+        return secagg.aggregator();
+    }
+
+    /** Creates the output directory, or says which one cannot be written and why. */
+    private Path outputDirectory() {
+        Path out = o.outputDirectory();
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create output directory " + out + ": "
+                    + e.getClass().getSimpleName() + " " + e.getMessage(), e);
+        }
+        if (!Files.isWritable(out)) {
+            throw new UncheckedIOException("output directory " + out + " is not writable",
+                    new IOException(out.toString()));
+        }
+        return out;
+    }
+
+    private static Partitioner partitioner(RunConfig o) {
+        return switch (o.partition()) {
+            case dirichlet -> new DirichletPartitioner(o.alpha());
+            case iid -> new IidPartitioner();
+            case shards -> new ShardPartitioner(o.labelsPerClient());
+            case pool -> throw new IllegalStateException("the pool split is drawn with replacement, not partitioned");
+        };
+    }
+
+    private static List<Dataset> poolShards(RunConfig o, Dataset pool) {
+        LOG.info("pool split: {} clients each draw {} of the {} training digits with replacement", o.clients(),
+                o.shardSize(), pool.size());
+        List<Dataset> shards = new ArrayList<>(o.clients());
+        for (int[] idx : PoolShards.draw(pool.size(), o.clients(), o.shardSize(), Seeds.derive(o.seed(),
+                "partition"))) {
+            shards.add(pool.subset(idx));
+        }
+        return shards;
+    }
+
+    /** The model's recipe; MD-GAN's client codes are weighted by the clients' training examples. */
+    private static ModelRecipe recipe(RunConfig o, List<Dataset> train) {
+        ModelSettings m = o.model();
+        if (m instanceof VaeSettings v) {
+            return new VaeRecipe(v);
+        }
+        if (m instanceof DdpmSettings d) {
+            return new DdpmRecipe(d, o.qualitySamples());
+        }
+        GanSettings g = (GanSettings) m;
+        return new GanRecipe(o, g.clientCodes() ? train.stream().mapToDouble(Dataset::size).toArray()
+                : new double[0]);
+    }
+
+    /** The configuration's aggregation rule, routed over the model's parts by its recipe. */
+    static Aggregator aggregator(RunConfig o, ModelRecipe recipe) {
+        Aggregator base = switch (o.aggregator()) {
+            case fedavg -> new FedAvg();
+            case fedsgd -> new FedSgd(o.serverLearningRate());
+            case fedprox -> new FedProx(o.mu());
+            case mmd -> PartPolicy.builder()
+                    .route(mmdAggregator(o), recipe.generatorPart())
+                    .otherwise(new FedAvg()).build();
+        };
+        return recipe.aggregator(o, base);
+    }
+
+    /**
+     * The MMD aggregator of the configuration (sign, temperature, threshold, data weights); every path that routes a
+     * generator to MMD builds it here.
+     */
+    static MmdAggregator mmdAggregator(RunConfig o) {
+        return new MmdAggregator(o.mmdSign(), o.mmdTemperature(), o.mmdThreshold(), o.mmdDataWeights());
+    }
+}

@@ -1,0 +1,359 @@
+package org.fedgen.runs;
+
+import static org.fedgen.runs.GanSettings.require;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import org.fedgen.models.gan.GanTopology;
+
+/**
+ * Everything a federated run on the bundled digits is made of: model family, data split, federation, aggregation,
+ * optional DP, evaluation and outputs. Immutable; build with {@link #builder()}, whose {@link Builder#build()} fills the
+ * family's defaults (a GAN's depend on its topology, see the builder's setters) and checks every value, naming the
+ * first bad one. Run it with {@link FederatedRun}.
+ *
+ * @param model              the model family and its settings
+ * @param clients            number of clients W
+ * @param clientsPerRound    clients sampled per round without replacement; 0 = all
+ * @param rounds             federated rounds
+ * @param localEpochs        local passes over each client's data per round
+ * @param localSteps         local optimizer steps per round; overrides localEpochs when &gt; 0
+ * @param batchSize          local minibatch size
+ * @param learningRate       local learning rate
+ * @param aggregator         aggregation rule of the shared parts
+ * @param mu                 FedProx μ
+ * @param serverLearningRate FedSGD server learning rate η_s
+ * @param mmdTemperature     MMD aggregator softmax temperature τ
+ * @param mmdSign            MMD aggregator sign s (+1 or −1)
+ * @param mmdThreshold       MMD adoption threshold c; null = the mean of the round's scores
+ * @param mmdDataWeights     MMD weights α_k ∝ n_k exp(s·mmd_k/τ) instead of the plain softmax
+ * @param partition          data split
+ * @param alpha              Dirichlet concentration α
+ * @param labelsPerClient    labels per client of the shard split
+ * @param workers            worker threads, each with its own model
+ * @param seed               seed of every random choice in the run (not of DP noise unless seeded)
+ * @param evalEvery          evaluate and write a sample grid every k rounds (and after the last)
+ * @param qualitySamples     samples per evaluation for FID, MMD, precision/recall, coverage; 0 = off
+ * @param samples            samples written to samples-idx3-ubyte at the end; 0 = none
+ * @param centralized        centralized baseline: one client holding the union of the clients' training data
+ * @param dp                 DP-FedAvg settings, or null for a non-private run
+ * @param out                output directory; null = runs/&lt;family&gt;-&lt;aggregator&gt; (or -centralized)
+ * @param maxFailedRounds    consecutive rounds in which every sampled client fails or is rejected before the run
+ *                           stops with an error
+ * @param secureAggregation  secure-aggregation settings, or null for plain aggregation
+ * @param shardSize          digits each client draws for the pool split
+ * @param streaming          streaming aggregation with a window of 2 × workers (see
+ *                           {@code Server.Builder.streamingWindow})
+ */
+public record RunConfig(ModelSettings model, int clients, int clientsPerRound, int rounds, int localEpochs,
+        int localSteps, int batchSize, double learningRate, AggregatorKind aggregator, double mu,
+        double serverLearningRate, double mmdTemperature, double mmdSign, Double mmdThreshold, boolean mmdDataWeights,
+        PartitionKind partition, double alpha, int labelsPerClient, int workers, long seed, int evalEvery,
+        int qualitySamples, int samples, boolean centralized, DpSettings dp, Path out, int maxFailedRounds,
+        SecureAggregationSettings secureAggregation, int shardSize, boolean streaming) {
+
+    /** Shared defaults of the values a model family may override (see {@code GanDefaults}). */
+    static final int ROUNDS = 50;
+    static final int LOCAL_EPOCHS = 2;
+    static final int LOCAL_STEPS = 0;
+    static final int BATCH_SIZE = 64;
+    static final double LEARNING_RATE = 1e-3;
+    static final int EVAL_EVERY = 5;
+    static final double MMD_TEMPERATURE = 0.01;
+
+    /** A builder with the defaults: a VAE over 10 Dirichlet(0.5) clients, FedAvg, 50 rounds, seed 42. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding these values (the family defaults already resolved). */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.model = model;
+        b.clients = clients;
+        b.clientsPerRound = clientsPerRound;
+        b.rounds = rounds;
+        b.localEpochs = localEpochs;
+        b.localSteps = localSteps;
+        b.batchSize = batchSize;
+        b.learningRate = learningRate;
+        b.aggregator = aggregator;
+        b.mu = mu;
+        b.serverLearningRate = serverLearningRate;
+        b.mmdTemperature = mmdTemperature;
+        b.mmdSign = mmdSign;
+        b.mmdThreshold = mmdThreshold;
+        b.mmdDataWeights = mmdDataWeights;
+        b.partition = partition;
+        b.alpha = alpha;
+        b.labelsPerClient = labelsPerClient;
+        b.workers = workers;
+        b.seed = seed;
+        b.evalEvery = evalEvery;
+        b.qualitySamples = qualitySamples;
+        b.samples = samples;
+        b.centralized = centralized;
+        b.dp = dp;
+        b.out = out;
+        b.maxFailedRounds = maxFailedRounds;
+        b.shardSize = shardSize;
+        b.streaming = streaming;
+        b.secureAggregation = secureAggregation;
+        return b;
+    }
+
+    /** The output directory, defaulted from model family and aggregator. */
+    public Path outputDirectory() {
+        return out != null ? out : Path.of("runs", model.family() + "-" + (centralized ? "centralized" : aggregator));
+    }
+
+    /** Builds a {@link RunConfig}; option names in messages are the CLI's. */
+    public static final class Builder {
+        private ModelSettings model = VaeSettings.defaults();
+        private int clients = 10;
+        private int clientsPerRound = 0;
+        private Integer rounds;
+        private Integer localEpochs;
+        private Integer localSteps;
+        private Integer batchSize;
+        private Double learningRate;
+        private AggregatorKind aggregator = AggregatorKind.fedavg;
+        private double mu = 0.01;
+        private double serverLearningRate = 1.0;
+        private Double mmdTemperature;
+        private double mmdSign = 1.0;
+        private Double mmdThreshold;
+        private boolean mmdDataWeights;
+        private PartitionKind partition = PartitionKind.dirichlet;
+        private double alpha = 0.5;
+        private int labelsPerClient = 2;
+        private int workers = Runtime.getRuntime().availableProcessors();
+        private long seed = 42;
+        private Integer evalEvery;
+        private int qualitySamples = 1000;
+        private int samples = 1000;
+        private boolean centralized;
+        private DpSettings dp;
+        private Path out;
+        private int maxFailedRounds = 3;
+        private int shardSize = 10;
+        private boolean streaming;
+        private SecureAggregationSettings secureAggregation;
+
+        private Builder() {
+        }
+
+        public Builder model(ModelSettings v) {
+            model = Objects.requireNonNull(v, "model");
+            return this;
+        }
+
+        public Builder clients(int v) {
+            clients = v;
+            return this;
+        }
+
+        public Builder clientsPerRound(int v) {
+            clientsPerRound = v;
+            return this;
+        }
+
+        /** Null = the family's default (50; a GAN's depends on its topology). */
+        public Builder rounds(Integer v) {
+            rounds = v;
+            return this;
+        }
+
+        /** Null = the family's default (2). */
+        public Builder localEpochs(Integer v) {
+            localEpochs = v;
+            return this;
+        }
+
+        /** Null = the family's default (0 = use local epochs; a GAN's depends on its topology). */
+        public Builder localSteps(Integer v) {
+            localSteps = v;
+            return this;
+        }
+
+        /** Null = the family's default (64; MD-GAN 32). */
+        public Builder batchSize(Integer v) {
+            batchSize = v;
+            return this;
+        }
+
+        /** Null = the family's default (1e-3; GAN 2e-4). */
+        public Builder learningRate(Double v) {
+            learningRate = v;
+            return this;
+        }
+
+        public Builder aggregator(AggregatorKind v) {
+            aggregator = Objects.requireNonNull(v, "aggregator");
+            return this;
+        }
+
+        public Builder mu(double v) {
+            mu = v;
+            return this;
+        }
+
+        public Builder serverLearningRate(double v) {
+            serverLearningRate = v;
+            return this;
+        }
+
+        /** Null = the family's default (0.01; IFL-GAN 1). */
+        public Builder mmdTemperature(Double v) {
+            mmdTemperature = v;
+            return this;
+        }
+
+        public Builder mmdSign(double v) {
+            mmdSign = v;
+            return this;
+        }
+
+        public Builder mmdThreshold(Double v) {
+            mmdThreshold = v;
+            return this;
+        }
+
+        public Builder mmdDataWeights(boolean v) {
+            mmdDataWeights = v;
+            return this;
+        }
+
+        public Builder partition(PartitionKind v) {
+            partition = Objects.requireNonNull(v, "partition");
+            return this;
+        }
+
+        public Builder alpha(double v) {
+            alpha = v;
+            return this;
+        }
+
+        public Builder labelsPerClient(int v) {
+            labelsPerClient = v;
+            return this;
+        }
+
+        public Builder workers(int v) {
+            workers = v;
+            return this;
+        }
+
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
+
+        /** Null = the family's default (5; GAN 10, DP-FedAvg-GAN 40). */
+        public Builder evalEvery(Integer v) {
+            evalEvery = v;
+            return this;
+        }
+
+        public Builder qualitySamples(int v) {
+            qualitySamples = v;
+            return this;
+        }
+
+        public Builder samples(int v) {
+            samples = v;
+            return this;
+        }
+
+        public Builder centralized(boolean v) {
+            centralized = v;
+            return this;
+        }
+
+        /** Null = not private. */
+        public Builder dp(DpSettings v) {
+            dp = v;
+            return this;
+        }
+
+        /** Null = runs/&lt;family&gt;-&lt;aggregator&gt;. */
+        public Builder out(Path v) {
+            out = v;
+            return this;
+        }
+
+        /** Secure aggregation of the clients' updates; null (default) aggregates them in the clear. */
+        public Builder secureAggregation(SecureAggregationSettings v) {
+            secureAggregation = v;
+            return this;
+        }
+
+        public Builder maxFailedRounds(int v) {
+            maxFailedRounds = v;
+            return this;
+        }
+
+        /** Digits each client draws, with replacement, for the pool split. */
+        public Builder shardSize(int v) {
+            shardSize = v;
+            return this;
+        }
+
+        /** Streaming aggregation: round memory independent of clients per round. */
+        public Builder streaming(boolean v) {
+            streaming = v;
+            return this;
+        }
+
+        /**
+         * Fills unset values with the family's defaults and checks every value.
+         *
+         * @throws IllegalArgumentException naming the first bad value
+         */
+        public RunConfig build() {
+            GanDefaults.Resolved d = model instanceof GanSettings g
+                    ? GanDefaults.resolve(g, rounds, localEpochs, localSteps, batchSize, learningRate, evalEvery,
+                            mmdTemperature)
+                    : new GanDefaults.Resolved(or(rounds, ROUNDS), or(localEpochs, LOCAL_EPOCHS),
+                            or(localSteps, LOCAL_STEPS), or(batchSize, BATCH_SIZE), or(learningRate, LEARNING_RATE),
+                            or(evalEvery, EVAL_EVERY), or(mmdTemperature, MMD_TEMPERATURE));
+            require(clients >= 1, "--clients must be >= 1, got " + clients);
+            require(clientsPerRound >= 0, "--clients-per-round must be >= 0, got " + clientsPerRound);
+            require(d.rounds() >= 1, "--rounds must be >= 1, got " + d.rounds());
+            require(d.localEpochs() >= 1 || d.localSteps() >= 1, "--local-epochs or --local-steps must be >= 1");
+            require(d.batchSize() >= 1, "--batch-size must be >= 1, got " + d.batchSize());
+            require(d.learningRate() > 0 && Double.isFinite(d.learningRate()), "--lr must be > 0, got "
+                    + d.learningRate());
+            require(mu > 0 && Double.isFinite(mu), "--mu must be > 0, got " + mu);
+            require(alpha > 0 && Double.isFinite(alpha), "--alpha must be > 0, got " + alpha);
+            require(workers >= 1, "--workers must be >= 1, got " + workers);
+            require(d.evalEvery() >= 1, "--eval-every must be >= 1, got " + d.evalEvery());
+            require(samples >= 0, "--samples must be >= 0, got " + samples);
+            require(qualitySamples == 0 || qualitySamples >= 4, "--quality-samples must be 0 or >= 4, got "
+                    + qualitySamples);
+            require(!(model instanceof GanSettings g && g.topology() == GanTopology.MDGAN && dp != null),
+                    "--topology mdgan cannot be combined with DP (--dp-*): MD-GAN clients return gradients of "
+                    + "generated batches every iteration, which DP-FedAvg does not clip or noise");
+            require(!(model instanceof GanSettings g && g.topology() == GanTopology.MDGAN && clientsPerRound > 0),
+                    "--clients-per-round " + clientsPerRound + " does not apply to mdgan, whose clients all take part "
+                    + "in every iteration");
+            require(!(secureAggregation != null && model instanceof GanSettings g
+                    && g.topology() == GanTopology.MDGAN), "--secure-aggregation cannot be combined with --topology"
+                    + " mdgan: MD-GAN's clients send per-sample feedback, not model updates to sum");
+            require(!(secureAggregation != null && dp != null), "--secure-aggregation cannot be combined with"
+                    + " --dp-noise yet: DP-FedAvg clips and noises individual updates on the server, which sees only"
+                    + " their masked sum");
+            require(maxFailedRounds >= 1, "max failed rounds must be >= 1, got " + maxFailedRounds);
+            require(shardSize >= 1, "--shard-size must be >= 1, got " + shardSize);
+            return new RunConfig(model, clients, clientsPerRound, d.rounds(), d.localEpochs(), d.localSteps(),
+                    d.batchSize(), d.learningRate(), aggregator, mu, serverLearningRate, d.mmdTemperature(), mmdSign,
+                    mmdThreshold, mmdDataWeights, partition, alpha, labelsPerClient, workers, seed, d.evalEvery(),
+                    qualitySamples, samples, centralized, dp, out, maxFailedRounds, secureAggregation, shardSize,
+                    streaming);
+        }
+
+        static <T> T or(T value, T fallback) {
+            return value != null ? value : fallback;
+        }
+    }
+}
