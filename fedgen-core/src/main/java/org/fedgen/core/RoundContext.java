@@ -20,6 +20,7 @@ public final class RoundContext {
     private final List<Integer> sampledClients;
     private final Map<String, Double> metrics = new LinkedHashMap<>();
     private final Map<Integer, Set<String>> resumeDecisions = new TreeMap<>();
+    private final Set<String> safeMetricNames = new LinkedHashSet<>();
 
     /**
      * @param round                   the round being aggregated (1-based)
@@ -65,6 +66,21 @@ public final class RoundContext {
     /** Records a metric for this round (e.g. the MMD weights' entropy, the clip norm); last write wins. */
     public void metric(String name, double value) {
         metrics.put(name, value);
+        safeMetricNames.remove(name);
+    }
+
+    /**
+     * Records a metric that a private run may publish: a public setting (the clip norm S, the noise std zS/(qW)), a
+     * noised and accounted statistic, or the privacy spent. See {@link org.fedgen.core.privacy.PrivateOutputs}.
+     */
+    public void safeMetric(String name, double value) {
+        metrics.put(name, value);
+        safeMetricNames.add(name);
+    }
+
+    /** The names recorded with {@link #safeMetric}; unmodifiable view. */
+    public Set<String> safeMetricNames() {
+        return Collections.unmodifiableSet(safeMetricNames);
     }
 
     /** Metrics recorded by aggregators this round; unmodifiable view. */

@@ -16,6 +16,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.fedgen.core.sampling.ClientSampler;
+import org.fedgen.core.privacy.PrivacyGuarantee;
+import org.fedgen.core.privacy.PrivateOutputs;
+import org.fedgen.core.privacy.PrivateRunSetup;
 import org.fedgen.core.sampling.FixedSizeSampler;
 import org.fedgen.core.util.Seeds;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -29,6 +32,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every random choice derives from the run seed, the round and the client id, so the result does not depend on
  * how many threads run the clients or on the order in which they finish.
+ *
+ * <p>With {@link Builder#privateOutputs} the round results, their metrics and the log carry only what
+ * {@link PrivateOutputs} lets through. Every {@link PrivacyGuarantee} among the aggregators checks the setup when the
+ * server is built.
  */
 public final class Server {
     private static final Logger LOG = LoggerFactory.getLogger(Server.class);
@@ -49,6 +56,7 @@ public final class Server {
     private final int streamingWindow;
     private final int maxFailedRounds;
     private int failedRounds;
+    private final PrivateOutputs privateOutputs;
     private final Map<Integer, Set<String>> resumeDecisions = new HashMap<>();
     private final List<RoundResult> history = new ArrayList<>();
     private ModelState global;
@@ -82,6 +90,12 @@ public final class Server {
         this.listeners = List.copyOf(b.listeners);
         this.streamingWindow = b.streamingWindow;
         this.maxFailedRounds = b.maxFailedRounds;
+        this.privateOutputs = b.privateOutputs;
+        PrivateRunSetup setup = new PrivateRunSetup(aggregator, sampler, global, clients.size(),
+                federatedEvaluateEvery > 0, privateOutputs);
+        for (PrivacyGuarantee g : PrivacyGuarantee.findIn(aggregator)) {
+            g.checkRun(setup);
+        }
     }
 
     public static Builder builder() {
@@ -195,14 +209,18 @@ public final class Server {
                 e.getValue().cancel(true);
                 timedOut++;
                 rejections.put(id, "timed out after " + roundTimeout);
-                LOG.warn("round {}: client {} timed out", round, id);
+                if (privateOutputs == null) {
+                    LOG.warn("round {}: client {} timed out", round, id);
+                }
                 continue;
             } catch (ExecutionException ex) {
                 failed++;
                 Throwable cause = ex.getCause() == null ? ex : ex.getCause();
                 rejections.put(id, "failed: " + cause);
-                LOG.warn("round {}: client {} failed: {}", round, id, cause.toString());
-                LOG.debug("round {}: client {} failure", round, id, cause);
+                if (privateOutputs == null) {
+                    LOG.warn("round {}: client {} failed: {}", round, id, cause.toString());
+                    LOG.debug("round {}: client {} failure", round, id, cause);
+                }
                 continue;
             } catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
@@ -216,7 +234,9 @@ public final class Server {
             if (reason != null) {
                 rejected++;
                 rejections.put(id, "rejected: " + reason);
-                LOG.warn("round {}: rejected update of client {}: {}", round, id, reason);
+                if (privateOutputs == null) {
+                    LOG.warn("round {}: rejected update of client {}: {}", round, id, reason);
+                }
             } else {
                 accepted.add(u);
             }
@@ -285,18 +305,29 @@ public final class Server {
         if (federatedEvaluateEvery > 0 && (round % federatedEvaluateEvery == 0 || round == rounds)) {
             m.putAll(federatedEvaluation(sampled, round));
         }
+        Set<String> safe = new LinkedHashSet<>(ctx.safeMetricNames());
         if (evaluator != null && (round % evaluateEvery == 0 || round == rounds)) {
-            m.putAll(evaluator.evaluate(global, round));
+            Map<String, Double> evaluation = evaluator.evaluate(global, round);
+            m.putAll(evaluation);
+            safe.addAll(evaluation.keySet());
         }
         m.put("wall_ms", (System.nanoTime() - t0) / 1e6);
+        if (privateOutputs != null) {
+            m = privateOutputs.filter(m, safe);
+            rejections.clear();
+        }
         RoundResult result = new RoundResult(round, global, m, rejections);
         if (!history.isEmpty()) {
             history.set(history.size() - 1, history.get(history.size() - 1).withoutState());
         }
         history.add(result);
-        LOG.info("round {}/{}: {} of {} clients accepted, loss {}, {} ms", round, rounds, accepted.size(),
-                sampled.size(), String.format("%.4f", m.getOrDefault("client_loss", Double.NaN)),
-                String.format("%.0f", m.get("wall_ms")));
+        if (privateOutputs == null) {
+            LOG.info("round {}/{}: {} of {} clients accepted, loss {}, {} ms", round, rounds, accepted.size(),
+                    sampled.size(), String.format("%.4f", m.getOrDefault("client_loss", Double.NaN)),
+                    String.format("%.0f", m.get("wall_ms")));
+        } else {
+            LOG.info("round {}/{} done (private run: client-derived values withheld)", round, rounds);
+        }
         for (RoundListener l : listeners) {
             l.onRoundEnd(result);
         }
@@ -451,6 +482,7 @@ public final class Server {
         private final List<RoundListener> listeners = new ArrayList<>();
         private int streamingWindow;
         private int maxFailedRounds = 3;
+        private PrivateOutputs privateOutputs;
 
         private Builder() {
         }
@@ -556,6 +588,12 @@ public final class Server {
                 throw new IllegalArgumentException("streaming window must be >= 0, got " + window);
             }
             streamingWindow = window;
+            return this;
+        }
+
+        /** Publish only what {@code v} lets through (a private run); null (default) publishes every metric. */
+        public Builder privateOutputs(PrivateOutputs v) {
+            privateOutputs = v;
             return this;
         }
 

@@ -5,11 +5,12 @@ package org.fedgen.privacy;
  * Clipping"): the clip norm C follows the γ-quantile of the clients' update norms by geometric steps on a privately
  * estimated fraction of unclipped clients,
  * <pre>
- *   b̄ = (Σ_k 1[‖Δ_k‖ ≤ C] + N(0, σ_b²)) / m,     C ← C · exp(−η_C (b̄ − γ)),
+ *   b̄ = (Σ_k (1[‖Δ_k‖ ≤ C] − ½) + N(0, σ_b²)) / m + ½,     C ← C · exp(−η_C (b̄ − γ)),
  * </pre>
  * with m = qW the expected number of clients. Releasing the noisy count costs privacy too; the update noise multiplier
  * becomes z_Δ = (z⁻² − (2σ_b)⁻²)^(−1/2) so that the pair (sum with z_Δ, count with σ_b) costs exactly the z the
- * accountant is told about (the count has sensitivity 1/2 after centring, hence 2σ_b).
+ * accountant is told about: each client adds b_k − ½ ∈ {−½, +½} (centred as in TF Privacy's quantile estimator), so the
+ * count has sensitivity ½, hence 2σ_b.
  *
  * <p>Stateful: {@link #clipNorm()} is what a checkpoint must keep.
  */
@@ -109,8 +110,8 @@ public final class AdaptiveClipping {
     }
 
     /**
-     * Moves C after a round: counts the clients whose unclipped norm was ≤ the current C, adds N(0, σ_b²) from
-     * {@code noise}, divides by m and takes one geometric step.
+     * Moves C after a round: sums b_k − ½ over the clients (b_k = 1 if the unclipped norm was ≤ the current C),
+     * adds N(0, σ_b²) from {@code noise}, divides by m, adds ½ and takes one geometric step.
      *
      * @param norms                   the unclipped update norms of this round's clients
      * @param expectedClientsPerRound m = qW
@@ -122,14 +123,13 @@ public final class AdaptiveClipping {
             throw new IllegalArgumentException("expected clients per round must be > 0, got "
                     + expectedClientsPerRound);
         }
-        int unclipped = 0;
+        double centred = 0;
         for (double n : norms) {
-            if (n <= clipNorm) {
-                unclipped++;
-            }
+            // b_k - 1/2 in {-1/2, +1/2}: sensitivity 1/2, which is what updateNoiseMultiplier assumes.
+            centred += n <= clipNorm ? 0.5 : -0.5;
         }
         // Draw even when sigma_b = 0 so the noise stream's position never depends on the configuration.
-        double b = (unclipped + countNoiseStd * noise.next()) / expectedClientsPerRound;
+        double b = (centred + countNoiseStd * noise.next()) / expectedClientsPerRound + 0.5;
         clipNorm *= Math.exp(-learningRate * (b - targetQuantile));
         return b;
     }

@@ -9,6 +9,8 @@ import org.fedgen.core.ClientUpdate;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.PayloadKind;
 import org.fedgen.core.RoundContext;
+import org.fedgen.core.privacy.PrivacyGuarantee;
+import org.fedgen.core.privacy.PrivateRunSetup;
 import org.fedgen.core.util.Seeds;
 import org.fedgen.core.util.Vectors;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -33,12 +35,19 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>With {@link AdaptiveClipping}, S is its current clip norm and the noisy count it releases is paid for by using the
  * smaller update noise multiplier z_Δ; the accountant must still be given {@link #noiseMultiplier()} z.
  *
- * <p>Metrics written to the round context: {@code dp_clip_norm} (S used this round), {@code dp_clipped_fraction},
- * {@code dp_noise_std} (zS/(qW), the noise std on the averaged update), {@code dp_clients}, and with adaptive clipping
- * {@code dp_unclipped_estimate} (b̄) and {@code dp_next_clip_norm}; with a {@link PrivacyLedger} also {@code epsilon},
- * {@code dp_order}, {@code dp_delta} and {@code dp_q} after charging the round.
+ * <p>Metrics written to the round context: marked safe to publish, {@code dp_clip_norm} (S used this round),
+ * {@code dp_noise_std} (zS/(qW), the noise std on the averaged update), with adaptive clipping
+ * {@code dp_unclipped_estimate} (the noised b̄) and {@code dp_next_clip_norm}, and with a {@link PrivacyLedger} ε,
+ * {@code dp_order}, {@code dp_delta} and {@code dp_q} after charging the round; not safe (raw client statistics,
+ * withheld by a private run's {@link org.fedgen.core.privacy.PrivateOutputs}), {@code dp_clipped_fraction} and
+ * {@code dp_clients}.
+ *
+ * <p>As a {@link PrivacyGuarantee} it refuses, when the server is built, a run that publishes every metric, evaluates
+ * on the clients' data, samples clients other than by Poisson sampling (unless {@link Builder#allowFixedSizeSampling}),
+ * or routes sent parts around it or through rules that read individual updates ({@link DpChecks}); seeded noise,
+ * seeded sampling and allowed fixed-size sampling are recorded as caveats on the ledger.
  */
-public final class DpFedAvg implements Aggregator {
+public final class DpFedAvg implements Aggregator, PrivacyGuarantee {
     private static final String CLIP_STATE = "dp_clip_norm";
     private static final String LEDGER_PREFIX = "ledger/";
 
@@ -50,6 +59,8 @@ public final class DpFedAvg implements Aggregator {
     private final NoiseMode noiseMode;
     private final AdaptiveClipping adaptive;
     private final PrivacyLedger ledger;
+    private final boolean allowFixedSizeSampling;
+    private final boolean discrete;
 
     private DpFedAvg(Builder b) {
         if (!(b.noiseMultiplier >= 0) || Double.isInfinite(b.noiseMultiplier)) {
@@ -73,6 +84,16 @@ public final class DpFedAvg implements Aggregator {
         this.noiseMode = b.noiseMode;
         this.adaptive = b.adaptive;
         this.ledger = b.ledger;
+        this.allowFixedSizeSampling = b.allowFixedSizeSampling;
+        this.discrete = b.discrete;
+        if (discrete && (weighting != ClientWeighting.UNIFORM || adaptive != null || !(noiseMultiplier > 0))) {
+            throw new IllegalArgumentException("discrete Gaussian noise needs UNIFORM weights (integer sums), a fixed"
+                    + " clip norm and z > 0; got weighting " + weighting + ", adaptive " + (adaptive != null)
+                    + ", z = " + noiseMultiplier);
+        }
+        if (ledger != null && noiseMode == NoiseMode.SEEDED) {
+            ledger.caveat("DP noise seeded from the run seed (anyone who knows it can subtract the noise)");
+        }
         this.updateNoiseMultiplier = adaptive == null ? noiseMultiplier : adaptive.updateNoiseMultiplier(
                 noiseMultiplier);
     }
@@ -125,6 +146,9 @@ public final class DpFedAvg implements Aggregator {
                     + denominator);
         }
         double clip = clipNorm();
+        if (discrete) {
+            return aggregateDiscrete(global, updates, context, clip, denominator);
+        }
         List<String> names = new ArrayList<>(global.partNames());
         Map<String, INDArray> sum = new LinkedHashMap<>();
         List<INDArray> scratch = new ArrayList<>();
@@ -156,19 +180,128 @@ public final class DpFedAvg implements Aggregator {
             noise.addTo(s, noiseStd);
             next.put(p, s.divi(denominator).addi(global.part(p)));
         }
-        context.metric("dp_clip_norm", clip);
+        context.safeMetric("dp_clip_norm", clip);
         context.metric("dp_clipped_fraction", updates.isEmpty() ? 0 : clipped / (double) updates.size());
-        context.metric("dp_noise_std", noiseStd / denominator);
+        context.safeMetric("dp_noise_std", noiseStd / denominator);
         context.metric("dp_clients", updates.size());
         if (adaptive != null) {
             GaussianNoise countNoise = noiseMode.create(Seeds.derive(context.seed(), "dp-clip-count-noise"));
-            context.metric("dp_unclipped_estimate", adaptive.update(norms, denominator, countNoise));
-            context.metric("dp_next_clip_norm", adaptive.clipNorm());
+            context.safeMetric("dp_unclipped_estimate", adaptive.update(norms, denominator, countNoise));
+            context.safeMetric("dp_next_clip_norm", adaptive.clipNorm());
         }
         if (ledger != null) {
             ledger.charge(context, noiseMultiplier);
         }
         return ModelState.of(global.round(), next);
+    }
+
+    /**
+     * The floating-point-safe variant: each clipped delta is quantized to the grid γ ({@link GridQuantizer}, norm
+     * bound Δ in grid units, exact), the integer vectors are summed exactly, N_Z(0, σ²) from {@link DiscreteGaussian}
+     * with the integer σ² = ⌈(zΔ)²⌉ is added to every coordinate, and only then is the sum scaled back by γ/(qW).
+     * Accounting: the multivariate discrete Gaussian with L2 sensitivity Δ satisfies the same Rényi bound
+     * α Δ²/(2σ²) as the continuous Gaussian (Canonne, Kamath, Steinke 2020, Thm. 15 for q = 1); with Poisson sampling
+     * the ledger charges the sampled Gaussian at z (σ/Δ ≥ z), whose integer-order moments the discrete Gaussian
+     * matches exactly for integer shifts (a sum of discrete Gaussians over the integers is shift-invariant).
+     */
+    private ModelState aggregateDiscrete(ModelState global, List<ClientUpdate> updates, RoundContext context,
+            double clip, double denominator) {
+        List<String> names = new ArrayList<>(global.partNames());
+        List<INDArray> scratch = new ArrayList<>();
+        long total = 0;
+        for (String p : names) {
+            long len = global.part(p).length();
+            scratch.add(Nd4j.createUninitialized(DataType.FLOAT, len));
+            total += len;
+        }
+        if (total > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("model too large for one discrete noise call: " + total);
+        }
+        GridQuantizer grid = new GridQuantizer(clip, total, GridQuantizer.DEFAULT_RESOLUTION);
+        long seed = Seeds.derive(context.seed(), "dp-fedavg-discrete");
+        KeystreamRandom random = noiseMode == NoiseMode.SECURE ? KeystreamRandom.secure()
+                : KeystreamRandom.seeded(seed);
+        long[] sum = new long[(int) total];
+        long[] q = new long[(int) total];
+        float[] flat = new float[(int) total];
+        int clipped = 0;
+        for (ClientUpdate u : updates) {
+            loadDelta(u, global, names, scratch);
+            double factor = L2Clip.factor(Vectors.l2Norm(scratch), clip);
+            if (factor < 1) {
+                clipped++;
+            }
+            int at = 0;
+            for (INDArray part : scratch) {
+                float[] v = part.muli(factor).toFloatVector();
+                System.arraycopy(v, 0, flat, at, v.length);
+                at += v.length;
+            }
+            grid.quantize(flat, q, random);
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += q[i];
+            }
+        }
+        double sigma = updateNoiseMultiplier * grid.sensitivity();
+        long variance = (long) Math.ceil(sigma * sigma);
+        DiscreteGaussian noise = noiseMode == NoiseMode.SECURE ? DiscreteGaussian.secure()
+                : DiscreteGaussian.seeded(Seeds.derive(seed, "noise"));
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] += noise.sample(variance);
+        }
+        double scale = grid.gamma() / denominator;
+        Map<String, INDArray> next = new LinkedHashMap<>();
+        int at = 0;
+        for (String p : names) {
+            INDArray g = global.part(p);
+            float[] v = new float[(int) g.length()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) (sum[at + i] * scale);
+            }
+            at += v.length;
+            next.put(p, Nd4j.createFromArray(v).reshape(g.shape()).addi(g));
+        }
+        context.safeMetric("dp_clip_norm", clip);
+        context.metric("dp_clipped_fraction", updates.isEmpty() ? 0 : clipped / (double) updates.size());
+        context.safeMetric("dp_noise_std", Math.sqrt((double) variance) * grid.gamma() / denominator);
+        context.safeMetric("dp_grid", grid.gamma());
+        context.metric("dp_clients", updates.size());
+        if (ledger != null) {
+            ledger.charge(context, noiseMultiplier);
+        }
+        return ModelState.of(global.round(), next);
+    }
+
+    /** Whether the noise is the exact discrete Gaussian on a quantized sum ({@link Builder#discreteNoise}). */
+    public boolean discreteNoise() {
+        return discrete;
+    }
+
+    @Override
+    public void checkRun(PrivateRunSetup setup) {
+        if (setup.privateOutputs() == null) {
+            throw new IllegalArgumentException("a DP-FedAvg run must publish only private outputs (raw client"
+                    + " losses, counts and norms would leave the server un-noised): set the server's privateOutputs,"
+                    + " or set the run up with PrivateFederation");
+        }
+        if (setup.federatedEvaluation()) {
+            throw new IllegalArgumentException("a DP-FedAvg run cannot evaluate on the clients' own data: federated"
+                    + " evaluation releases un-noised client statistics; turn it off (interval 0)");
+        }
+        if (!setup.sampler().isPoisson()) {
+            DpChecks.requirePoissonSampling(setup.sampler(), allowFixedSizeSampling);
+            if (ledger != null) {
+                ledger.caveat("fixed-size sampling " + setup.sampler() + " accounted as Poisson sampling");
+            }
+        } else if (!setup.sampler().isSecure() && ledger != null) {
+            ledger.caveat("client sampling " + setup.sampler() + " seeded from the run seed (anyone who knows it"
+                    + " knows who took part)");
+        }
+        if (setup.aggregator() instanceof org.fedgen.core.PartPolicy p) {
+            DpChecks.requireCompatible(p, setup.initialState());
+        } else {
+            DpChecks.requireCompatible(setup.aggregator(), setup.initialState().partNames());
+        }
     }
 
     /** Writes client k's delta for every part into the scratch vectors. */
@@ -242,7 +375,7 @@ public final class DpFedAvg implements Aggregator {
     public String toString() {
         return "DpFedAvg{S=" + clipNorm() + ", z=" + noiseMultiplier + ", zDelta=" + updateNoiseMultiplier
                 + ", weighting=" + weighting + (weighting == ClientWeighting.CAPPED ? "(cap=" + weightCap + ")" : "")
-                + ", noise=" + noiseMode + ", adaptive=" + (adaptive != null) + '}';
+                + ", noise=" + noiseMode + (discrete ? " discrete" : "") + ", adaptive=" + (adaptive != null) + '}';
     }
 
     /** Builder for {@link DpFedAvg}. */
@@ -254,8 +387,28 @@ public final class DpFedAvg implements Aggregator {
         private NoiseMode noiseMode = NoiseMode.SECURE;
         private AdaptiveClipping adaptive;
         private PrivacyLedger ledger;
+        private boolean allowFixedSizeSampling;
+        private boolean discrete;
 
         private Builder() {
+        }
+
+        /**
+         * Floating-point-safe noise: quantize clipped deltas to a grid and add exactly sampled discrete Gaussian noise
+         * to their integer sum (needs UNIFORM weights and a fixed clip norm).
+         */
+        public Builder discreteNoise(boolean d) {
+            discrete = d;
+            return this;
+        }
+
+        /**
+         * Accept a fixed-size sampler: ε is then computed as if clients were Poisson-sampled with q = k/W, an
+         * approximation recorded as a caveat on the ledger (ε published as not a guarantee).
+         */
+        public Builder allowFixedSizeSampling(boolean allow) {
+            allowFixedSizeSampling = allow;
+            return this;
         }
 
         /** S, the fixed clip norm (ignored when adaptive clipping is set). */

@@ -1,13 +1,5 @@
 package org.fedgen.privacy;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
-import javax.crypto.Cipher;
-import javax.crypto.spec.ChaCha20ParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
-import org.fedgen.core.util.Seeds;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -16,56 +8,38 @@ import org.nd4j.linalg.factory.Nd4j;
  * A stream of standard normal numbers for DP noise, built on the ChaCha20 keystream (RFC 8439, through the JDK's
  * {@code ChaCha20} cipher) turned into Gaussians by the Box–Muller transform.
  *
- * <p>{@link #secure()} keys the stream with 256 fresh bits from {@link SecureRandom}, so nobody (not even whoever knows
- * the run seed) can predict or subtract the noise: use it for real privacy. {@link #seeded(long)} derives the key from a
- * seed so that tests and reproducible experiments get bit-identical noise; such noise protects nobody who knows the
+ * <p>{@link #secure()} keys the stream with 256 fresh bits from {@link java.security.SecureRandom}, so nobody (not
+ * even whoever knows the run seed) can predict or subtract the noise: use it for real privacy. {@link #seeded(long)}
+ * derives the key from a seed so that tests and reproducible experiments get bit-identical noise; such noise protects nobody who knows the
  * seed. Both go through the same code, so the statistics tests measure the production path. Uniforms use 53 bits of
  * the keystream each, and the transform uses {@link StrictMath} so a seeded stream is identical on every JVM.
  *
  * <p>Known limitation shared with most DP libraries: the float64 → float32 Gaussian is not hardened against
- * floating-point side channels (Mironov 2012); it is adequate for the federated setting, where noise is added to
- * aggregated model deltas rather than released per record.
+ * floating-point side channels (Mironov 2012; Jin et al. 2022); {@link DiscreteGaussian} with {@link GridQuantizer}
+ * is the mode that is.
  *
  * <p>Not thread-safe; one instance per use.
  */
 public final class GaussianNoise {
-    private static final SecureRandom KEY_SOURCE = new SecureRandom();
-    private static final int BUFFER_BYTES = 1 << 16;
     private static final double TWO_PI = 2 * Math.PI;
     private static final double TWO_POW_MINUS_53 = 0x1.0p-53;
 
-    private final Cipher cipher;
-    private final byte[] zeros = new byte[BUFFER_BYTES];
-    private final byte[] keystream = new byte[BUFFER_BYTES];
-    private final ByteBuffer words = ByteBuffer.wrap(keystream).order(ByteOrder.LITTLE_ENDIAN);
+    private final KeystreamRandom bits;
     private double spare;
     private boolean hasSpare;
 
-    private GaussianNoise(byte[] key) {
-        try {
-            cipher = Cipher.getInstance("ChaCha20");
-            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "ChaCha20"),
-                    new ChaCha20ParameterSpec(new byte[12], 0));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK's ChaCha20 cipher is unavailable", e);
-        }
-        words.position(words.limit());
+    private GaussianNoise(KeystreamRandom bits) {
+        this.bits = bits;
     }
 
-    /** Noise keyed from {@link SecureRandom}: unpredictable, not reproducible. */
+    /** Noise keyed from {@link java.security.SecureRandom}: unpredictable, not reproducible. */
     public static GaussianNoise secure() {
-        byte[] key = new byte[32];
-        KEY_SOURCE.nextBytes(key);
-        return new GaussianNoise(key);
+        return new GaussianNoise(KeystreamRandom.secure());
     }
 
     /** Noise keyed from {@code seed}: reproducible bit for bit, predictable by anyone who knows the seed. */
     public static GaussianNoise seeded(long seed) {
-        ByteBuffer key = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < 4; i++) {
-            key.putLong(Seeds.derive(seed, "chacha20-key", i));
-        }
-        return new GaussianNoise(key.array());
+        return new GaussianNoise(KeystreamRandom.seeded(seed));
     }
 
     /** The next standard normal number. */
@@ -121,19 +95,6 @@ public final class GaussianNoise {
     }
 
     private long nextLong() {
-        if (words.remaining() < Long.BYTES) {
-            refill();
-        }
-        return words.getLong();
-    }
-
-    private void refill() {
-        try {
-            // ChaCha20 encrypting zeros yields the raw keystream.
-            cipher.update(zeros, 0, BUFFER_BYTES, keystream, 0);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("ChaCha20 keystream failed", e);
-        }
-        words.clear();
+        return bits.nextLong();
     }
 }

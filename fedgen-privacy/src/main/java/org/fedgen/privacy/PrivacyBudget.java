@@ -48,8 +48,7 @@ public final class PrivacyBudget implements RoundListener {
         }
         exhausted = true;
         LOG.warn("privacy budget reached: stopping before round {}, which would take epsilon above the target {}"
-                + " (spent after {} rounds: epsilon = {} at delta = {})", round, targetEpsilon, ledger.rounds(),
-                ledger.spent().epsilon(), ledger.delta());
+                + " (spent after {} rounds: {})", round, targetEpsilon, ledger.rounds(), ledger.describeSpent());
         return false;
     }
 

@@ -1,7 +1,11 @@
 package org.fedgen.privacy;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import org.fedgen.core.RoundContext;
 import org.fedgen.privacy.RdpAccountant.Conversion;
@@ -17,8 +21,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * round's metrics; its {@link DpFedAvg#state()} carries the ledger so that a checkpoint resumes the accounting.
  * {@link PrivacyBudget} reads the ledger to stop a run before the round that would exceed a target ε.
  *
- * <p>One ledger belongs to one DP aggregator: charging the same round twice is refused, because two noisy releases per
- * round would need their own accounting.
+ * <p>One ledger per run composes every DP mechanism in it. Mechanisms charged in the same round (two DP-FedAvg rules
+ * on different parts of one model, say) release Gaussian sums over the same Poisson sample, so together they are one
+ * subsampled Gaussian mechanism whose noise multiplier z satisfies z⁻² = Σ_i z_i⁻² (the joint sensitivity of the
+ * stacked, noise-normalised releases): the round is charged once, at that z, exactly.
+ *
+ * <p>A run whose setup breaks an assumption of the analysis (seeded noise or sampling, fixed-size sampling accounted as
+ * Poisson) records a {@link #caveat}; its ε is then reported as {@value #UNPROVEN_EPSILON}, never as {@code epsilon}.
  */
 public final class PrivacyLedger {
     private static final String RDP_HI = "rdp_hi";
@@ -28,8 +37,17 @@ public final class PrivacyLedger {
 
     private final RdpAccountant accountant;
     private final double delta;
+    /** The metric name of an ε that is not a guarantee. */
+    public static final String UNPROVEN_EPSILON = "epsilon_not_a_guarantee";
+
     private final Conversion conversion;
+    private final Set<String> caveats = new LinkedHashSet<>();
     private long lastRound;
+    // The charges of the round being composed: the accounting before it and Σ z_i⁻² over its mechanisms.
+    private double[] beforeRound;
+    private long roundsBeforeRound;
+    private double roundQ = Double.NaN;
+    private final List<Double> roundZ = new ArrayList<>();
 
     /**
      * @param accountant the accountant (give it the population W to get a warning when δ ≥ 1/W)
@@ -60,16 +78,81 @@ public final class PrivacyLedger {
      * @throws IllegalArgumentException for q outside [0, 1] or a negative z
      */
     public PrivacySpent charge(long round, double q, double z) {
+        if (round == lastRound && beforeRound != null) {
+            if (q != roundQ) {
+                throw new IllegalArgumentException("round " + round + " was charged with q = " + roundQ
+                        + " and now with q = " + q + "; mechanisms of one round must share its sample");
+            }
+            SampledGaussianRdp.checkArguments(q, z);
+            roundZ.add(z);
+            accountant.restore(beforeRound, roundsBeforeRound);
+            accountant.step(q, composedNoiseMultiplier(roundZ));
+            return spent();
+        }
         if (round <= lastRound) {
             throw new IllegalStateException("round " + round + " was already charged (last charged round "
-                    + lastRound + "); one ledger serves one DP aggregator, charged once per round");
+                    + lastRound + ")");
         }
+        SampledGaussianRdp.checkArguments(q, z);
+        beforeRound = accountant.totalRdp();
+        roundsBeforeRound = accountant.rounds();
+        roundQ = q;
+        roundZ.clear();
+        roundZ.add(z);
         accountant.step(q, z);
         lastRound = round;
         return spent();
     }
 
-    /** Charges the round of {@code context} with q = qW/W and writes {@code epsilon}, {@code dp_order}, {@code dp_delta}. */
+    /**
+     * (Σ_i z_i⁻²)^(−1/2): the noise multiplier of Gaussian releases with multipliers z_i over the same sample taken
+     * together (0 if any z_i is 0).
+     */
+    public static double composedNoiseMultiplier(List<Double> zs) {
+        double inv = 0;
+        for (double z : zs) {
+            if (z == 0) {
+                return 0;
+            }
+            inv += 1 / (z * z);
+        }
+        return 1 / Math.sqrt(inv);
+    }
+
+    /**
+     * Records that ε is computed under an assumption the run does not meet (e.g. "noise seeded from the run seed"):
+     * ε is then published as {@value #UNPROVEN_EPSILON}.
+     */
+    public void caveat(String assumptionNotMet) {
+        caveats.add(Objects.requireNonNull(assumptionNotMet, "caveat"));
+    }
+
+    /** The assumptions the run does not meet; empty when ε is a guarantee. */
+    public Set<String> caveats() {
+        return Set.copyOf(caveats);
+    }
+
+    /** Whether ε is a proven bound for this run (no {@link #caveat}). */
+    public boolean isGuarantee() {
+        return caveats.isEmpty();
+    }
+
+    /** The metric name ε is published under: {@code epsilon}, or {@value #UNPROVEN_EPSILON} with a caveat. */
+    public String epsilonMetricName() {
+        return isGuarantee() ? "epsilon" : UNPROVEN_EPSILON;
+    }
+
+    /** ε spent so far as text: the number, followed by "(not a guarantee: ...)" when there are caveats. */
+    public String describeSpent() {
+        PrivacySpent s = spent();
+        return String.format("epsilon = %.6g at delta = %g", s.epsilon(), delta)
+                + (isGuarantee() ? "" : " (NOT A GUARANTEE: " + String.join("; ", caveats) + ")");
+    }
+
+    /**
+     * Charges the round of {@code context} with q = qW/W and writes ε (under {@link #epsilonMetricName()}),
+     * {@code dp_order}, {@code dp_delta} and {@code dp_q}, marked safe to publish.
+     */
     public PrivacySpent charge(RoundContext context, double z) {
         if (context.populationSize() <= 0) {
             throw new IllegalArgumentException("population must be > 0 to compute q, got "
@@ -77,10 +160,10 @@ public final class PrivacyLedger {
         }
         double q = context.expectedClientsPerRound() / context.populationSize();
         PrivacySpent s = charge(context.round(), q, z);
-        context.metric("epsilon", s.epsilon());
-        context.metric("dp_order", s.order());
-        context.metric("dp_delta", delta);
-        context.metric("dp_q", q);
+        context.safeMetric(epsilonMetricName(), s.epsilon());
+        context.safeMetric("dp_order", s.order());
+        context.safeMetric("dp_delta", delta);
+        context.safeMetric("dp_q", q);
         return s;
     }
 
@@ -158,6 +241,7 @@ public final class PrivacyLedger {
         }
         accountant.restore(rdp, (long) state.get(ROUNDS).getDouble(0));
         lastRound = (long) state.get(LAST_ROUND).getDouble(0);
+        beforeRound = null;
     }
 
     /** The keys of {@link #state()}. */

@@ -22,6 +22,7 @@ import org.fedgen.core.Server;
 import org.fedgen.core.aggregate.FedAvg;
 import org.fedgen.core.aggregate.MmdAggregator;
 import org.fedgen.core.aggregate.ServerOptimizer;
+import org.fedgen.core.privacy.PrivateOutputs;
 import org.fedgen.core.sampling.FixedSizeSampler;
 import org.fedgen.core.sampling.PoissonSampler;
 import org.fedgen.privacy.RdpAccountant.Conversion;
@@ -71,7 +72,7 @@ class DpRunWiringTest {
     }
 
     private static DpFedAvg dp(PrivacyLedger ledger) {
-        return DpFedAvg.builder().clipNorm(0.5).noiseMultiplier(Z).noiseMode(NoiseMode.SEEDED).ledger(ledger).build();
+        return DpFedAvg.builder().clipNorm(0.5).noiseMultiplier(Z).noiseMode(NoiseMode.SECURE).ledger(ledger).build();
     }
 
     private static Server server(Aggregator aggregator, int rounds, PrivacyBudget budget, List<RoundResult> sink,
@@ -81,7 +82,8 @@ class DpRunWiringTest {
             clients.add(new InProcessClientProxy(new StepClient(i), Runnable::run));
         }
         Server.Builder b = Server.builder().initialState(initial).clients(clients).aggregator(aggregator)
-                .sampler(new PoissonSampler(Q)).rounds(rounds).seed(7).listener(sink::add);
+                .sampler(new PoissonSampler(Q)).rounds(rounds).seed(7).listener(sink::add)
+                .privateOutputs(PrivateOutputs.standard());
         if (budget != null) {
             b.listener(budget);
         }
@@ -146,7 +148,7 @@ class DpRunWiringTest {
         assertEquals(List.of(4L, 5L), resumed.stream().map(RoundResult::round).toList());
         assertEquals(new RdpAccountant().steps(Q, Z, 5).epsilon(DELTA).epsilon(), resumed.get(1).metric("epsilon"),
                 1e-12);
-        assertThrows(IllegalStateException.class, () -> b.ledger().charge(5, Q, Z));
+        assertThrows(IllegalStateException.class, () -> b.ledger().charge(4, Q, Z));
     }
 
     @Test

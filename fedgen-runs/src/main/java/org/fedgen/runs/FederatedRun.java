@@ -97,7 +97,10 @@ public final class FederatedRun {
                     o.clients(), union.size());
             return new Setup(List.of(union), List.of(Dataset.concat(eval)), heldOut, recipe(o, List.of(union)));
         }
-        if (partition != null) {
+        if (o.dp() != null) {
+            // Shard sizes are client data: a private run does not log them.
+            LOG.info("partition {}: {} clients (sizes withheld in a DP run)", o.partition(), o.clients());
+        } else if (partition != null) {
             LOG.info("partition {}: client sizes {}, mean label distance {}", o.partition(), partition.sizes(),
                     String.format("%.3f", partition.meanLabelDistance()));
         }
@@ -207,7 +210,7 @@ public final class FederatedRun {
         }
         Simulation.Builder b = dp.configure(simulation)
                 .evaluator(evaluator(o, s), o.evalEvery())
-                .federatedEvaluation(o.evalEvery());
+                .federatedEvaluation(dp.enabled() ? 0 : o.evalEvery());
         outputs.forEach(b::listener);
         try (Simulation sim = b.build()) {
             sim.run();

@@ -49,7 +49,7 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
         int localSteps, int batchSize, double learningRate, AggregatorKind aggregator, double mu,
         double serverLearningRate, double mmdTemperature, double mmdSign, Double mmdThreshold, boolean mmdDataWeights,
         PartitionKind partition, double alpha, int labelsPerClient, int workers, long seed, int evalEvery,
-        int qualitySamples, int samples, boolean centralized, DpSettings dp, Path out, int maxFailedRounds,
+        int qualitySamples, int samples, boolean centralized, DpConfig dp, Path out, int maxFailedRounds,
         SecureAggregationSettings secureAggregation, int shardSize, boolean streaming) {
 
     /** Shared defaults of the values a model family may override (see {@code GanDefaults}). */
@@ -133,7 +133,7 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
         private int qualitySamples = 1000;
         private int samples = 1000;
         private boolean centralized;
-        private DpSettings dp;
+        private DpConfig dp;
         private Path out;
         private int maxFailedRounds = 3;
         private int shardSize = 10;
@@ -271,7 +271,7 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
         }
 
         /** Null = not private. */
-        public Builder dp(DpSettings v) {
+        public Builder dp(DpConfig v) {
             dp = v;
             return this;
         }

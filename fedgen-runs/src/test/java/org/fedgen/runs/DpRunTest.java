@@ -29,8 +29,8 @@ class DpRunTest {
         return RunConfig.builder().clients(CLIENTS);
     }
 
-    private static DpSettings.Builder dp(double noise, Double clip) {
-        return DpSettings.builder(noise, clip);
+    private static DpConfig.Builder dp(double noise, Double clip) {
+        return DpConfig.builder(noise, clip);
     }
 
     private static List<Dataset> shards() {
@@ -45,7 +45,7 @@ class DpRunTest {
         return new DpRun(config.build(), new VaeRecipe(VaeSettings.defaults()), shards());
     }
 
-    private static DpRun dpRun(DpSettings.Builder dp) {
+    private static DpRun dpRun(DpConfig.Builder dp) {
         return dpRun(run().dp(dp.build()));
     }
 

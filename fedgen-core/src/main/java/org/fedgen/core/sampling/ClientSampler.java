@@ -20,4 +20,12 @@ public interface ClientSampler {
     default boolean isPoisson() {
         return false;
     }
+
+    /**
+     * Whether the choice is unpredictable to anyone who knows the run seed (drawn from a secure source rather than
+     * from {@code random}); what privacy amplification by subsampling needs.
+     */
+    default boolean isSecure() {
+        return false;
+    }
 }

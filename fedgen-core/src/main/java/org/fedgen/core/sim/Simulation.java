@@ -262,6 +262,12 @@ public final class Simulation implements AutoCloseable {
             return this;
         }
 
+        /** See {@link Server.Builder#privateOutputs}. */
+        public Builder privateOutputs(org.fedgen.core.privacy.PrivateOutputs v) {
+            server.privateOutputs(v);
+            return this;
+        }
+
         public Simulation build() {
             return new Simulation(this);
         }

@@ -49,13 +49,42 @@ public final class Vectors {
         return !BooleanIndexing.or(v, Conditions.isNan()) && !BooleanIndexing.or(v, Conditions.isInfinite());
     }
 
-    /** The L2 norm of several vectors taken as one concatenated vector. */
+    /**
+     * The L2 norm of several vectors taken as one concatenated vector, with every square summed in double precision:
+     * a float32 reduction under-reads long vectors (its accumulator loses the small terms), which would let a "clipped"
+     * delta exceed the clip norm.
+     */
     public static double l2Norm(Iterable<INDArray> parts) {
         double sq = 0;
         for (INDArray p : parts) {
-            double n = p.norm2Number().doubleValue();
-            sq += n * n;
+            sq += sumOfSquares(p);
         }
         return Math.sqrt(sq);
+    }
+
+    /** Σ x_i² accumulated in double; float32 vectors are read in place from their buffer. */
+    static double sumOfSquares(INDArray v) {
+        if (v.dataType() != DataType.FLOAT) {
+            double n = v.castTo(DataType.DOUBLE).norm2Number().doubleValue();
+            return n * n;
+        }
+        INDArray c = v.isView() || v.ordering() != 'c' ? v.dup('c') : v;
+        java.nio.FloatBuffer buf = c.data().asNioFloat();
+        int start = (int) c.offset();
+        int end = start + (int) c.length();
+        double s0 = 0;
+        double s1 = 0;
+        int i = start;
+        for (; i + 1 < end; i += 2) {
+            double a = buf.get(i);
+            double b = buf.get(i + 1);
+            s0 += a * a;
+            s1 += b * b;
+        }
+        if (i < end) {
+            double a = buf.get(i);
+            s0 += a * a;
+        }
+        return s0 + s1;
     }
 }

@@ -29,6 +29,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         OptionScope.refuseInapplicable(spec.commandLine().getParseResult(), options);
+        options.dp.requireUnused("fedgen bench");
         if (warmupRounds < 0) {
             throw new IllegalArgumentException("--warmup-rounds must be >= 0, got " + warmupRounds);
         }

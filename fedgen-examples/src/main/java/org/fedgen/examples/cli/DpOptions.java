@@ -3,12 +3,12 @@ package org.fedgen.examples.cli;
 import java.util.ArrayList;
 import java.util.List;
 import org.fedgen.privacy.RdpAccountant.Conversion;
-import org.fedgen.runs.DpSettings;
+import org.fedgen.runs.DpConfig;
 import picocli.CommandLine.Option;
 
 /**
  * Differential-privacy options of {@code fedgen train} (central DP-FedAvg with Rényi-DP accounting); a run is private
- * when {@code --dp-noise} is given. Mapped to the library's {@link DpSettings}.
+ * when {@code --dp-noise} is given. Mapped to the library's {@link DpConfig}.
  */
 public final class DpOptions {
     @Option(names = "--dp-noise", paramLabel = "z", description = {"Enables DP-FedAvg: noise multiplier z, the noise "
@@ -66,6 +66,21 @@ public final class DpOptions {
             + "noise protects nobody who knows the seed; the default draws it from SecureRandom."})
     public boolean seededNoise;
 
+    @Option(names = "--dp-seeded-sampling", description = {"Draw the Poisson client sample from --seed (reproducible "
+            + "runs). Anyone who knows the seed then knows who took part, which voids the amplification by "
+            + "subsampling: epsilon is reported as not a guarantee. The default draws it from SecureRandom."})
+    public boolean seededSampling;
+
+    @Option(names = "--dp-noise-mode", paramLabel = "MODE", description = {"continuous (default): float Gaussian "
+            + "noise; discrete: clipped deltas quantized to a grid and exact discrete Gaussian noise added to their "
+            + "integer sum (Canonne, Kamath, Steinke 2020), safe from floating-point attacks."})
+    public NoiseKind noiseMode = NoiseKind.continuous;
+
+    /** The noise distributions by their CLI names. */
+    public enum NoiseKind {
+        continuous, discrete
+    }
+
     /** The conversions by their CLI names. */
     public enum ConversionKind {
         classic(Conversion.CLASSIC), tight(Conversion.TIGHT);
@@ -81,6 +96,41 @@ public final class DpOptions {
         }
     }
 
+    /**
+     * Refuses every DP option for a command or topology that would ignore it.
+     *
+     * @param where what ignores them, e.g. "fedgen bench"
+     * @throws IllegalArgumentException naming the options given
+     */
+    public void requireUnused(String where) {
+        List<String> given = new ArrayList<>();
+        add(given, noise != null, "--dp-noise");
+        add(given, clip != null, "--dp-clip");
+        add(given, delta != 1e-5, "--dp-delta");
+        add(given, targetEpsilon != null, "--dp-target-epsilon");
+        add(given, !allParts(), "--dp-parts");
+        add(given, q != null, "--dp-q");
+        add(given, clientsPerRound != null, "--dp-clients-per-round");
+        add(given, allowFixedSizeSampling, "--dp-allow-fixed-size-sampling");
+        add(given, adaptiveClip, "--dp-adaptive-clip");
+        add(given, conversion != ConversionKind.tight, "--dp-conversion");
+        add(given, serverLearningRate != 1.0, "--dp-server-lr");
+        add(given, serverMomentum != 0.0, "--dp-server-momentum");
+        add(given, seededNoise, "--dp-seeded-noise");
+        add(given, seededSampling, "--dp-seeded-sampling");
+        add(given, noiseMode != NoiseKind.continuous, "--dp-noise-mode");
+        if (!given.isEmpty()) {
+            throw new IllegalArgumentException(where + " has no differential privacy and would ignore "
+                    + String.join(", ", given));
+        }
+    }
+
+    private static void add(List<String> given, boolean set, String name) {
+        if (set) {
+            given.add(name);
+        }
+    }
+
     /** Whether the run is differentially private. */
     public boolean enabled() {
         return noise != null;
@@ -92,13 +142,14 @@ public final class DpOptions {
     }
 
     /** The library settings these options describe, or null when {@code --dp-noise} is not given. */
-    public DpSettings toSettings() {
+    public DpConfig toSettings() {
         if (!enabled()) {
             return null;
         }
-        return DpSettings.builder(noise, clip).delta(delta).targetEpsilon(targetEpsilon).parts(parts).q(q)
+        return DpConfig.builder(noise, clip).delta(delta).targetEpsilon(targetEpsilon).parts(parts).q(q)
                 .clientsPerRound(clientsPerRound).allowFixedSizeSampling(allowFixedSizeSampling)
                 .adaptiveClip(adaptiveClip).conversion(conversion.conversion()).serverLearningRate(serverLearningRate)
-                .serverMomentum(serverMomentum).seededNoise(seededNoise).build();
+                .serverMomentum(serverMomentum).seededNoise(seededNoise).seededSampling(seededSampling)
+                .discreteNoise(noiseMode == NoiseKind.discrete).build();
     }
 }

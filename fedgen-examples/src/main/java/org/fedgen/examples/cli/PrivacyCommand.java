@@ -11,19 +11,19 @@ import picocli.CommandLine.Option;
  * {@code fedgen privacy}: the (ε, δ) that T rounds of DP-FedAvg with Poisson sampling rate q and noise multiplier z
  * spend, by Rényi-DP accounting, without training; with {@code --target-epsilon} also the number of rounds that fit.
  */
-@Command(name = "privacy", mixinStandardHelpOptions = true,
+@Command(name = "privacy", mixinStandardHelpOptions = true, subcommands = PrivacyAuditCommand.class,
         description = {"Prints the epsilon (and the Renyi order attaining it) that --rounds rounds of DP-FedAvg with",
             "Poisson sampling rate --q and noise multiplier --z spend at --delta, without training."})
 public final class PrivacyCommand implements Callable<Integer> {
-    @Option(names = "--q", required = true, description = "Poisson sampling rate q in [0, 1] (expected clients per "
-            + "round / clients).")
-    double q;
+    @Option(names = "--q", description = "Poisson sampling rate q in (0, 1] (expected clients per round / clients);"
+            + " required.")
+    Double q;
 
-    @Option(names = "--z", required = true, description = "Noise multiplier z (noise std z*S on the sum).")
-    double z;
+    @Option(names = "--z", description = "Noise multiplier z > 0 (noise std z*S on the sum); required.")
+    Double z;
 
-    @Option(names = "--rounds", required = true, description = "Number of rounds T.")
-    long rounds;
+    @Option(names = "--rounds", description = "Number of rounds T >= 1; required.")
+    Long rounds;
 
     @Option(names = "--delta", defaultValue = "1e-5", description = "delta (default: ${DEFAULT-VALUE}).")
     double delta;
@@ -37,20 +37,30 @@ public final class PrivacyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (rounds < 0) {
-            throw new IllegalArgumentException("--rounds must be >= 0, got " + rounds);
-        }
+        require(q != null && z != null && rounds != null, "fedgen privacy needs --q, --z and --rounds");
+        require(q > 0 && q <= 1, "--q must be in (0, 1], got " + q);
+        require(z > 0 && Double.isFinite(z), "--z must be finite and > 0, got " + z);
+        require(rounds >= 1, "--rounds must be >= 1, got " + rounds);
+        require(delta > 0 && delta < 1, "--delta must be in (0, 1), got " + delta);
+        require(targetEpsilon == null || (targetEpsilon > 0 && Double.isFinite(targetEpsilon)),
+                "--target-epsilon must be finite and > 0, got " + targetEpsilon);
         RdpAccountant accountant = new RdpAccountant().steps(q, z, rounds);
         PrivacySpent s = accountant.epsilon(delta, conversion.conversion());
         System.out.printf("epsilon %.6g  delta %g  order %s  (q %g, z %g, rounds %d, %s conversion, RDP accounting"
-                + " of the Poisson-subsampled Gaussian mechanism)%n", s.epsilon(), delta, formatOrder(s.order()), q,
-                z, rounds, conversion);
+                + " of the Poisson-subsampled Gaussian mechanism; a guarantee only with secure sampling and noise)%n",
+                s.epsilon(), delta, formatOrder(s.order()), q, z, rounds, conversion);
         if (targetEpsilon != null) {
             long n = new RdpAccountant().roundsWithin(targetEpsilon, delta, q, z, conversion.conversion());
             System.out.printf("rounds within epsilon %g: %s%n", targetEpsilon,
                     n == Long.MAX_VALUE ? "unbounded" : Long.toString(n));
         }
         return 0;
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
     }
 
     private static String formatOrder(double order) {

@@ -103,7 +103,7 @@ class CliErrorPathTest {
 
     @Test
     void privacyErrors() {
-        oneLine(errLines(2, "privacy", "--q", "0.1", "--z", "1", "--rounds", "-1"), "--rounds must be >= 0, got -1");
+        oneLine(errLines(2, "privacy", "--q", "0.1", "--z", "1", "--rounds", "-1"), "--rounds must be >= 1, got -1");
         oneLine(errLines(2, "privacy", "--q", "0.1", "--z", "1", "--rounds", "x"), "'x'");
     }
 

@@ -5,7 +5,9 @@ import java.util.Objects;
 import org.fedgen.privacy.RdpAccountant.Conversion;
 
 /**
- * Central DP-FedAvg with Rényi-DP accounting for a run; a run with DP settings is private. Build with
+ * Central DP-FedAvg with Rényi-DP accounting for a run, as plain data; a run with a DP configuration is private. The run
+ * maps it to the privacy library's {@link org.fedgen.privacy.DpSettings}, which {@link
+ * org.fedgen.privacy.PrivateFederation} applies. Build with
  * {@link #builder(double, Double)}. The values are checked, naming the bad one, when the run is built ({@code DpRun}),
  * where the population and the model's parts are known.
  *
@@ -23,13 +25,16 @@ import org.fedgen.privacy.RdpAccountant.Conversion;
  * @param serverLearningRate     server learning rate on the noisy average (post-processing)
  * @param serverMomentum         server momentum on the noisy average (post-processing); 0 = none
  * @param seededNoise            derive the noise from the run seed (reproducible; protects nobody who knows it)
+ * @param seededSampling         draw the Poisson sample from the run seed (reproducible; ε is then not a guarantee)
+ * @param discreteNoise          quantise clipped deltas and add discrete Gaussian noise (floating-point safe)
  */
-public record DpSettings(double noise, Double clip, double delta, Double targetEpsilon, List<String> parts, Double q,
+public record DpConfig(double noise, Double clip, double delta, Double targetEpsilon, List<String> parts, Double q,
         Double clientsPerRound, boolean allowFixedSizeSampling, boolean adaptiveClip, Conversion conversion,
-        double serverLearningRate, double serverMomentum, boolean seededNoise) {
+        double serverLearningRate, double serverMomentum, boolean seededNoise, boolean seededSampling,
+        boolean discreteNoise) {
 
     /** Copies {@code parts}. */
-    public DpSettings {
+    public DpConfig {
         parts = List.copyOf(parts);
         Objects.requireNonNull(conversion, "conversion");
     }
@@ -44,7 +49,7 @@ public record DpSettings(double noise, Double clip, double delta, Double targetE
         return parts.size() == 1 && parts.get(0).equals("all");
     }
 
-    /** Builds {@link DpSettings}. */
+    /** Builds {@link DpConfig}. */
     public static final class Builder {
         private final double noise;
         private Double clip;
@@ -59,6 +64,8 @@ public record DpSettings(double noise, Double clip, double delta, Double targetE
         private double serverLearningRate = 1.0;
         private double serverMomentum = 0.0;
         private boolean seededNoise;
+        private boolean seededSampling;
+        private boolean discreteNoise;
 
         private Builder(double noise, Double clip) {
             this.noise = noise;
@@ -126,9 +133,20 @@ public record DpSettings(double noise, Double clip, double delta, Double targetE
             return this;
         }
 
-        public DpSettings build() {
-            return new DpSettings(noise, clip, delta, targetEpsilon, parts, q, clientsPerRound,
-                    allowFixedSizeSampling, adaptiveClip, conversion, serverLearningRate, serverMomentum, seededNoise);
+        public Builder seededSampling(boolean v) {
+            seededSampling = v;
+            return this;
+        }
+
+        public Builder discreteNoise(boolean v) {
+            discreteNoise = v;
+            return this;
+        }
+
+        public DpConfig build() {
+            return new DpConfig(noise, clip, delta, targetEpsilon, parts, q, clientsPerRound,
+                    allowFixedSizeSampling, adaptiveClip, conversion, serverLearningRate, serverMomentum, seededNoise,
+                    seededSampling, discreteNoise);
         }
     }
 }

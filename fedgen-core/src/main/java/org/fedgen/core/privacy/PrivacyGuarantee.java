@@ -1,0 +1,41 @@
+package org.fedgen.core.privacy;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import org.fedgen.core.Aggregator;
+import org.fedgen.core.PartPolicy;
+import org.fedgen.core.aggregate.AggregatorDecorator;
+
+/**
+ * An aggregator whose output carries a privacy guarantee that holds only under conditions on the rest of the run (how
+ * clients are sampled, what the other aggregators see, what is published). The server calls
+ * {@link #checkRun} on every such aggregator it finds, through part policies and decorator chains, when it is built,
+ * so a run that would void the guarantee fails before its first round rather than only if its author remembered to
+ * check.
+ */
+public interface PrivacyGuarantee {
+    /**
+     * @throws IllegalArgumentException naming what in the setup breaks the guarantee
+     */
+    void checkRun(PrivateRunSetup setup);
+
+    /** Every {@link PrivacyGuarantee} reachable from {@code top}, each once, in first-found order. */
+    static List<PrivacyGuarantee> findIn(Aggregator top) {
+        List<Aggregator> roots = top instanceof PartPolicy p ? p.aggregators() : List.of(top);
+        Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<PrivacyGuarantee> found = new ArrayList<>();
+        for (Aggregator r : roots) {
+            Aggregator a = r;
+            while (a != null && seen.add(a)) {
+                if (a instanceof PrivacyGuarantee g) {
+                    found.add(g);
+                }
+                a = a instanceof AggregatorDecorator d ? d.inner() : null;
+            }
+        }
+        return found;
+    }
+}

@@ -1,0 +1,259 @@
+package org.fedgen.privacy;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.fedgen.privacy.RdpAccountant.Conversion;
+
+/**
+ * The settings of a central-DP federated run, immutable: noise multiplier z, clip norm S, δ, how clients are sampled,
+ * which parts are protected, adaptive clipping, a budget, and the post-processing server optimizer. Given to
+ * {@link PrivateFederation#of}. Every value is checked when {@link Builder#build()} is called.
+ */
+public final class DpSettings {
+    private final double noiseMultiplier;
+    private final double clipNorm;
+    private final double delta;
+    private final double samplingRate;
+    private final double expectedClientsPerRound;
+    private final int fixedClientsPerRound;
+    private final boolean seededSampling;
+    private final NoiseMode noiseMode;
+    private final boolean adaptiveClipping;
+    private final Double targetEpsilon;
+    private final Conversion conversion;
+    private final Set<String> protectedParts;
+    private final double serverLearningRate;
+    private final double serverMomentum;
+    private final boolean discreteNoise;
+
+    private DpSettings(Builder b) {
+        require(b.noiseMultiplier > 0 && Double.isFinite(b.noiseMultiplier), "noise multiplier z must be finite and"
+                + " > 0 (z = 0 is no privacy), got " + b.noiseMultiplier);
+        require(b.clipNorm > 0 && Double.isFinite(b.clipNorm), "clip norm S must be finite and > 0, got "
+                + b.clipNorm);
+        require(b.delta > 0 && b.delta < 1, "delta must be in (0, 1), got " + b.delta);
+        int ways = (Double.isNaN(b.samplingRate) ? 0 : 1) + (Double.isNaN(b.expectedClientsPerRound) ? 0 : 1)
+                + (b.fixedClientsPerRound > 0 ? 1 : 0);
+        require(ways <= 1, "give one of sampling rate q, expected clients per round or a fixed number of clients,"
+                + " not several");
+        require(Double.isNaN(b.samplingRate) || (b.samplingRate > 0 && b.samplingRate <= 1),
+                "sampling rate q must be in (0, 1], got " + b.samplingRate);
+        require(Double.isNaN(b.expectedClientsPerRound)
+                || (b.expectedClientsPerRound > 0 && Double.isFinite(b.expectedClientsPerRound)),
+                "expected clients per round must be finite and > 0, got " + b.expectedClientsPerRound);
+        require(b.fixedClientsPerRound >= 0, "fixed clients per round must be >= 0, got " + b.fixedClientsPerRound);
+        require(b.targetEpsilon == null || (b.targetEpsilon > 0 && Double.isFinite(b.targetEpsilon)),
+                "target epsilon must be finite and > 0, got " + b.targetEpsilon);
+        require(b.serverLearningRate > 0 && Double.isFinite(b.serverLearningRate),
+                "server learning rate must be finite and > 0, got " + b.serverLearningRate);
+        require(b.serverMomentum >= 0 && b.serverMomentum < 1, "server momentum must be in [0, 1), got "
+                + b.serverMomentum);
+        this.noiseMultiplier = b.noiseMultiplier;
+        this.clipNorm = b.clipNorm;
+        this.delta = b.delta;
+        this.samplingRate = b.samplingRate;
+        this.expectedClientsPerRound = b.expectedClientsPerRound;
+        this.fixedClientsPerRound = b.fixedClientsPerRound;
+        this.seededSampling = b.seededSampling;
+        this.noiseMode = b.noiseMode;
+        this.adaptiveClipping = b.adaptiveClipping;
+        this.targetEpsilon = b.targetEpsilon;
+        this.conversion = b.conversion;
+        this.protectedParts = Set.copyOf(b.protectedParts);
+        this.serverLearningRate = b.serverLearningRate;
+        this.serverMomentum = b.serverMomentum;
+        this.discreteNoise = b.discreteNoise;
+        require(!(discreteNoise && adaptiveClipping), "discrete Gaussian noise needs a fixed clip norm, not adaptive"
+                + " clipping");
+    }
+
+    /** Whether DP-FedAvg quantizes and adds exact discrete Gaussian noise ({@link DpFedAvg.Builder#discreteNoise}). */
+    public boolean discreteNoise() {
+        return discreteNoise;
+    }
+
+    /** A builder: z and S are required; δ = 1e-5, every client every round (q = 1), secure noise and sampling. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public double noiseMultiplier() {
+        return noiseMultiplier;
+    }
+
+    public double clipNorm() {
+        return clipNorm;
+    }
+
+    public double delta() {
+        return delta;
+    }
+
+    /** q, or NaN when set through expected clients per round or a fixed count. */
+    public double samplingRate() {
+        return samplingRate;
+    }
+
+    /** m = qW, or NaN when not set this way. */
+    public double expectedClientsPerRound() {
+        return expectedClientsPerRound;
+    }
+
+    /** k for fixed-size sampling (accounted as Poisson with q = k/W, not a guarantee), or 0. */
+    public int fixedClientsPerRound() {
+        return fixedClientsPerRound;
+    }
+
+    public boolean seededSampling() {
+        return seededSampling;
+    }
+
+    public NoiseMode noiseMode() {
+        return noiseMode;
+    }
+
+    public boolean adaptiveClipping() {
+        return adaptiveClipping;
+    }
+
+    /** The budget ε, or null for none. */
+    public Double targetEpsilon() {
+        return targetEpsilon;
+    }
+
+    public Conversion conversion() {
+        return conversion;
+    }
+
+    /** The parts DP-FedAvg protects; empty = every part clients send. */
+    public Set<String> protectedParts() {
+        return protectedParts;
+    }
+
+    public double serverLearningRate() {
+        return serverLearningRate;
+    }
+
+    public double serverMomentum() {
+        return serverMomentum;
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** Builder for {@link DpSettings}. */
+    public static final class Builder {
+        private double noiseMultiplier = Double.NaN;
+        private double clipNorm = Double.NaN;
+        private double delta = 1e-5;
+        private double samplingRate = Double.NaN;
+        private double expectedClientsPerRound = Double.NaN;
+        private int fixedClientsPerRound;
+        private boolean seededSampling;
+        private NoiseMode noiseMode = NoiseMode.SECURE;
+        private boolean adaptiveClipping;
+        private Double targetEpsilon;
+        private Conversion conversion = Conversion.TIGHT;
+        private Set<String> protectedParts = Set.of();
+        private double serverLearningRate = 1.0;
+        private double serverMomentum = 0.0;
+        private boolean discreteNoise;
+
+        private Builder() {
+        }
+
+        /** Floating-point-safe noise: quantized deltas and exact discrete Gaussian noise. */
+        public Builder discreteNoise(boolean discrete) {
+            discreteNoise = discrete;
+            return this;
+        }
+
+        /** z: the noise std on the sum of clipped deltas is zS. */
+        public Builder noiseMultiplier(double z) {
+            noiseMultiplier = z;
+            return this;
+        }
+
+        /** S, the L2 clip norm of each client's delta over the protected parts (the initial one if adaptive). */
+        public Builder clipNorm(double s) {
+            clipNorm = s;
+            return this;
+        }
+
+        public Builder delta(double d) {
+            delta = d;
+            return this;
+        }
+
+        /** Poisson sampling: each client joins a round independently with probability q. */
+        public Builder samplingRate(double q) {
+            samplingRate = q;
+            return this;
+        }
+
+        /** Poisson sampling with q = m / W. */
+        public Builder expectedClientsPerRound(double m) {
+            expectedClientsPerRound = m;
+            return this;
+        }
+
+        /**
+         * k clients drawn without replacement each round. The accountant's Poisson analysis does not cover it: ε is
+         * computed with q = k/W and published as not a guarantee.
+         */
+        public Builder fixedClientsPerRound(int k) {
+            fixedClientsPerRound = k;
+            return this;
+        }
+
+        /** Draw the Poisson sample from the run seed (reproducible; ε is then not a guarantee). */
+        public Builder seededSampling(boolean seeded) {
+            seededSampling = seeded;
+            return this;
+        }
+
+        /** {@link NoiseMode#SEEDED} makes ε not a guarantee. */
+        public Builder noiseMode(NoiseMode mode) {
+            noiseMode = mode == null ? NoiseMode.SECURE : mode;
+            return this;
+        }
+
+        /** Adaptive clip norm with the paper's defaults, starting from the clip norm. */
+        public Builder adaptiveClipping(boolean adaptive) {
+            adaptiveClipping = adaptive;
+            return this;
+        }
+
+        /** Stop before the round that would take ε above this; null for no budget. */
+        public Builder targetEpsilon(Double e) {
+            targetEpsilon = e;
+            return this;
+        }
+
+        public Builder conversion(Conversion c) {
+            conversion = c == null ? Conversion.TIGHT : c;
+            return this;
+        }
+
+        /** The parts to protect; others stay on the clients. Empty (default) protects every part clients send. */
+        public Builder protectedParts(Set<String> parts) {
+            protectedParts = new LinkedHashSet<>(parts);
+            return this;
+        }
+
+        /** FedAvgM on the noisy average (post-processing): learning rate and momentum. */
+        public Builder serverOptimizer(double learningRate, double momentum) {
+            serverLearningRate = learningRate;
+            serverMomentum = momentum;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the first invalid setting */
+        public DpSettings build() {
+            return new DpSettings(this);
+        }
+    }
+}
