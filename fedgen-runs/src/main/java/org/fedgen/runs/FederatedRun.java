@@ -24,6 +24,7 @@ import org.fedgen.core.data.DirichletPartitioner;
 import org.fedgen.core.data.IidPartitioner;
 import org.fedgen.core.data.Partition;
 import org.fedgen.core.data.Partitioner;
+import org.fedgen.core.data.PoolShards;
 import org.fedgen.core.data.ShardPartitioner;
 import org.fedgen.core.io.CheckpointListener;
 import org.fedgen.core.metrics.KernelMmd;
@@ -81,11 +82,11 @@ public final class FederatedRun {
     static Setup setup(RunConfig o) {
         Dataset pool = DigitsSplit.train();
         Dataset heldOut = DigitsSplit.heldOut();
-        Partition partition = partitioner(o).partition(pool.labels(), o.clients(), Seeds.derive(o.seed(),
-                "partition"));
+        Partition partition = o.partition() == PartitionKind.pool ? null
+                : partitioner(o).partition(pool.labels(), o.clients(), Seeds.derive(o.seed(), "partition"));
         List<Dataset> train = new ArrayList<>();
         List<Dataset> eval = new ArrayList<>();
-        for (Dataset shard : partition.apply(pool)) {
+        for (Dataset shard : partition != null ? partition.apply(pool) : poolShards(o, pool)) {
             // The last tenth of each shard (of shards with at least 10 examples) stays with its client for
             // federated evaluation; the split is positional because shards are already in random order.
             int keep = shard.size() >= 10 ? shard.size() - shard.size() / 10 : shard.size();
@@ -101,7 +102,7 @@ public final class FederatedRun {
         if (o.dp() != null) {
             // Shard sizes are client data: a private run does not log them.
             LOG.info("partition {}: {} clients (sizes withheld in a DP run)", o.partition(), o.clients());
-        } else {
+        } else if (partition != null) {
             LOG.info("partition {}: client sizes {}, mean label distance {}", o.partition(), partition.sizes(),
                     String.format("%.3f", partition.meanLabelDistance()));
         }
@@ -145,7 +146,8 @@ public final class FederatedRun {
                 .seed(o.seed()).fitInstructions(s.recipe().fitDefaults(o).build())
                 .generatorScore(KernelMmd.medianHeuristic()::mmd2).maxFailedRounds(o.maxFailedRounds())
                 .maxClientWeight(o.robust().maxClientWeight())
-                .clientLayer(o.robust().clientWrapper(s.shards().size(), o.seed()));
+                .clientLayer(o.robust().clientWrapper(s.shards().size(), o.seed()))
+                .streamingWindow(o.streaming() ? 2 * workers : 0);
     }
 
     /**
@@ -264,7 +266,19 @@ public final class FederatedRun {
             case dirichlet -> new DirichletPartitioner(o.alpha());
             case iid -> new IidPartitioner();
             case shards -> new ShardPartitioner(o.labelsPerClient());
+            case pool -> throw new IllegalStateException("the pool split is drawn with replacement, not partitioned");
         };
+    }
+
+    private static List<Dataset> poolShards(RunConfig o, Dataset pool) {
+        LOG.info("pool split: {} clients each draw {} of the {} training digits with replacement", o.clients(),
+                o.shardSize(), pool.size());
+        List<Dataset> shards = new ArrayList<>(o.clients());
+        for (int[] idx : PoolShards.draw(pool.size(), o.clients(), o.shardSize(), Seeds.derive(o.seed(),
+                "partition"))) {
+            shards.add(pool.subset(idx));
+        }
+        return shards;
     }
 
     /** The model's recipe; MD-GAN's client codes are weighted by the clients' training examples. */

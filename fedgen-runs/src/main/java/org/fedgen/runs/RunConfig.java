@@ -42,13 +42,16 @@ import org.fedgen.models.gan.GanTopology;
  *                           stops with an error
  * @param secureAggregation  secure-aggregation settings, or null for plain aggregation
  * @param robust             robust-rule parameters, the client weight cap and the simulated attack
+ * @param shardSize          digits each client draws for the pool split
+ * @param streaming          streaming aggregation with a window of 2 × workers (see
+ *                           {@code Server.Builder.streamingWindow})
  */
 public record RunConfig(ModelSettings model, int clients, int clientsPerRound, int rounds, int localEpochs,
         int localSteps, int batchSize, double learningRate, AggregatorKind aggregator, double mu,
         double serverLearningRate, double mmdTemperature, double mmdSign, Double mmdThreshold, boolean mmdDataWeights,
         PartitionKind partition, double alpha, int labelsPerClient, int workers, long seed, int evalEvery,
         int qualitySamples, int samples, boolean centralized, DpConfig dp, Path out, int maxFailedRounds,
-        SecureAggregationSettings secureAggregation, RobustSettings robust) {
+        SecureAggregationSettings secureAggregation, RobustSettings robust, int shardSize, boolean streaming) {
 
     /** Shared defaults of the values a model family may override (see {@code GanDefaults}). */
     static final int ROUNDS = 50;
@@ -94,6 +97,8 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
         b.dp = dp;
         b.out = out;
         b.maxFailedRounds = maxFailedRounds;
+        b.shardSize = shardSize;
+        b.streaming = streaming;
         b.secureAggregation = secureAggregation;
         b.robust = robust;
         return b;
@@ -133,6 +138,8 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
         private DpConfig dp;
         private Path out;
         private int maxFailedRounds = 3;
+        private int shardSize = 10;
+        private boolean streaming;
         private SecureAggregationSettings secureAggregation;
         private RobustSettings robust = RobustSettings.defaults();
 
@@ -295,6 +302,18 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
             return this;
         }
 
+        /** Digits each client draws, with replacement, for the pool split. */
+        public Builder shardSize(int v) {
+            shardSize = v;
+            return this;
+        }
+
+        /** Streaming aggregation: round memory independent of clients per round. */
+        public Builder streaming(boolean v) {
+            streaming = v;
+            return this;
+        }
+
         /**
          * Fills unset values with the family's defaults and checks every value.
          *
@@ -339,11 +358,12 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
             require(!(aggregator.robust() && dp != null), "--aggregator " + aggregator + " cannot be combined with"
                     + " --dp-noise: it looks at individual updates, which DP-FedAvg's accounting does not allow");
             require(maxFailedRounds >= 1, "max failed rounds must be >= 1, got " + maxFailedRounds);
+            require(shardSize >= 1, "--shard-size must be >= 1, got " + shardSize);
             return new RunConfig(model, clients, clientsPerRound, d.rounds(), d.localEpochs(), d.localSteps(),
                     d.batchSize(), d.learningRate(), aggregator, mu, serverLearningRate, d.mmdTemperature(), mmdSign,
                     mmdThreshold, mmdDataWeights, partition, alpha, labelsPerClient, workers, seed, d.evalEvery(),
                     qualitySamples, samples, centralized, dp, out, maxFailedRounds, secureAggregation,
-                    robust);
+                    robust, shardSize, streaming);
         }
 
         static <T> T or(T value, T fallback) {

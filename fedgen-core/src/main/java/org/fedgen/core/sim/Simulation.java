@@ -63,8 +63,10 @@ public final class Simulation implements AutoCloseable {
                     b.generatorScore, localOnly));
         }
         if (!empty.isEmpty()) {
-            LOG.warn("clients {} have no training examples and are left out of the population ({} of {} remain)",
-                    empty, cs.size(), b.clientData.size());
+            // Name at most 20: with thousands of small clients the full list would be one enormous log line.
+            LOG.warn("{} clients have no training examples and are left out of the population ({} of {} remain): {}",
+                    empty.size(), cs.size(), b.clientData.size(), empty.size() <= 20 ? empty
+                            : empty.subList(0, 20) + " and " + (empty.size() - 20) + " more");
         }
         if (cs.isEmpty()) {
             throw new IllegalArgumentException("every client dataset is empty");
@@ -249,6 +251,15 @@ public final class Simulation implements AutoCloseable {
 
         public Builder listener(RoundListener v) {
             server.listener(v);
+            return this;
+        }
+
+        /**
+         * See {@link Server.Builder#streamingWindow(int)}: with a window of a few times the worker count, a finished
+         * client's update is folded and released as soon as every lower id has been, instead of waiting for the round.
+         */
+        public Builder streamingWindow(int window) {
+            server.streamingWindow(window);
             return this;
         }
 
