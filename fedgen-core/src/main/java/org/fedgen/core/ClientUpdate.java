@@ -97,6 +97,11 @@ public final class ClientUpdate {
         return new ClientUpdate(clientId, round, numExamples, newKind, newParts, metrics);
     }
 
+    /** This update with another example count (the server's bound on the claim); parts and metrics are kept. */
+    public ClientUpdate withNumExamples(long n) {
+        return n == numExamples ? this : new ClientUpdate(clientId, round, n, kind, parts, metrics);
+    }
+
     @Override
     public String toString() {
         return "ClientUpdate{client=" + clientId + ", round=" + round + ", n=" + numExamples + ", kind=" + kind

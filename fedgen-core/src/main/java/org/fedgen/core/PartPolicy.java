@@ -15,9 +15,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Routes each part of the model to its own aggregator, or marks it local-only (trained by clients, never sent: e.g. a
  * DPD-fVAE encoder) or server-trained (never trained nor sent by clients: e.g. the DP-FedAvg-GAN generator, which a
  * {@link ServerStep} trains). Parts not named anywhere go to the default aggregator. A PartPolicy is itself an
- * {@link Aggregator}: each routed aggregator sees only its own parts.
+ * {@link Aggregator}: each routed aggregator sees only its own parts. It streams when all its routes do.
  */
-public final class PartPolicy implements Aggregator {
+public final class PartPolicy implements StreamingAggregator {
     private final Map<String, Aggregator> routes;
     private final Aggregator defaultAggregator;
     private final Set<String> localOnly;
@@ -154,23 +154,74 @@ public final class PartPolicy implements Aggregator {
             List<String> parts = e.getValue();
             List<ClientUpdate> sub = new ArrayList<>(updates.size());
             for (ClientUpdate u : updates) {
-                Map<String, INDArray> p = new LinkedHashMap<>();
-                for (String name : parts) {
-                    p.put(name, u.part(name));
-                }
-                sub.add(u.withParts(u.kind(), p));
+                sub.add(restrict(u, parts));
             }
-            ModelState result = e.getKey().aggregate(global.select(parts), sub, context);
-            for (String name : parts) {
-                INDArray v = result.part(name);
-                if (v.length() != global.part(name).length()) {
-                    throw new IllegalStateException(e.getKey() + " returned part '" + name + "' of length "
-                            + v.length() + ", expected " + global.part(name).length());
-                }
-                out.put(name, v);
-            }
+            merge(out, e.getKey(), e.getKey().aggregate(global.select(parts), sub, context), global, parts);
         }
         return ModelState.of(global.round(), out);
+    }
+
+    /**
+     * One fold per route, each fed the update restricted to its parts. Routes whose aggregator does not stream are
+     * buffered (see {@link StreamingAggregator#of}).
+     */
+    @Override
+    public Fold begin(ModelState global, RoundContext context) {
+        Map<Aggregator, List<String>> groups = groups(global);
+        List<Fold> folds = new ArrayList<>();
+        for (Map.Entry<Aggregator, List<String>> e : groups.entrySet()) {
+            folds.add(StreamingAggregator.of(e.getKey()).begin(global.select(e.getValue()), context));
+        }
+        return new Fold() {
+            @Override
+            public void accept(ClientUpdate update) {
+                int i = 0;
+                for (List<String> parts : groups.values()) {
+                    folds.get(i++).accept(restrict(update, parts));
+                }
+            }
+
+            @Override
+            public ModelState finish() {
+                Map<String, INDArray> out = new LinkedHashMap<>(global.parts());
+                int i = 0;
+                for (Map.Entry<Aggregator, List<String>> e : groups.entrySet()) {
+                    merge(out, e.getKey(), folds.get(i++).finish(), global, e.getValue());
+                }
+                return ModelState.of(global.round(), out);
+            }
+        };
+    }
+
+    /** True when every routed aggregator streams. */
+    @Override
+    public boolean streams() {
+        for (Aggregator a : aggregators()) {
+            if (!StreamingAggregator.of(a).streams()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static ClientUpdate restrict(ClientUpdate u, List<String> parts) {
+        Map<String, INDArray> p = new LinkedHashMap<>();
+        for (String name : parts) {
+            p.put(name, u.part(name));
+        }
+        return u.withParts(u.kind(), p);
+    }
+
+    private static void merge(Map<String, INDArray> out, Aggregator by, ModelState result, ModelState global,
+            List<String> parts) {
+        for (String name : parts) {
+            INDArray v = result.part(name);
+            if (v.length() != global.part(name).length()) {
+                throw new IllegalStateException(by + " returned part '" + name + "' of length "
+                        + v.length() + ", expected " + global.part(name).length());
+            }
+            out.put(name, v);
+        }
     }
 
     /** State of every routed aggregator, keys prefixed by the aggregator's index in first-route order. */

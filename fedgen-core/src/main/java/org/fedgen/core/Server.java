@@ -30,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * {@link ClientProxy} → collect updates with a deadline → validate → aggregate (in client-id order) → optional
  * {@link ServerStep} → evaluate → notify {@link RoundListener}s.
  *
+ * <p>Clients are untrusted: besides {@link UpdateValidator}'s structural checks, aggregators that use client reports
+ * ({@link ChecksClientReports}) reject unusable ones, and claimed example counts are bounded by {@link ClaimBounds}
+ * (registered sizes, an optional maximum share) before any aggregator sees them.
+ *
  * <p>Every random choice derives from the run seed, the round and the client id, so the result does not depend on
  * how many threads run the clients or on the order in which they finish.
  *
@@ -53,9 +57,12 @@ public final class Server {
     private final int evaluateEvery;
     private final int federatedEvaluateEvery;
     private final List<RoundListener> listeners;
+    private final int streamingWindow;
     private final int maxFailedRounds;
     private int failedRounds;
     private final PrivateOutputs privateOutputs;
+    private final ClaimBounds claims;
+    private final List<ChecksClientReports> reportChecks;
     private final Map<Integer, Set<String>> resumeDecisions = new HashMap<>();
     private final List<RoundResult> history = new ArrayList<>();
     private ModelState global;
@@ -87,13 +94,35 @@ public final class Server {
         this.evaluateEvery = b.evaluateEvery;
         this.federatedEvaluateEvery = b.federatedEvaluateEvery;
         this.listeners = List.copyOf(b.listeners);
+        this.streamingWindow = b.streamingWindow;
         this.maxFailedRounds = b.maxFailedRounds;
         this.privateOutputs = b.privateOutputs;
         PrivateRunSetup setup = new PrivateRunSetup(aggregator, sampler, global, clients.size(),
                 federatedEvaluateEvery > 0, privateOutputs);
-        for (PrivacyGuarantee g : PrivacyGuarantee.findIn(aggregator)) {
+        for (PrivacyGuarantee g : AggregatorChain.findAll(aggregator, PrivacyGuarantee.class)) {
             g.checkRun(setup);
         }
+        Map<Integer, java.util.OptionalLong> sizes = new HashMap<>();
+        for (ClientProxy c : clients) {
+            sizes.put(c.clientId(), c.registeredExamples());
+        }
+        this.claims = new ClaimBounds(sizes, b.maxClientWeight);
+        if (streamingWindow > 0 && b.maxClientWeight < 1) {
+            throw new IllegalArgumentException("a maximum client weight share (" + b.maxClientWeight + ") needs every"
+                    + " claim of the round before any update is weighted; it cannot be combined with streaming"
+                    + " aggregation (window " + streamingWindow + ")");
+        }
+        this.reportChecks = AggregatorChain.findAll(aggregator, ChecksClientReports.class);
+    }
+
+    private String reportRejection(ClientUpdate u) {
+        for (ChecksClientReports c : reportChecks) {
+            String r = c.reportRejection(u);
+            if (r != null) {
+                return r;
+            }
+        }
+        return null;
     }
 
     public static Builder builder() {
@@ -178,19 +207,28 @@ public final class Server {
             FitInstructions ins = instructionsFor(base, id, round);
             sent.put(id, ins);
             bytesDown += downloadBytes(ins);
-            futures.put(id, proxy(id).fit(global, ins));
+            if (streamingWindow == 0) {
+                futures.put(id, proxy(id).fit(global, ins));
+            }
         }
 
         long deadline = roundTimeout == null ? Long.MAX_VALUE : t0 + roundTimeout.toNanos();
+        RoundContext ctx = new RoundContext(round, Seeds.derive(seed, "aggregate", round), clients.size(),
+                sampler.expectedClients(clients.size()), sampled);
+        StreamingRound streamed = streamingWindow == 0 ? null
+                : new StreamingRound(StreamingAggregator.of(aggregator), global, ctx, sent,
+                        (id, ins) -> proxy(id).fit(global, ins), streamingWindow, deadline);
         List<ClientUpdate> accepted = new ArrayList<>();
         List<ClientUpdate> received = new ArrayList<>();
         Map<Integer, String> rejections = new LinkedHashMap<>();
         int failed = 0;
+        int streamedBounded = 0;
         int timedOut = 0;
         int rejected = 0;
         long bytesUp = 0;
-        for (Map.Entry<Integer, CompletableFuture<ClientUpdate>> e : futures.entrySet()) {
-            int id = e.getKey();
+        for (int id : sampled) {
+            Map.Entry<Integer, CompletableFuture<ClientUpdate>> e = streamed == null
+                    ? Map.entry(id, futures.get(id)) : streamed.next(id);
             ClientUpdate u;
             try {
                 long wait = Math.max(0, deadline - System.nanoTime());
@@ -221,6 +259,9 @@ public final class Server {
                 received.add(u);
             }
             String reason = UpdateValidator.rejectionReason(u, id, round, global, sent.get(id));
+            if (reason == null) {
+                reason = reportRejection(u);
+            }
             if (reason != null) {
                 rejected++;
                 rejections.put(id, "rejected: " + reason);
@@ -228,17 +269,38 @@ public final class Server {
                     LOG.warn("round {}: rejected update of client {}: {}", round, id, reason);
                 }
             } else {
+                if (streamed != null) {
+                    // Folded now, so only the per-client cap applies (the share bound needs every claim: buffered).
+                    long n = claims.bounded(id, u.numExamples());
+                    if (n != u.numExamples()) {
+                        u = u.withNumExamples(n);
+                        streamedBounded++;
+                    }
+                }
                 accepted.add(u);
+            }
+            if (streamed != null) {
+                streamed.settle(u, reason == null, accepted, received);
             }
         }
 
-        RoundContext ctx = new RoundContext(round, Seeds.derive(seed, "aggregate", round), clients.size(),
-                sampler.expectedClients(clients.size()), sampled);
+        int bounded = streamedBounded;
+        if (streamed == null) {
+            List<ClientUpdate> claimed = accepted;
+            accepted = claims.apply(claimed);
+            for (int i = 0; i < accepted.size(); i++) {
+                bounded += accepted.get(i) != claimed.get(i) ? 1 : 0;
+            }
+        }
+        if (bounded > 0) {
+            LOG.warn("round {}: example counts of {} clients lowered to the server's bound", round, bounded);
+        }
         ModelState next;
         boolean aggregationFailed = false;
         String aggregationError = null;
         try {
-            next = checkedResult(aggregator.aggregate(global, accepted, ctx), "aggregator " + aggregator,
+            next = checkedResult(streamed != null ? streamed.finish() : aggregator.aggregate(global, accepted, ctx),
+                    "aggregator " + aggregator,
                     round, " (the accepted client updates were all finite)");
         } catch (AggregationFailedException ex) {
             // The round is lost, not the run: the global state stays as it was.
@@ -286,6 +348,9 @@ public final class Server {
             examples += u.numExamples();
         }
         m.put("examples", (double) examples);
+        if (bounded > 0) {
+            m.put("claims_bounded", (double) bounded);
+        }
         m.put("bytes_down", (double) bytesDown);
         m.put("bytes_up", (double) bytesUp);
         m.putAll(clientMetricMeans(accepted));
@@ -468,8 +533,10 @@ public final class Server {
         private int evaluateEvery = 1;
         private int federatedEvaluateEvery = 0;
         private final List<RoundListener> listeners = new ArrayList<>();
+        private int streamingWindow;
         private int maxFailedRounds = 3;
         private PrivateOutputs privateOutputs;
+        private double maxClientWeight = 1.0;
 
         private Builder() {
         }
@@ -483,6 +550,18 @@ public final class Server {
                 throw new IllegalArgumentException("maxFailedRounds must be >= 1, got " + v);
             }
             maxFailedRounds = v;
+            return this;
+        }
+
+        /**
+         * The largest share ρ of a round's example count one client may hold after its claim is capped at its
+         * registered size (see {@link ClaimBounds}); 1 (default) bounds only by registered sizes.
+         */
+        public Builder maxClientWeight(double v) {
+            if (!(v > 0 && v <= 1)) {
+                throw new IllegalArgumentException("maximum client weight share must be in (0, 1], got " + v);
+            }
+            maxClientWeight = v;
             return this;
         }
 
@@ -558,6 +637,23 @@ public final class Server {
 
         public Builder listener(RoundListener v) {
             listeners.add(Objects.requireNonNull(v, "listener"));
+            return this;
+        }
+
+        /**
+         * Streaming aggregation: each accepted update is folded into the aggregate in client-id order as soon as every
+         * lower sampled id has been folded or dropped, and its payload is released right away; at most {@code window}
+         * fits are in flight, so a round holds O(window · model + aggregate) however many clients it samples. 0
+         * (default) collects every update and then calls {@link Aggregator#aggregate}. Aggregators that are not a
+         * {@link StreamingAggregator} (or whose {@link StreamingAggregator#streams()} is false) are buffered until the
+         * round ends. Streaming rules may round differently from their buffered form (see
+         * {@link StreamingAggregator}); either way the result does not depend on worker count or arrival order.
+         */
+        public Builder streamingWindow(int window) {
+            if (window < 0) {
+                throw new IllegalArgumentException("streaming window must be >= 0, got " + window);
+            }
+            streamingWindow = window;
             return this;
         }
 

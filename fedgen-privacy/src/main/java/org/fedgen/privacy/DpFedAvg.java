@@ -372,6 +372,12 @@ public final class DpFedAvg implements Aggregator, PrivacyGuarantee {
             ledger.caveat("client sampling " + setup.sampler() + " seeded from the run seed (anyone who knows it"
                     + " knows who took part)");
         }
+        double q = setup.sampler().expectedClients(setup.population()) / setup.population();
+        if (discrete && q < 1 && ledger != null) {
+            // The integer-order moment match with the sampled Gaussian is our argument, not a published theorem.
+            ledger.caveat("discrete Gaussian noise with client subsampling (q = " + q + " < 1) accounted as the"
+                    + " sampled Gaussian, which no published theorem covers");
+        }
         if (setup.aggregator() instanceof org.fedgen.core.PartPolicy p) {
             DpChecks.requireCompatible(p, setup.initialState());
         } else {

@@ -181,6 +181,21 @@ class PrivateFederationTest {
     }
 
     @Test
+    void discreteNoiseIsAGuaranteeOnlyWithoutSubsampling() {
+        PrivateFederation full = PrivateFederation.of(settings().discreteNoise(true).samplingRate(1.0).build(),
+                SIZES.length);
+        run(full.applyTo(simulation(1)));
+        assertTrue(full.ledger().isGuarantee(), full.ledger().caveats().toString());
+        PrivateFederation sampled = PrivateFederation.of(settings().discreteNoise(true).samplingRate(0.5).build(),
+                SIZES.length);
+        RoundResult r = run(sampled.applyTo(simulation(1))).get(0);
+        assertFalse(sampled.ledger().isGuarantee());
+        assertFalse(r.metrics().containsKey("epsilon"), r.metrics().toString());
+        assertTrue(sampled.ledger().caveats().toString().contains("discrete Gaussian noise with client subsampling"),
+                sampled.ledger().caveats().toString());
+    }
+
+    @Test
     void settingsRefuseValuesWithoutPrivacyOrMeaning() {
         for (double z : new double[] {0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

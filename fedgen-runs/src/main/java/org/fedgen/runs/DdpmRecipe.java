@@ -68,4 +68,10 @@ final class DdpmRecipe implements ModelRecipe {
         serverModel.load(average.state(global));
         return serverModel.sample(n, seed);
     }
+
+    @Override
+    public INDArray sample(ModelState global, int[] labels, long seed) {
+        serverModel.load(average.state(global));
+        return serverModel.sample(labels, seed);
+    }
 }

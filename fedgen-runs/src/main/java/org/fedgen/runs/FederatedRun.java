@@ -24,12 +24,15 @@ import org.fedgen.core.data.DirichletPartitioner;
 import org.fedgen.core.data.IidPartitioner;
 import org.fedgen.core.data.Partition;
 import org.fedgen.core.data.Partitioner;
+import org.fedgen.core.data.PoolShards;
 import org.fedgen.core.data.ShardPartitioner;
 import org.fedgen.core.io.CheckpointListener;
 import org.fedgen.core.metrics.KernelMmd;
 import org.fedgen.core.sampling.ClientSampler;
 import org.fedgen.core.sampling.FixedSizeSampler;
 import org.fedgen.core.sim.Simulation;
+import java.util.function.UnaryOperator;
+import org.fedgen.core.ClientProxy;
 import org.fedgen.privacy.secagg.SecAggConfig;
 import org.fedgen.privacy.secagg.SecureAggregation;
 import org.fedgen.core.util.Seeds;
@@ -79,11 +82,11 @@ public final class FederatedRun {
     static Setup setup(RunConfig o) {
         Dataset pool = DigitsSplit.train();
         Dataset heldOut = DigitsSplit.heldOut();
-        Partition partition = partitioner(o).partition(pool.labels(), o.clients(), Seeds.derive(o.seed(),
-                "partition"));
+        Partition partition = o.partition() == PartitionKind.pool ? null
+                : partitioner(o).partition(pool.labels(), o.clients(), Seeds.derive(o.seed(), "partition"));
         List<Dataset> train = new ArrayList<>();
         List<Dataset> eval = new ArrayList<>();
-        for (Dataset shard : partition.apply(pool)) {
+        for (Dataset shard : partition != null ? partition.apply(pool) : poolShards(o, pool)) {
             // The last tenth of each shard (of shards with at least 10 examples) stays with its client for
             // federated evaluation; the split is positional because shards are already in random order.
             int keep = shard.size() >= 10 ? shard.size() - shard.size() / 10 : shard.size();
@@ -99,11 +102,16 @@ public final class FederatedRun {
         if (o.dp() != null) {
             // Shard sizes are client data: a private run does not log them.
             LOG.info("partition {}: {} clients (sizes withheld in a DP run)", o.partition(), o.clients());
-        } else {
+        } else if (partition != null) {
             LOG.info("partition {}: client sizes {}, mean label distance {}", o.partition(), partition.sizes(),
                     String.format("%.3f", partition.meanLabelDistance()));
         }
-        return new Setup(train, eval, heldOut, recipe(o, train));
+        List<Dataset> poisoned = o.robust().poisonedShards(train, o.seed(), conditional(o.model()));
+        return new Setup(poisoned, eval, heldOut, recipe(o, poisoned));
+    }
+
+    private static boolean conditional(ModelSettings m) {
+        return m instanceof GanSettings g && g.conditional() || m instanceof DdpmSettings d && d.conditional();
     }
 
     /**
@@ -120,6 +128,7 @@ public final class FederatedRun {
                 m.putAll(quality.evaluate(s.recipe().sample(global, o.qualitySamples(),
                         Seeds.derive(o.seed(), "quality"))));
             }
+            m.putAll(o.robust().backdoorSuccess(s.recipe(), global, Seeds.derive(o.seed(), "backdoor")));
             return m;
         };
     }
@@ -135,7 +144,10 @@ public final class FederatedRun {
                 .clientEvalData(s.clientEval()).workers(workers)
                 .aggregator(aggregator).serverStep(s.recipe().serverStep(o)).sampler(sampler).rounds(o.rounds())
                 .seed(o.seed()).fitInstructions(s.recipe().fitDefaults(o).build())
-                .generatorScore(KernelMmd.medianHeuristic()::mmd2).maxFailedRounds(o.maxFailedRounds());
+                .generatorScore(KernelMmd.medianHeuristic()::mmd2).maxFailedRounds(o.maxFailedRounds())
+                .maxClientWeight(o.robust().maxClientWeight())
+                .clientLayer(o.robust().clientWrapper(s.shards().size(), o.seed()))
+                .streamingWindow(o.streaming() ? 2 * workers : 0);
     }
 
     /**
@@ -233,7 +245,9 @@ public final class FederatedRun {
         SecureAggregation secagg = SecureAggregation.of(config, aggregator, population,
                 Seeds.derive(o.seed(), "secagg"));
         LOG.info("secure aggregation: {}", secagg.aggregator());
-        simulation.aggregator(secagg.aggregator()).clientLayer(secagg.clientLayer());
+        // Simulated attackers poison their update before the masking layer, as a real malicious client would.
+        UnaryOperator<ClientProxy> attackers = o.robust().clientWrapper(s.shards().size(), o.seed());
+        simulation.aggregator(secagg.aggregator()).clientLayer(p -> secagg.clientLayer().apply(attackers.apply(p)));
         return secagg.aggregator();
     }
 
@@ -258,7 +272,19 @@ public final class FederatedRun {
             case dirichlet -> new DirichletPartitioner(o.alpha());
             case iid -> new IidPartitioner();
             case shards -> new ShardPartitioner(o.labelsPerClient());
+            case pool -> throw new IllegalStateException("the pool split is drawn with replacement, not partitioned");
         };
+    }
+
+    private static List<Dataset> poolShards(RunConfig o, Dataset pool) {
+        LOG.info("pool split: {} clients each draw {} of the {} training digits with replacement", o.clients(),
+                o.shardSize(), pool.size());
+        List<Dataset> shards = new ArrayList<>(o.clients());
+        for (int[] idx : PoolShards.draw(pool.size(), o.clients(), o.shardSize(), Seeds.derive(o.seed(),
+                "partition"))) {
+            shards.add(pool.subset(idx));
+        }
+        return shards;
     }
 
     /** The model's recipe; MD-GAN's client codes are weighted by the clients' training examples. */
@@ -284,6 +310,8 @@ public final class FederatedRun {
             case mmd -> PartPolicy.builder()
                     .route(mmdAggregator(o), recipe.generatorPart())
                     .otherwise(new FedAvg()).build();
+            default -> o.robust().aggregator(o.aggregator(), o.clientsPerRound() == 0 ? o.clients()
+                    : o.clientsPerRound());
         };
         return recipe.aggregator(o, base);
     }
@@ -293,6 +321,7 @@ public final class FederatedRun {
      * generator to MMD builds it here.
      */
     static MmdAggregator mmdAggregator(RunConfig o) {
-        return new MmdAggregator(o.mmdSign(), o.mmdTemperature(), o.mmdThreshold(), o.mmdDataWeights());
+        return new MmdAggregator(o.mmdSign(), o.mmdTemperature(), o.mmdThreshold(), o.mmdDataWeights(),
+                MmdAggregator.DEFAULT_SCORE_BOUND, o.robust().maxClientWeight());
     }
 }

@@ -155,4 +155,10 @@ public final class GanRecipe implements ModelRecipe {
         serverModel.load(average.state(global));
         return serverModel.sample(n, seed);
     }
+
+    @Override
+    public INDArray sample(ModelState global, int[] labels, long seed) {
+        serverModel.load(average.state(global));
+        return serverModel.sample(labels, seed);
+    }
 }

@@ -49,4 +49,14 @@ public interface ModelRecipe {
 
     /** n samples [n, 784] in [0, 1] from a global state. */
     INDArray sample(ModelState global, int n, long seed);
+
+    /**
+     * One sample [1, 784] in [0, 1] per requested label from a conditional model's global state.
+     *
+     * @throws IllegalArgumentException if the model is not conditional (the default)
+     */
+    default INDArray sample(ModelState global, int[] labels, long seed) {
+        throw new IllegalArgumentException(getClass().getSimpleName() + " draws no samples of requested labels: the "
+                + "model is not conditional");
+    }
 }

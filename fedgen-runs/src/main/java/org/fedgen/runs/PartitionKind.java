@@ -7,5 +7,7 @@ public enum PartitionKind {
     /** Uniformly at random. */
     iid,
     /** Each client holds shards of a few labels. */
-    shards
+    shards,
+    /** Each client draws {@code shardSize} digits from the whole pool with replacement (shards overlap). */
+    pool
 }

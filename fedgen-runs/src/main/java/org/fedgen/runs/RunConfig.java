@@ -41,13 +41,17 @@ import org.fedgen.models.gan.GanTopology;
  * @param maxFailedRounds    consecutive rounds in which every sampled client fails or is rejected before the run
  *                           stops with an error
  * @param secureAggregation  secure-aggregation settings, or null for plain aggregation
+ * @param robust             robust-rule parameters, the client weight cap and the simulated attack
+ * @param shardSize          digits each client draws for the pool split
+ * @param streaming          streaming aggregation with a window of 2 × workers (see
+ *                           {@code Server.Builder.streamingWindow})
  */
 public record RunConfig(ModelSettings model, int clients, int clientsPerRound, int rounds, int localEpochs,
         int localSteps, int batchSize, double learningRate, AggregatorKind aggregator, double mu,
         double serverLearningRate, double mmdTemperature, double mmdSign, Double mmdThreshold, boolean mmdDataWeights,
         PartitionKind partition, double alpha, int labelsPerClient, int workers, long seed, int evalEvery,
         int qualitySamples, int samples, boolean centralized, DpConfig dp, Path out, int maxFailedRounds,
-        SecureAggregationSettings secureAggregation) {
+        SecureAggregationSettings secureAggregation, RobustSettings robust, int shardSize, boolean streaming) {
 
     /** Shared defaults of the values a model family may override (see {@code GanDefaults}). */
     static final int ROUNDS = 50;
@@ -93,7 +97,10 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
         b.dp = dp;
         b.out = out;
         b.maxFailedRounds = maxFailedRounds;
+        b.shardSize = shardSize;
+        b.streaming = streaming;
         b.secureAggregation = secureAggregation;
+        b.robust = robust;
         return b;
     }
 
@@ -131,7 +138,10 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
         private DpConfig dp;
         private Path out;
         private int maxFailedRounds = 3;
+        private int shardSize = 10;
+        private boolean streaming;
         private SecureAggregationSettings secureAggregation;
+        private RobustSettings robust = RobustSettings.defaults();
 
         private Builder() {
         }
@@ -275,6 +285,12 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
             return this;
         }
 
+        /** Robust-rule parameters, client weight cap and simulated attack (default: {@link RobustSettings#defaults()}). */
+        public Builder robust(RobustSettings v) {
+            robust = Objects.requireNonNull(v, "robust");
+            return this;
+        }
+
         /** Secure aggregation of the clients' updates; null (default) aggregates them in the clear. */
         public Builder secureAggregation(SecureAggregationSettings v) {
             secureAggregation = v;
@@ -283,6 +299,18 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
 
         public Builder maxFailedRounds(int v) {
             maxFailedRounds = v;
+            return this;
+        }
+
+        /** Digits each client draws, with replacement, for the pool split. */
+        public Builder shardSize(int v) {
+            shardSize = v;
+            return this;
+        }
+
+        /** Streaming aggregation: round memory independent of clients per round. */
+        public Builder streaming(boolean v) {
+            streaming = v;
             return this;
         }
 
@@ -329,11 +357,18 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
                     || (secureAggregation.weightCap() != null && secureAggregation.weightCap() != 0))),
                     "with --dp-noise the clients clip to --dp-clip with uniform weights: drop --secagg-clip and"
                     + " --secagg-weight-cap");
+            require(!(robust.attack() != AttackKind.none && model instanceof GanSettings g
+                    && g.topology() == GanTopology.MDGAN), "--attack cannot be combined with --topology mdgan: MD-GAN"
+                    + " clients send no model updates through the simulation's proxies");
+            require(!(aggregator.robust() && dp != null), "--aggregator " + aggregator + " cannot be combined with"
+                    + " --dp-noise: it looks at individual updates, which DP-FedAvg's accounting does not allow");
             require(maxFailedRounds >= 1, "max failed rounds must be >= 1, got " + maxFailedRounds);
+            require(shardSize >= 1, "--shard-size must be >= 1, got " + shardSize);
             return new RunConfig(model, clients, clientsPerRound, d.rounds(), d.localEpochs(), d.localSteps(),
                     d.batchSize(), d.learningRate(), aggregator, mu, serverLearningRate, d.mmdTemperature(), mmdSign,
                     mmdThreshold, mmdDataWeights, partition, alpha, labelsPerClient, workers, seed, d.evalEvery(),
-                    qualitySamples, samples, centralized, dp, out, maxFailedRounds, secureAggregation);
+                    qualitySamples, samples, centralized, dp, out, maxFailedRounds, secureAggregation,
+                    robust, shardSize, streaming);
         }
 
         static <T> T or(T value, T fallback) {

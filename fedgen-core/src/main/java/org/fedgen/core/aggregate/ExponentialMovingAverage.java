@@ -9,15 +9,17 @@ import org.fedgen.core.ClientUpdate;
 import org.fedgen.core.FitInstructions;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.RoundContext;
+import org.fedgen.core.StreamingAggregator;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A decorator that leaves its inner aggregator's result unchanged and keeps, on the server, an exponential moving
  * average of the global states it produces: ema ← decay·ema + (1 − decay)·new, initialised to the first result (a part
  * first seen later is initialised the same way). Diffusion models sample from the average, which is smoother than the
- * last round's weights. The average is part of {@link #state()} so checkpoints keep it.
+ * last round's weights. The average is part of {@link #state()} so checkpoints keep it. Streams when the inner
+ * aggregator does.
  */
-public final class ExponentialMovingAverage implements Aggregator {
+public final class ExponentialMovingAverage implements StreamingAggregator {
     private static final String EMA_PREFIX = "ema/";
     private static final String INNER_PREFIX = "inner/";
     private static final String ROUND_KEY = "round";
@@ -51,7 +53,20 @@ public final class ExponentialMovingAverage implements Aggregator {
 
     @Override
     public ModelState aggregate(ModelState global, List<ClientUpdate> updates, RoundContext context) {
-        ModelState result = inner.aggregate(global, updates, context);
+        return track(inner.aggregate(global, updates, context), context);
+    }
+
+    @Override
+    public Fold begin(ModelState global, RoundContext context) {
+        return StreamingAggregator.of(inner).begin(global, context).andThen(result -> track(result, context));
+    }
+
+    @Override
+    public boolean streams() {
+        return StreamingAggregator.of(inner).streams();
+    }
+
+    private ModelState track(ModelState result, RoundContext context) {
         for (Map.Entry<String, INDArray> e : result.parts().entrySet()) {
             INDArray avg = ema.get(e.getKey());
             if (avg == null || avg.length() != e.getValue().length()) {

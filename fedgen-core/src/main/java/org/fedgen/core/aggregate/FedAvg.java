@@ -3,10 +3,10 @@ package org.fedgen.core.aggregate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.fedgen.core.Aggregator;
 import org.fedgen.core.ClientUpdate;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.RoundContext;
+import org.fedgen.core.StreamingAggregator;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,8 +14,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Federated averaging (McMahan et al. 2017): w_{t+1} = Σ_k (n_k/n) w_k, or with uniform weights Σ_k w_k / K. Accepts
  * weight and delta payloads (w_k = w_t + Δ_k). With no accepted update, or no examples at all, the global state stays.
+ *
+ * <p>Streams (see {@link #begin}): a round holds one running sum per part whatever the number of clients.
  */
-public final class FedAvg implements Aggregator {
+public final class FedAvg implements StreamingAggregator {
     private static final Logger LOG = LoggerFactory.getLogger(FedAvg.class);
 
     /** How client contributions are weighted. */
@@ -88,6 +90,20 @@ public final class FedAvg implements Aggregator {
             out.put(part, Payloads.weightedWeights(updates, w, part, global.part(part)));
         }
         return ModelState.of(global.round(), out);
+    }
+
+    /**
+     * Folds Σ_k c_k·w_k with c_k = n_k (or 1 when uniform) and divides by Σ_k c_k once at the end, because n is only
+     * known when the last update has arrived; its float32 rounding therefore differs from {@link #aggregate}'s, which
+     * weighs each update by n_k/n, in the last bits.
+     */
+    @Override
+    public Fold begin(ModelState global, RoundContext context) {
+        return RunningSums.fold(global, u -> {
+            Payloads.requireAveragable(u);
+            return weighting == Weighting.UNIFORM ? 1.0 : u.numExamples();
+        }, RunningSums::meanOfWeights, () -> LOG.warn("round {}: no update with examples to average; global parts {}"
+                + " unchanged", context.round(), global.partNames()));
     }
 
     @Override

@@ -1,17 +1,18 @@
 package org.fedgen.core.aggregate;
 
 import java.util.List;
-import org.fedgen.core.Aggregator;
 import org.fedgen.core.ClientUpdate;
 import org.fedgen.core.FitInstructions;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.RoundContext;
+import org.fedgen.core.StreamingAggregator;
 
 /**
  * FedProx (Li et al. 2020): clients minimise F_k(w) + (μ/2)‖w − w_t‖², so every local gradient gets + μ(w − w_t); the
- * server averages as {@link FedAvg}. μ travels to the clients in {@link FitInstructions#proximalMu()}.
+ * server averages as {@link FedAvg}. μ travels to the clients in {@link FitInstructions#proximalMu()}. Streams as
+ * {@link FedAvg#begin} does.
  */
-public final class FedProx implements Aggregator {
+public final class FedProx implements StreamingAggregator {
     private final double mu;
     private final FedAvg average;
 
@@ -42,6 +43,11 @@ public final class FedProx implements Aggregator {
     @Override
     public ModelState aggregate(ModelState global, List<ClientUpdate> updates, RoundContext context) {
         return average.aggregate(global, updates, context);
+    }
+
+    @Override
+    public Fold begin(ModelState global, RoundContext context) {
+        return average.begin(global, context);
     }
 
     @Override

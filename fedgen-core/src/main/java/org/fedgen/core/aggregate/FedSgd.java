@@ -4,12 +4,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.fedgen.core.Aggregator;
 import org.fedgen.core.ClientUpdate;
 import org.fedgen.core.FitInstructions;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.PayloadKind;
 import org.fedgen.core.RoundContext;
+import org.fedgen.core.StreamingAggregator;
 import org.fedgen.core.util.Vectors;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
@@ -18,8 +18,10 @@ import org.slf4j.LoggerFactory;
 /**
  * FedSGD: each client sends g_k = ∇F_k(w_t) over all its local data (E = 1, B = ∞); the server takes one step
  * w_{t+1} = w_t − η_s Σ_k (n_k/n) g_k. The server learning rate η_s is the only step size.
+ *
+ * <p>Streams (see {@link #begin}): a round holds one running sum per part whatever the number of clients.
  */
-public final class FedSgd implements Aggregator {
+public final class FedSgd implements StreamingAggregator {
     private static final Logger LOG = LoggerFactory.getLogger(FedSgd.class);
     private final double serverLearningRate;
 
@@ -45,10 +47,7 @@ public final class FedSgd implements Aggregator {
     @Override
     public ModelState aggregate(ModelState global, List<ClientUpdate> updates, RoundContext context) {
         for (ClientUpdate u : updates) {
-            if (u.kind() != PayloadKind.GRADIENT) {
-                throw new IllegalStateException("FedSgd needs GRADIENT payloads; client " + u.clientId() + " sent "
-                        + u.kind());
-            }
+            requireGradient(u);
         }
         double[] w = FedAvg.weights(updates, FedAvg.Weighting.SAMPLES);
         if (w == null) {
@@ -68,6 +67,26 @@ public final class FedSgd implements Aggregator {
             out.put(part, Vectors.weightedSum(vs, coef));
         }
         return ModelState.of(global.round(), out);
+    }
+
+    /**
+     * Folds Σ_k n_k·g_k and takes the step w_t − (η_s/n)·Σ_k n_k·g_k once at the end; its float32 rounding differs
+     * from {@link #aggregate}'s in the last bits.
+     */
+    @Override
+    public Fold begin(ModelState global, RoundContext context) {
+        return RunningSums.fold(global, u -> {
+            requireGradient(u);
+            return u.numExamples();
+        }, sums -> sums.stepAgainstMean(serverLearningRate),
+                () -> LOG.warn("round {}: no gradient with examples; global unchanged", context.round()));
+    }
+
+    private static void requireGradient(ClientUpdate u) {
+        if (u.kind() != PayloadKind.GRADIENT) {
+            throw new IllegalStateException("FedSgd needs GRADIENT payloads; client " + u.clientId() + " sent "
+                    + u.kind());
+        }
     }
 
     @Override

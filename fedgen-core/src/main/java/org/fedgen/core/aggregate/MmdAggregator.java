@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.fedgen.core.Aggregator;
+import org.fedgen.core.ChecksClientReports;
+import org.fedgen.core.ClaimBounds;
 import org.fedgen.core.ClientUpdate;
 import org.fedgen.core.FitInstructions;
 import org.fedgen.core.ModelState;
@@ -26,7 +28,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * of the clients' data, which under-weights the classes held by large clients. With the prior, equal scores give
  * exactly FedAvg's n_k/N and the scores tilt it. Measurements of both rules: {@code docs/results.md}.
  */
-public final class MmdAggregator implements Aggregator, InspectsIndividualUpdates {
+public final class MmdAggregator implements Aggregator, InspectsIndividualUpdates, ChecksClientReports {
     /** Name of the metric clients report. */
     public static final String MMD_METRIC = "mmd";
 
@@ -34,6 +36,8 @@ public final class MmdAggregator implements Aggregator, InspectsIndividualUpdate
     private final double temperature;
     private final Double threshold;
     private final boolean dataWeighted;
+    private final double scoreBound;
+    private final double maxWeight;
 
     /** s = +1, τ = 1, c = mean of the round's scores, no data-size prior. */
     public MmdAggregator() {
@@ -52,6 +56,23 @@ public final class MmdAggregator implements Aggregator, InspectsIndividualUpdate
      * @param dataWeighted whether α_k also carries the factor n_k (see the class comment)
      */
     public MmdAggregator(double sign, double temperature, Double threshold, boolean dataWeighted) {
+        this(sign, temperature, threshold, dataWeighted, DEFAULT_SCORE_BOUND, 1.0);
+    }
+
+    /**
+     * |MMD²_u| ≤ 2 for any kernel bounded by 1, such as the single Gaussian kernel of
+     * {@link org.fedgen.core.metrics.KernelMmd#medianHeuristic()}: a score outside [−2, 2] cannot be honest.
+     */
+    public static final double DEFAULT_SCORE_BOUND = 2.0;
+
+    /**
+     * @param scoreBound B: an update whose {@code mmd} is not finite or |mmd| &gt; B is rejected by the server (a sum
+     *                   of m kernels bounded by 1 needs B = 2m)
+     * @param maxWeight  the largest α_k one client may get, in (0, 1]; larger ones are water-filled down
+     *                   ({@link ClaimBounds#cappedShares}); 1 leaves the weights as computed
+     */
+    public MmdAggregator(double sign, double temperature, Double threshold, boolean dataWeighted, double scoreBound,
+            double maxWeight) {
         if (sign != 1.0 && sign != -1.0) {
             throw new IllegalArgumentException("MMD sign s must be +1 or -1, got " + sign);
         }
@@ -65,6 +86,24 @@ public final class MmdAggregator implements Aggregator, InspectsIndividualUpdate
         this.temperature = temperature;
         this.threshold = threshold;
         this.dataWeighted = dataWeighted;
+        if (!(scoreBound > 0) || !Double.isFinite(scoreBound)) {
+            throw new IllegalArgumentException("MMD score bound must be finite and > 0, got " + scoreBound);
+        }
+        if (!(maxWeight > 0 && maxWeight <= 1)) {
+            throw new IllegalArgumentException("MMD maximum client weight must be in (0, 1], got " + maxWeight);
+        }
+        this.scoreBound = scoreBound;
+        this.maxWeight = maxWeight;
+    }
+
+    /** Rejects a missing, non-finite or out-of-range score, so one client cannot take all weight or abort a round. */
+    @Override
+    public String reportRejection(ClientUpdate u) {
+        double s = u.metric(MMD_METRIC);
+        if (!Double.isFinite(s) || Math.abs(s) > scoreBound) {
+            return "reported " + MMD_METRIC + " = " + s + ", outside [-" + scoreBound + ", " + scoreBound + "]";
+        }
+        return null;
     }
 
     @Override
@@ -129,6 +168,9 @@ public final class MmdAggregator implements Aggregator, InspectsIndividualUpdate
             }
         }
         double[] alpha = weights(scores, examples);
+        if (maxWeight < 1) {
+            alpha = ClaimBounds.cappedShares(alpha, maxWeight);
+        }
         Map<String, INDArray> out = new LinkedHashMap<>();
         for (String part : global.partNames()) {
             out.put(part, Payloads.weightedWeights(updates, alpha, part, global.part(part)));

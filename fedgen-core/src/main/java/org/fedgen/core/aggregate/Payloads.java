@@ -57,6 +57,13 @@ public final class Payloads {
         return org.fedgen.core.util.Vectors.weightedSum(vectors, weights);
     }
 
+    /** Throws unless the update carries weights or a delta. */
+    static void requireAveragable(ClientUpdate u) {
+        if (u.kind() == PayloadKind.GRADIENT) {
+            throw notAveragable(u);
+        }
+    }
+
     private static IllegalStateException notAveragable(ClientUpdate u) {
         return new IllegalStateException("client " + u.clientId() + " sent a GRADIENT payload; this aggregator"
                 + " averages weights or deltas (use FedSgd for gradients)");

@@ -8,6 +8,7 @@ import org.fedgen.core.ClientUpdate;
 import org.fedgen.core.FitInstructions;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.RoundContext;
+import org.fedgen.core.StreamingAggregator;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -27,8 +28,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *
  * <p>{@link #state()} holds the moments per part ({@code m/<part>}, {@code v/<part>}) and the inner aggregator's state
  * under {@code inner/}.
+ *
+ * <p>Streams when the inner aggregator does: the inner fold runs as updates arrive and the step is taken at the end.
  */
-public final class ServerOptimizer implements Aggregator, AggregatorDecorator {
+public final class ServerOptimizer implements StreamingAggregator, AggregatorDecorator {
     private static final String M = "m/";
     private static final String V = "v/";
     private static final String INNER = "inner/";
@@ -110,7 +113,20 @@ public final class ServerOptimizer implements Aggregator, AggregatorDecorator {
 
     @Override
     public ModelState aggregate(ModelState global, List<ClientUpdate> updates, RoundContext context) {
-        ModelState proposed = inner.aggregate(global, updates, context);
+        return takeStep(global, inner.aggregate(global, updates, context));
+    }
+
+    @Override
+    public Fold begin(ModelState global, RoundContext context) {
+        return StreamingAggregator.of(inner).begin(global, context).andThen(proposed -> takeStep(global, proposed));
+    }
+
+    @Override
+    public boolean streams() {
+        return StreamingAggregator.of(inner).streams();
+    }
+
+    private ModelState takeStep(ModelState global, ModelState proposed) {
         Map<String, INDArray> next = new LinkedHashMap<>();
         for (Map.Entry<String, INDArray> e : global.parts().entrySet()) {
             String part = e.getKey();

@@ -22,20 +22,4 @@ public interface PrivacyGuarantee {
      */
     void checkRun(PrivateRunSetup setup);
 
-    /** Every {@link PrivacyGuarantee} reachable from {@code top}, each once, in first-found order. */
-    static List<PrivacyGuarantee> findIn(Aggregator top) {
-        List<Aggregator> roots = top instanceof PartPolicy p ? p.aggregators() : List.of(top);
-        Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        List<PrivacyGuarantee> found = new ArrayList<>();
-        for (Aggregator r : roots) {
-            Aggregator a = r;
-            while (a != null && seen.add(a)) {
-                if (a instanceof PrivacyGuarantee g) {
-                    found.add(g);
-                }
-                a = a instanceof AggregatorDecorator d ? d.inner() : null;
-            }
-        }
-        return found;
-    }
 }

@@ -63,8 +63,10 @@ public final class Simulation implements AutoCloseable {
                     b.generatorScore, localOnly));
         }
         if (!empty.isEmpty()) {
-            LOG.warn("clients {} have no training examples and are left out of the population ({} of {} remain)",
-                    empty, cs.size(), b.clientData.size());
+            // Name at most 20: with thousands of small clients the full list would be one enormous log line.
+            LOG.warn("{} clients have no training examples and are left out of the population ({} of {} remain): {}",
+                    empty.size(), cs.size(), b.clientData.size(), empty.size() <= 20 ? empty
+                            : empty.subList(0, 20) + " and " + (empty.size() - 20) + " more");
         }
         if (cs.isEmpty()) {
             throw new IllegalArgumentException("every client dataset is empty");
@@ -233,15 +235,31 @@ public final class Simulation implements AutoCloseable {
 
         /**
          * A layer every virtual client is wrapped in before the server sees it, e.g. the client side of secure
-         * aggregation that masks each update; the default is none. It must keep the client's id.
+         * aggregation that masks each update, or simulated attackers ({@link org.fedgen.core.attack.PoisonedClient});
+         * the default is none. It must keep the client's id.
          */
         public Builder clientLayer(UnaryOperator<ClientProxy> v) {
             clientLayer = Objects.requireNonNull(v, "clientLayer");
             return this;
         }
 
+        /** See {@link Server.Builder#maxClientWeight(double)}; claims are always capped at the shard sizes. */
+        public Builder maxClientWeight(double v) {
+            server.maxClientWeight(v);
+            return this;
+        }
+
         public Builder listener(RoundListener v) {
             server.listener(v);
+            return this;
+        }
+
+        /**
+         * See {@link Server.Builder#streamingWindow(int)}: with a window of a few times the worker count, a finished
+         * client's update is folded and released as soon as every lower id has been, instead of waiting for the round.
+         */
+        public Builder streamingWindow(int window) {
+            server.streamingWindow(window);
             return this;
         }
 

@@ -2,6 +2,7 @@ package org.fedgen.core.sim;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.fedgen.core.ClientProxy;
@@ -52,6 +53,12 @@ public final class VirtualClient implements ClientProxy {
     /** Features per training example. */
     public int numFeatures() {
         return train.numFeatures();
+    }
+
+    /** The shard size: the simulation knows it, so an update cannot claim more. */
+    @Override
+    public OptionalLong registeredExamples() {
+        return OptionalLong.of(train.size());
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.fedgen.models.gan.GanTopology;
 import org.fedgen.runs.AggregatorKind;
+import org.fedgen.runs.AttackKind;
 import org.fedgen.runs.PartitionKind;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
@@ -45,6 +46,20 @@ final class OptionScope {
         need(given, List.of("--mmd-temperature", "--mmd-sign", "--mmd-threshold", "--mmd-data-weights"),
                 o.aggregator == AggregatorKind.mmd || t == GanTopology.IFLGAN, "--aggregator mmd or --topology iflgan",
                 t == null ? aggregator : aggregator + " " + topology);
+        AggregatorKind a = o.aggregator;
+        need(given, List.of("--trim-fraction"), a == AggregatorKind.trimmed_mean, "--aggregator trimmed-mean",
+                aggregator);
+        need(given, List.of("--krum-f"), a == AggregatorKind.krum || a == AggregatorKind.multi_krum,
+                "--aggregator krum or multi-krum", aggregator);
+        need(given, List.of("--krum-m"), a == AggregatorKind.multi_krum, "--aggregator multi-krum", aggregator);
+        need(given, List.of("--norm-bound"), a == AggregatorKind.norm_bound, "--aggregator norm-bound", aggregator);
+        need(given, List.of("--rfa-iterations", "--rfa-nu"), a == AggregatorKind.rfa, "--aggregator rfa", aggregator);
+        AttackKind attack = o.robust.attack;
+        String attackGot = "--attack " + attack;
+        need(given, List.of("--attack-fraction"), attack != AttackKind.none, "an --attack", attackGot);
+        need(given, List.of("--attack-scale"), attack == AttackKind.sign_flip || attack == AttackKind.scale
+                || attack == AttackKind.gaussian, "--attack sign-flip, scale or gaussian", attackGot);
+        need(given, List.of("--backdoor-label"), attack == AttackKind.backdoor, "--attack backdoor", attackGot);
         String partition = "--partition " + o.partition;
         need(given, List.of("--alpha"), o.partition == PartitionKind.dirichlet, "--partition dirichlet", partition);
         need(given, List.of("--labels-per-client"), o.partition == PartitionKind.shards, "--partition shards",

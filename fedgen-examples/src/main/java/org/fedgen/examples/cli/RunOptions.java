@@ -48,7 +48,8 @@ public final class RunOptions {
     @Option(names = "--lr", description = "Local learning rate (default: 1e-3; GAN 2e-4).")
     public Double learningRate;
 
-    @Option(names = "--aggregator", description = "Aggregation: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--aggregator", converter = RobustOptions.AggregatorKindConverter.class,
+            description = "Aggregation: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     public AggregatorKind aggregator = AggregatorKind.fedavg;
 
     @Option(names = "--mu", description = "FedProx proximal coefficient μ (default: ${DEFAULT-VALUE}).")
@@ -72,8 +73,20 @@ public final class RunOptions {
             + "n_k * exp(s * mmd_k / tau) instead of the plain softmax: equal scores then give FedAvg's n_k/N.")
     public boolean mmdDataWeights;
 
-    @Option(names = "--partition", description = "Data split: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--partition", description = {"Data split: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+            "pool: every client draws --shard-size digits from the whole training pool WITH replacement (seeded),",
+            "so shards overlap and --clients may exceed the 7 000 training digits."})
     public PartitionKind partition = PartitionKind.dirichlet;
+
+    @Option(names = "--shard-size", description = "Digits each client draws for --partition pool "
+            + "(default: ${DEFAULT-VALUE}).")
+    public int shardSize = 10;
+
+    @Option(names = "--streaming", description = {"Streaming aggregation: fold each update into the average in "
+            + "client-id order as it", "arrives and free it, with at most 2 x --workers clients in flight, so memory "
+            + "does not grow with", "--clients-per-round. The average then rounds differently in the last bits from "
+            + "the default", "(still the same for any worker count)."})
+    public boolean streaming;
 
     @Option(names = "--alpha", description = "Dirichlet concentration α; smaller is more skewed (default: "
             + "${DEFAULT-VALUE}).")
@@ -120,6 +133,10 @@ public final class RunOptions {
             + "federated result can be reported as a ratio to it."})
     public boolean centralized;
 
+    /** Robust aggregation, client-weight bound and attack options. */
+    @Mixin
+    public RobustOptions robust = new RobustOptions();
+
     /** Differential-privacy options (--dp-*). */
     @Mixin
     public DpOptions dp = new DpOptions();
@@ -153,7 +170,7 @@ public final class RunOptions {
                 .mmdSign(mmdSign).mmdThreshold(mmdThreshold).mmdDataWeights(mmdDataWeights).partition(partition)
                 .alpha(alpha).labelsPerClient(labelsPerClient).workers(workers).seed(seed).evalEvery(evalEvery)
                 .qualitySamples(qualitySamples).samples(samples).centralized(centralized).dp(dp.toSettings())
-                .out(out).maxFailedRounds(maxFailedRounds)
-                .secureAggregation(secureAggregation.toSettings()).build();
+                .out(out).maxFailedRounds(maxFailedRounds).shardSize(shardSize).streaming(streaming)
+                .secureAggregation(secureAggregation.toSettings()).robust(robust.toSettings()).build();
     }
 }

@@ -2,6 +2,7 @@ package org.fedgen.privacy.secagg;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import org.fedgen.core.ClientProxy;
 import org.fedgen.core.ClientUpdate;
@@ -32,6 +33,12 @@ public final class MaskingClientProxy implements ClientProxy {
     @Override
     public int clientId() {
         return client.clientId();
+    }
+
+    /** The masked client's registered size: masking does not change what the server knows of it. */
+    @Override
+    public OptionalLong registeredExamples() {
+        return client.registeredExamples();
     }
 
     @Override

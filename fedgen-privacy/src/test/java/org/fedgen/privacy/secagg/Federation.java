@@ -131,6 +131,12 @@ final class Federation {
             return id;
         }
 
+        /** The server knows each client's size, as a deployment with registered sizes would. */
+        @Override
+        public java.util.OptionalLong registeredExamples() {
+            return java.util.OptionalLong.of(examples[id]);
+        }
+
         @Override
         public CompletableFuture<ClientUpdate> fit(ModelState global, FitInstructions ins) {
             if (dropAfterSharing.contains(id)) {

@@ -2,6 +2,7 @@ package org.fedgen.privacy.secagg;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import org.fedgen.core.ClientProxy;
 import org.fedgen.core.ClientUpdate;
@@ -21,6 +22,11 @@ final class TamperingProxy implements ClientProxy {
     @Override
     public int clientId() {
         return inner.clientId();
+    }
+
+    @Override
+    public OptionalLong registeredExamples() {
+        return inner.registeredExamples();
     }
 
     @Override
