@@ -85,6 +85,7 @@ public final class Simulation implements AutoCloseable {
                 b.workers, b.aggregator, b.sampler, init.numParams());
     }
 
+    /** A builder; the model factory, the aggregator and at least one non-empty client dataset are required. */
     public static Builder builder() {
         return new Builder();
     }
@@ -159,6 +160,7 @@ public final class Simulation implements AutoCloseable {
             return this;
         }
 
+        /** Worker threads, each owning one model instance (default 1); results do not depend on it. */
         public Builder workers(int v) {
             if (v < 1) {
                 throw new IllegalArgumentException("workers must be >= 1, got " + v);
@@ -167,11 +169,16 @@ public final class Simulation implements AutoCloseable {
             return this;
         }
 
+        /**
+         * See {@link Server.Builder#aggregator(Aggregator)}; a {@link PartPolicy}'s local-only parts stay on the
+         * clients.
+         */
         public Builder aggregator(Aggregator v) {
             aggregator = v;
             return this;
         }
 
+        /** See {@link Server.Builder#sampler(ClientSampler)}. */
         public Builder sampler(ClientSampler v) {
             sampler = Objects.requireNonNull(v, "sampler");
             server.sampler(v);
@@ -191,6 +198,7 @@ public final class Simulation implements AutoCloseable {
             return this;
         }
 
+        /** See {@link Server.Builder#fitInstructions(FitInstructions)}. */
         public Builder fitInstructions(FitInstructions v) {
             server.fitInstructions(v);
             return this;
@@ -208,6 +216,7 @@ public final class Simulation implements AutoCloseable {
             return this;
         }
 
+        /** See {@link Server.Builder#serverStep(ServerStep)}. */
         public Builder serverStep(ServerStep v) {
             server.serverStep(v);
             return this;
@@ -240,6 +249,7 @@ public final class Simulation implements AutoCloseable {
             return this;
         }
 
+        /** See {@link Server.Builder#listener(RoundListener)}. */
         public Builder listener(RoundListener v) {
             server.listener(v);
             return this;
@@ -257,6 +267,10 @@ public final class Simulation implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Builds the clients, the worker pool and the server; fails, naming the client, if any data do not fit the
+         * model.
+         */
         public Simulation build() {
             return new Simulation(this);
         }

@@ -93,10 +93,12 @@ public final class Ddpm implements ConditionalGenerativeModel {
         return new Builder(denoiser);
     }
 
+    /** The network that predicts the noise; its parameters are the {@code denoiser} part. */
     public Denoiser denoiser() {
         return denoiser;
     }
 
+    /** The forward-process schedule (β_t, ᾱ_t) used for training and sampling. */
     public NoiseSchedule schedule() {
         return schedule;
     }
@@ -202,7 +204,9 @@ public final class Ddpm implements ConditionalGenerativeModel {
         return out;
     }
 
-    /** The mean ε-loss over {@code data} with t and ε drawn from {@code seed}: {@code "loss"}, {@code "numExamples"}. */
+    /**
+     * The mean ε-loss over {@code data} with t and ε drawn from {@code seed}: {@code "loss"}, {@code "numExamples"}.
+     */
     @Override
     public Map<String, Double> evaluate(Dataset data, long seed) {
         int n = checkData(data);
