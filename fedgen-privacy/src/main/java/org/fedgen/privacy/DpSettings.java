@@ -1,5 +1,7 @@
 package org.fedgen.privacy;
 
+import static org.fedgen.core.util.Checks.require;
+
 import java.util.LinkedHashSet;
 import java.util.Set;
 import org.fedgen.privacy.RdpAccountant.Conversion;
@@ -136,12 +138,6 @@ public final class DpSettings {
 
     public double serverMomentum() {
         return serverMomentum;
-    }
-
-    private static void require(boolean ok, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException(message);
-        }
     }
 
     /** Builder for {@link DpSettings}. */

@@ -1,6 +1,6 @@
 package org.fedgen.runs;
 
-import static org.fedgen.runs.GanSettings.require;
+import static org.fedgen.core.util.Checks.require;
 
 import java.util.Arrays;
 import java.util.Objects;

@@ -1,5 +1,7 @@
 package org.fedgen.runs;
 
+import static org.fedgen.core.util.Checks.require;
+
 import java.util.Locale;
 import java.util.Objects;
 import org.fedgen.models.gan.GanLoss;
@@ -176,12 +178,6 @@ public record GanSettings(GanTopology topology, GanLoss loss, boolean conditiona
             require(!clientCodes || !conditional, "--client-codes needs an unconditional GAN (drop --conditional)");
             return new GanSettings(topology, loss, conditional, classLossWeight, pack, generatorAverageDecay,
                     generatorSteps, criticSteps, mdLocalSteps, swapEpochs, clientCodes);
-        }
-    }
-
-    static void require(boolean ok, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException(message);
         }
     }
 }
