@@ -79,14 +79,17 @@ public final class DpSettings {
         return new Builder();
     }
 
+    /** z: the noise std on the sum of clipped deltas is z·S. */
     public double noiseMultiplier() {
         return noiseMultiplier;
     }
 
+    /** S, the L2 clip norm of each client's delta (the initial one if adaptive). */
     public double clipNorm() {
         return clipNorm;
     }
 
+    /** δ of the reported (ε, δ). */
     public double delta() {
         return delta;
     }
@@ -106,14 +109,17 @@ public final class DpSettings {
         return fixedClientsPerRound;
     }
 
+    /** Whether the Poisson sample is drawn from the run seed (reproducible; ε is then not a guarantee). */
     public boolean seededSampling() {
         return seededSampling;
     }
 
+    /** Where the noise comes from: a secure source (the default) or the run seed. */
     public NoiseMode noiseMode() {
         return noiseMode;
     }
 
+    /** Whether S adapts to a quantile of the clients' update norms (Andrew et al. 2021). */
     public boolean adaptiveClipping() {
         return adaptiveClipping;
     }
@@ -123,6 +129,7 @@ public final class DpSettings {
         return targetEpsilon;
     }
 
+    /** How Rényi DP is converted to (ε, δ). */
     public Conversion conversion() {
         return conversion;
     }
@@ -132,10 +139,12 @@ public final class DpSettings {
         return protectedParts;
     }
 
+    /** The server learning rate applied to the noisy average (post-processing). */
     public double serverLearningRate() {
         return serverLearningRate;
     }
 
+    /** The server momentum on the noisy average (post-processing); 0 = none. */
     public double serverMomentum() {
         return serverMomentum;
     }
@@ -179,6 +188,7 @@ public final class DpSettings {
             return this;
         }
 
+        /** δ of the reported (ε, δ) (default 1e-5); should be below 1/W. */
         public Builder delta(double d) {
             delta = d;
             return this;
@@ -229,6 +239,7 @@ public final class DpSettings {
             return this;
         }
 
+        /** How Rényi DP is converted to (ε, δ); null = tight (the default). */
         public Builder conversion(Conversion c) {
             conversion = c == null ? Conversion.TIGHT : c;
             return this;
