@@ -8,10 +8,12 @@ package org.fedgen.core;
 public class AggregationFailedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** A failure described by {@code message}, which the run's failure report repeats. */
     public AggregationFailedException(String message) {
         super(message);
     }
 
+    /** A failure described by {@code message}, caused by {@code cause}. */
     public AggregationFailedException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -1,5 +1,8 @@
 package org.fedgen.core;
 
+import static org.fedgen.core.util.Checks.finiteNonNegative;
+import static org.fedgen.core.util.Checks.finitePositive;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -229,19 +232,13 @@ public final class FitInstructions {
 
         /** Local learning rate. */
         public Builder learningRate(double v) {
-            if (!(v > 0) || !Double.isFinite(v)) {
-                throw new IllegalArgumentException("learningRate must be finite and > 0, got " + v);
-            }
-            learningRate = v;
+            learningRate = finitePositive("learningRate", v);
             return this;
         }
 
         /** Sets {@link FitInstructions#proximalMu()}. */
         public Builder proximalMu(double v) {
-            if (!(v >= 0) || !Double.isFinite(v)) {
-                throw new IllegalArgumentException("proximalMu must be finite and >= 0, got " + v);
-            }
-            proximalMu = v;
+            proximalMu = finiteNonNegative("proximalMu", v);
             return this;
         }
 

@@ -125,6 +125,7 @@ public final class Server {
         return null;
     }
 
+    /** A builder; {@code initialState}, {@code aggregator} and at least one client are required. */
     public static Builder builder() {
         return new Builder();
     }
@@ -565,21 +566,25 @@ public final class Server {
             return this;
         }
 
+        /** The global state of round 0 (or of the round a restored run continues from); required. */
         public Builder initialState(ModelState v) {
             initialState = v;
             return this;
         }
 
+        /** Adds clients; ids must be unique, and every round visits them in id order. */
         public Builder clients(List<? extends ClientProxy> v) {
             clients.addAll(v);
             return this;
         }
 
+        /** How accepted updates become the next global state; required. Its DP guarantees are checked at build time. */
         public Builder aggregator(Aggregator v) {
             aggregator = v;
             return this;
         }
 
+        /** Which clients train each round (default: all), drawn from a stream derived from the seed and the round. */
         public Builder sampler(ClientSampler v) {
             sampler = Objects.requireNonNull(v, "sampler");
             return this;
@@ -591,6 +596,9 @@ public final class Server {
             return this;
         }
 
+        /**
+         * The run seed (default 0): sampling, client, aggregation and evaluation seeds derive from it and the round.
+         */
         public Builder seed(long v) {
             seed = v;
             return this;
@@ -611,6 +619,7 @@ public final class Server {
             return this;
         }
 
+        /** An optional step applied to the aggregated state every round, before evaluation (null: none). */
         public Builder serverStep(ServerStep v) {
             serverStep = v;
             return this;
@@ -635,6 +644,7 @@ public final class Server {
             return this;
         }
 
+        /** Adds a listener told of every round's result, in the order listeners were added. */
         public Builder listener(RoundListener v) {
             listeners.add(Objects.requireNonNull(v, "listener"));
             return this;
@@ -663,6 +673,10 @@ public final class Server {
             return this;
         }
 
+        /**
+         * The server, after checking the required parts and that the setup keeps any privacy guarantee of the
+         * aggregator.
+         */
         public Server build() {
             return new Server(this);
         }

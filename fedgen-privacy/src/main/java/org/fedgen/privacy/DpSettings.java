@@ -1,5 +1,7 @@
 package org.fedgen.privacy;
 
+import static org.fedgen.core.util.Checks.require;
+
 import java.util.LinkedHashSet;
 import java.util.Set;
 import org.fedgen.privacy.RdpAccountant.Conversion;
@@ -90,14 +92,17 @@ public final class DpSettings {
         return new Builder();
     }
 
+    /** z: the noise std on the sum of clipped deltas is z·S. */
     public double noiseMultiplier() {
         return noiseMultiplier;
     }
 
+    /** S, the L2 clip norm of each client's delta (the initial one if adaptive). */
     public double clipNorm() {
         return clipNorm;
     }
 
+    /** δ of the reported (ε, δ). */
     public double delta() {
         return delta;
     }
@@ -117,14 +122,17 @@ public final class DpSettings {
         return fixedClientsPerRound;
     }
 
+    /** Whether the Poisson sample is drawn from the run seed (reproducible; ε is then not a guarantee). */
     public boolean seededSampling() {
         return seededSampling;
     }
 
+    /** Where the noise comes from: a secure source (the default) or the run seed. */
     public NoiseMode noiseMode() {
         return noiseMode;
     }
 
+    /** Whether S adapts to a quantile of the clients' update norms (Andrew et al. 2021). */
     public boolean adaptiveClipping() {
         return adaptiveClipping;
     }
@@ -134,6 +142,7 @@ public final class DpSettings {
         return targetEpsilon;
     }
 
+    /** How Rényi DP is converted to (ε, δ). */
     public Conversion conversion() {
         return conversion;
     }
@@ -143,18 +152,14 @@ public final class DpSettings {
         return protectedParts;
     }
 
+    /** The server learning rate applied to the noisy average (post-processing). */
     public double serverLearningRate() {
         return serverLearningRate;
     }
 
+    /** The server momentum on the noisy average (post-processing); 0 = none. */
     public double serverMomentum() {
         return serverMomentum;
-    }
-
-    private static void require(boolean ok, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException(message);
-        }
     }
 
     /** Builder for {@link DpSettings}. */
@@ -206,6 +211,7 @@ public final class DpSettings {
             return this;
         }
 
+        /** δ of the reported (ε, δ) (default 1e-5); should be below 1/W. */
         public Builder delta(double d) {
             delta = d;
             return this;
@@ -256,6 +262,7 @@ public final class DpSettings {
             return this;
         }
 
+        /** How Rényi DP is converted to (ε, δ); null = tight (the default). */
         public Builder conversion(Conversion c) {
             conversion = c == null ? Conversion.TIGHT : c;
             return this;

@@ -1,5 +1,7 @@
 package org.fedgen.privacy;
 
+import static org.fedgen.core.util.Checks.require;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -230,11 +232,5 @@ public final class PrivacyAudit {
             }
         }
         return lo;
-    }
-
-    private static void require(boolean ok, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException(message);
-        }
     }
 }

@@ -89,6 +89,10 @@ public final class PrivateFederation {
         return ledger;
     }
 
+    /**
+     * The client sampler the run must use: Poisson (secure unless the settings ask for seeded sampling), or fixed-size
+     * when the settings accept that approximation.
+     */
     public ClientSampler sampler() {
         return sampler;
     }
@@ -98,6 +102,7 @@ public final class PrivateFederation {
         return q;
     }
 
+    /** The settings this setup was made from. */
     public DpSettings settings() {
         return settings;
     }

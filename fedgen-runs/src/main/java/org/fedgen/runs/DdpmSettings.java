@@ -1,6 +1,6 @@
 package org.fedgen.runs;
 
-import static org.fedgen.runs.GanSettings.require;
+import static org.fedgen.core.util.Checks.require;
 
 import java.util.Arrays;
 import java.util.Objects;
@@ -101,66 +101,82 @@ public record DdpmSettings(DenoiserKind denoiser, int mlpWidth, int mlpDepth, in
         private Builder() {
         }
 
+        /** Sets {@code denoiser}: MLP or U-Net denoiser. */
         public Builder denoiser(DenoiserKind v) {
             denoiser = Objects.requireNonNull(v, "denoiser");
             return this;
         }
 
+        /** Sets {@code mlpWidth}: MLP hidden width. */
         public Builder mlpWidth(int v) {
             mlpWidth = v;
             return this;
         }
 
+        /** Sets {@code mlpDepth}: MLP hidden layers (all but the first residual). */
         public Builder mlpDepth(int v) {
             mlpDepth = v;
             return this;
         }
 
+        /** Sets {@code unetChannels}: U-Net channels at full and half resolution (two values). */
         public Builder unetChannels(int... v) {
             unetChannels = v.clone();
             return this;
         }
 
+        /** Sets {@code schedule}: noise schedule. */
         public Builder schedule(ScheduleKind v) {
             schedule = Objects.requireNonNull(v, "schedule");
             return this;
         }
 
+        /** Sets {@code timesteps}: diffusion steps T. */
         public Builder timesteps(int v) {
             timesteps = v;
             return this;
         }
 
+        /** Sets {@code sampler}: sampler of grids and sample files. */
         public Builder sampler(SamplerKind v) {
             sampler = Objects.requireNonNull(v, "sampler");
             return this;
         }
 
+        /** Sets {@code ddimSteps}: DDIM steps S &le; T. */
         public Builder ddimSteps(int v) {
             ddimSteps = v;
             return this;
         }
 
+        /** Sets {@code minSnrGamma}: Min-SNR-γ timestep weights; 0 = uniform (Ho's L_simple). */
         public Builder minSnrGamma(double v) {
             minSnrGamma = v;
             return this;
         }
 
+        /**
+         * Sets {@code emaDecay}: server-side EMA of the global model over rounds, used for samples and evaluation; 0 =
+         * off.
+         */
         public Builder emaDecay(double v) {
             emaDecay = v;
             return this;
         }
 
+        /** Sets {@code labelDropout}: conditional: probability that a training label is replaced by "no label". */
         public Builder labelDropout(double v) {
             labelDropout = v;
             return this;
         }
 
+        /** Sets {@code guidance}: conditional: classifier-free guidance weight w of sampling. */
         public Builder guidance(double v) {
             guidance = v;
             return this;
         }
 
+        /** Sets {@code conditional}: class-conditional (samples cycle through the labels 0..9). */
         public Builder conditional(boolean v) {
             conditional = v;
             return this;

@@ -78,71 +78,98 @@ public record DpConfig(double noise, Double clip, double delta, Double targetEps
             return this;
         }
 
+        /** Sets {@code delta}: δ of the reported (ε, δ); should be below 1/clients. */
         public Builder delta(double v) {
             delta = v;
             return this;
         }
 
+        /**
+         * Sets {@code targetEpsilon}: privacy budget: the run stops before the round that would take ε above it; null =
+         * none.
+         */
         public Builder targetEpsilon(Double v) {
             targetEpsilon = v;
             return this;
         }
 
+        /** Sets {@code parts}: parts DP-FedAvg protects: {@code ["all"]} or a list; other parts stay on the clients. */
         public Builder parts(List<String> v) {
             parts = List.copyOf(v);
             return this;
         }
 
+        /** Sets {@code q}: Poisson sampling rate; null = from {@code clientsPerRound}, or 1. */
         public Builder q(Double v) {
             q = v;
             return this;
         }
 
+        /** Sets {@code clientsPerRound}: expected clients per round qW; null = from {@code q}. */
         public Builder clientsPerRound(Double v) {
             clientsPerRound = v;
             return this;
         }
 
+        /**
+         * Sets {@code allowFixedSizeSampling}: allow fixed-size sampling (ε is then an approximation, not a proven
+         * bound).
+         */
         public Builder allowFixedSizeSampling(boolean v) {
             allowFixedSizeSampling = v;
             return this;
         }
 
+        /** Sets {@code adaptiveClip}: adaptive clip norm (Andrew et al. 2021) starting from {@code clip}. */
         public Builder adaptiveClip(boolean v) {
             adaptiveClip = v;
             return this;
         }
 
+        /** Sets {@code conversion}: RDP to (ε, δ) conversion. */
         public Builder conversion(Conversion v) {
             conversion = Objects.requireNonNull(v, "conversion");
             return this;
         }
 
+        /** Sets {@code serverLearningRate}: server learning rate on the noisy average (post-processing). */
         public Builder serverLearningRate(double v) {
             serverLearningRate = v;
             return this;
         }
 
+        /** Sets {@code serverMomentum}: server momentum on the noisy average (post-processing); 0 = none. */
         public Builder serverMomentum(double v) {
             serverMomentum = v;
             return this;
         }
 
+        /**
+         * Sets {@code seededNoise}: derive the noise from the run seed (reproducible; protects nobody who knows it).
+         */
         public Builder seededNoise(boolean v) {
             seededNoise = v;
             return this;
         }
 
+        /**
+         * Sets {@code seededSampling}: draw the Poisson sample from the run seed (reproducible; ε is then not a
+         * guarantee).
+         */
         public Builder seededSampling(boolean v) {
             seededSampling = v;
             return this;
         }
 
+        /**
+         * Sets {@code discreteNoise}: quantise clipped deltas and add discrete Gaussian noise (floating-point safe).
+         */
         public Builder discreteNoise(boolean v) {
             discreteNoise = v;
             return this;
         }
 
+        /** The configuration, after the record's checks of every value. */
         public DpConfig build() {
             return new DpConfig(noise, clip, delta, targetEpsilon, parts, q, clientsPerRound,
                     allowFixedSizeSampling, adaptiveClip, conversion, serverLearningRate, serverMomentum, seededNoise,

@@ -1,5 +1,7 @@
 package org.fedgen.runs;
 
+import static org.fedgen.core.util.Checks.require;
+
 import java.util.LinkedHashSet;
 import java.util.List;
 import org.fedgen.core.Aggregator;
@@ -120,11 +122,5 @@ final class DpRun {
             b.fixedClientsPerRound(o.clientsPerRound());
         }
         return b.build();
-    }
-
-    private static void require(boolean ok, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException(message);
-        }
     }
 }

@@ -1,5 +1,7 @@
 package org.fedgen.runs;
 
+import static org.fedgen.core.util.Checks.require;
+
 import java.util.Locale;
 import java.util.Objects;
 import org.fedgen.models.gan.GanLoss;
@@ -81,36 +83,49 @@ public record GanSettings(GanTopology topology, GanLoss loss, boolean conditiona
         private Builder() {
         }
 
+        /** Sets {@code topology}: how G and D are split between clients and server. */
         public Builder topology(GanTopology v) {
             topology = Objects.requireNonNull(v, "topology");
             return this;
         }
 
+        /** Sets {@code loss}: WGAN-GP or non-saturating BCE (with one-sided label smoothing 0.9). */
         public Builder loss(GanLoss v) {
             loss = Objects.requireNonNull(v, "loss");
             return this;
         }
 
+        /**
+         * Sets {@code conditional}: class-conditional: the one-hot digit is G's input and selects D's projection
+         * output.
+         */
         public Builder conditional(boolean v) {
             conditional = v;
             return this;
         }
 
+        /** Sets {@code classLossWeight}: conditional GAN: weight of the auxiliary class loss on D's projection head. */
         public Builder classLossWeight(double v) {
             classLossWeight = v;
             return this;
         }
 
+        /** Sets {@code pack}: unconditional GAN: examples D judges jointly (PacGAN); 1 = one at a time. */
         public Builder pack(int v) {
             pack = v;
             return this;
         }
 
+        /**
+         * Sets {@code generatorAverageDecay}: decay of the moving average of the generator used for evaluation and
+         * samples (over iterations for MD-GAN, over rounds for FL-GAN / IFL-GAN); 0 = the last weights.
+         */
         public Builder generatorAverageDecay(double v) {
             generatorAverageDecay = v;
             return this;
         }
 
+        /** Sets {@code generatorSteps}: DP-FedAvg-GAN: server generator steps n_gen per round. */
         public Builder generatorSteps(int v) {
             generatorSteps = v;
             return this;
@@ -128,11 +143,16 @@ public record GanSettings(GanTopology topology, GanLoss loss, boolean conditiona
             return this;
         }
 
+        /** Sets {@code swapEpochs}: MD-GAN: epochs E between discriminator swaps; 0 = never. */
         public Builder swapEpochs(int v) {
             swapEpochs = v;
             return this;
         }
 
+        /**
+         * Sets {@code clientCodes}: MD-GAN: condition the generator on a one-hot client code weighted by the clients'
+         * data.
+         */
         public Builder clientCodes(boolean v) {
             clientCodes = v;
             return this;
@@ -158,12 +178,6 @@ public record GanSettings(GanTopology topology, GanLoss loss, boolean conditiona
             require(!clientCodes || !conditional, "--client-codes needs an unconditional GAN (drop --conditional)");
             return new GanSettings(topology, loss, conditional, classLossWeight, pack, generatorAverageDecay,
                     generatorSteps, criticSteps, mdLocalSteps, swapEpochs, clientCodes);
-        }
-    }
-
-    static void require(boolean ok, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException(message);
         }
     }
 }

@@ -1,6 +1,6 @@
 package org.fedgen.runs;
 
-import static org.fedgen.runs.GanSettings.require;
+import static org.fedgen.core.util.Checks.require;
 
 import java.nio.file.Path;
 import java.util.Objects;
@@ -146,16 +146,19 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
         private Builder() {
         }
 
+        /** Sets {@code model}: the model family and its settings. */
         public Builder model(ModelSettings v) {
             model = Objects.requireNonNull(v, "model");
             return this;
         }
 
+        /** Sets {@code clients}: number of clients W. */
         public Builder clients(int v) {
             clients = v;
             return this;
         }
 
+        /** Sets {@code clientsPerRound}: clients sampled per round without replacement; 0 = all. */
         public Builder clientsPerRound(int v) {
             clientsPerRound = v;
             return this;
@@ -191,16 +194,19 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
             return this;
         }
 
+        /** Sets {@code aggregator}: aggregation rule of the shared parts. */
         public Builder aggregator(AggregatorKind v) {
             aggregator = Objects.requireNonNull(v, "aggregator");
             return this;
         }
 
+        /** Sets {@code mu}: FedProx μ. */
         public Builder mu(double v) {
             mu = v;
             return this;
         }
 
+        /** Sets {@code serverLearningRate}: FedSGD server learning rate η_s. */
         public Builder serverLearningRate(double v) {
             serverLearningRate = v;
             return this;
@@ -212,41 +218,49 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
             return this;
         }
 
+        /** Sets {@code mmdSign}: MMD aggregator sign s (+1 or −1). */
         public Builder mmdSign(double v) {
             mmdSign = v;
             return this;
         }
 
+        /** Sets {@code mmdThreshold}: MMD adoption threshold c; null = the mean of the round's scores. */
         public Builder mmdThreshold(Double v) {
             mmdThreshold = v;
             return this;
         }
 
+        /** Sets {@code mmdDataWeights}: MMD weights α_k ∝ n_k exp(s·mmd_k/τ) instead of the plain softmax. */
         public Builder mmdDataWeights(boolean v) {
             mmdDataWeights = v;
             return this;
         }
 
+        /** Sets {@code partition}: data split. */
         public Builder partition(PartitionKind v) {
             partition = Objects.requireNonNull(v, "partition");
             return this;
         }
 
+        /** Sets {@code alpha}: Dirichlet concentration α. */
         public Builder alpha(double v) {
             alpha = v;
             return this;
         }
 
+        /** Sets {@code labelsPerClient}: labels per client of the shard split. */
         public Builder labelsPerClient(int v) {
             labelsPerClient = v;
             return this;
         }
 
+        /** Sets {@code workers}: worker threads, each with its own model. */
         public Builder workers(int v) {
             workers = v;
             return this;
         }
 
+        /** Sets {@code seed}: seed of every random choice in the run (not of DP noise unless seeded). */
         public Builder seed(long v) {
             seed = v;
             return this;
@@ -258,16 +272,21 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
             return this;
         }
 
+        /** Sets {@code qualitySamples}: samples per evaluation for FID, MMD, precision/recall, coverage; 0 = off. */
         public Builder qualitySamples(int v) {
             qualitySamples = v;
             return this;
         }
 
+        /** Sets {@code samples}: samples written to samples-idx3-ubyte at the end; 0 = none. */
         public Builder samples(int v) {
             samples = v;
             return this;
         }
 
+        /**
+         * Sets {@code centralized}: centralized baseline: one client holding the union of the clients' training data.
+         */
         public Builder centralized(boolean v) {
             centralized = v;
             return this;
@@ -297,6 +316,10 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
             return this;
         }
 
+        /**
+         * Sets {@code maxFailedRounds}: consecutive rounds in which every sampled client fails or is rejected before
+         * the run stops with an error.
+         */
         public Builder maxFailedRounds(int v) {
             maxFailedRounds = v;
             return this;

@@ -87,6 +87,7 @@ public final class Simulation implements AutoCloseable {
                 b.workers, b.aggregator, b.sampler, init.numParams());
     }
 
+    /** A builder; the model factory, the aggregator and at least one non-empty client dataset are required. */
     public static Builder builder() {
         return new Builder();
     }
@@ -161,6 +162,7 @@ public final class Simulation implements AutoCloseable {
             return this;
         }
 
+        /** Worker threads, each owning one model instance (default 1); results do not depend on it. */
         public Builder workers(int v) {
             if (v < 1) {
                 throw new IllegalArgumentException("workers must be >= 1, got " + v);
@@ -169,11 +171,16 @@ public final class Simulation implements AutoCloseable {
             return this;
         }
 
+        /**
+         * See {@link Server.Builder#aggregator(Aggregator)}; a {@link PartPolicy}'s local-only parts stay on the
+         * clients.
+         */
         public Builder aggregator(Aggregator v) {
             aggregator = v;
             return this;
         }
 
+        /** See {@link Server.Builder#sampler(ClientSampler)}. */
         public Builder sampler(ClientSampler v) {
             sampler = Objects.requireNonNull(v, "sampler");
             server.sampler(v);
@@ -193,6 +200,7 @@ public final class Simulation implements AutoCloseable {
             return this;
         }
 
+        /** See {@link Server.Builder#fitInstructions(FitInstructions)}. */
         public Builder fitInstructions(FitInstructions v) {
             server.fitInstructions(v);
             return this;
@@ -210,6 +218,7 @@ public final class Simulation implements AutoCloseable {
             return this;
         }
 
+        /** See {@link Server.Builder#serverStep(ServerStep)}. */
         public Builder serverStep(ServerStep v) {
             server.serverStep(v);
             return this;
@@ -249,6 +258,7 @@ public final class Simulation implements AutoCloseable {
             return this;
         }
 
+        /** See {@link Server.Builder#listener(RoundListener)}. */
         public Builder listener(RoundListener v) {
             server.listener(v);
             return this;
@@ -275,6 +285,10 @@ public final class Simulation implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Builds the clients, the worker pool and the server; fails, naming the client, if any data do not fit the
+         * model.
+         */
         public Simulation build() {
             return new Simulation(this);
         }

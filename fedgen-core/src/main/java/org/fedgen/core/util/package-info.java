@@ -1,5 +1,5 @@
 /**
- * Small helpers shared across modules: seed derivation, so every random choice flows from one run seed, and flat-vector
- * arithmetic (norms, finiteness checks) on ND4J arrays.
+ * Small helpers shared across modules: seed derivation, so every random choice flows from one run seed, flat-vector
+ * arithmetic (norms, finiteness checks) on ND4J arrays, and the argument checks of the configuration builders.
  */
 package org.fedgen.core.util;

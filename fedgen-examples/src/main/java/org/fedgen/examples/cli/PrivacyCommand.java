@@ -1,5 +1,7 @@
 package org.fedgen.examples.cli;
 
+import static org.fedgen.core.util.Checks.require;
+
 import java.util.concurrent.Callable;
 import org.fedgen.examples.cli.DpOptions.ConversionKind;
 import org.fedgen.privacy.RdpAccountant.PrivacySpent;
@@ -55,12 +57,6 @@ public final class PrivacyCommand implements Callable<Integer> {
                     n == Long.MAX_VALUE ? "unbounded" : Long.toString(n));
         }
         return 0;
-    }
-
-    private static void require(boolean ok, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException(message);
-        }
     }
 
     private static String formatOrder(double order) {

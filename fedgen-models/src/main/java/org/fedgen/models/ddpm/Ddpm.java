@@ -1,5 +1,7 @@
 package org.fedgen.models.ddpm;
 
+import static org.fedgen.core.util.Checks.finiteNonNegative;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -93,10 +95,12 @@ public final class Ddpm implements ConditionalGenerativeModel {
         return new Builder(denoiser);
     }
 
+    /** The network that predicts the noise; its parameters are the {@code denoiser} part. */
     public Denoiser denoiser() {
         return denoiser;
     }
 
+    /** The forward-process schedule (β_t, ᾱ_t) used for training and sampling. */
     public NoiseSchedule schedule() {
         return schedule;
     }
@@ -202,7 +206,9 @@ public final class Ddpm implements ConditionalGenerativeModel {
         return out;
     }
 
-    /** The mean ε-loss over {@code data} with t and ε drawn from {@code seed}: {@code "loss"}, {@code "numExamples"}. */
+    /**
+     * The mean ε-loss over {@code data} with t and ε drawn from {@code seed}: {@code "loss"}, {@code "numExamples"}.
+     */
     @Override
     public Map<String, Double> evaluate(Dataset data, long seed) {
         int n = checkData(data);
@@ -385,10 +391,7 @@ public final class Ddpm implements ConditionalGenerativeModel {
          * them uniformly, Ho et al.'s L_simple.
          */
         public Builder minSnrGamma(double v) {
-            if (!(v >= 0) || !Double.isFinite(v)) {
-                throw new IllegalArgumentException("minSnrGamma must be finite and >= 0, got " + v);
-            }
-            minSnrGamma = v;
+            minSnrGamma = finiteNonNegative("minSnrGamma", v);
             return this;
         }
 
@@ -411,10 +414,7 @@ public final class Ddpm implements ConditionalGenerativeModel {
          * dropout in training for ε_θ(x_t, t, ∅) to mean anything.
          */
         public Builder guidance(double w) {
-            if (!(w >= 0) || !Double.isFinite(w)) {
-                throw new IllegalArgumentException("guidance must be finite and >= 0, got " + w);
-            }
-            guidance = w;
+            guidance = finiteNonNegative("guidance", w);
             return this;
         }
 

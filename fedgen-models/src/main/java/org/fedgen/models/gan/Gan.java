@@ -67,6 +67,7 @@ public final class Gan implements ConditionalGenerativeModel {
                 config.beta1(), config.beta2(), config.adamEpsilon()));
     }
 
+    /** The architecture and optimizer settings this GAN was built with. */
     public GanConfig config() {
         return config;
     }

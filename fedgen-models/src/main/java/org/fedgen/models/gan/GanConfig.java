@@ -1,5 +1,9 @@
 package org.fedgen.models.gan;
 
+import static org.fedgen.core.util.Checks.finiteNonNegative;
+import static org.fedgen.core.util.Checks.finitePositive;
+import static org.fedgen.core.util.Checks.positive;
+
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -305,10 +309,7 @@ public final class GanConfig {
 
         /** Sets {@link GanConfig#gradientPenaltyWeight()}. */
         public Builder gradientPenaltyWeight(double v) {
-            if (!(v >= 0) || !Double.isFinite(v)) {
-                throw new IllegalArgumentException("gradientPenaltyWeight must be finite and >= 0, got " + v);
-            }
-            gradientPenaltyWeight = v;
+            gradientPenaltyWeight = finiteNonNegative("gradientPenaltyWeight", v);
             return this;
         }
 
@@ -335,10 +336,7 @@ public final class GanConfig {
 
         /** Sets {@link GanConfig#learningRate()}. */
         public Builder learningRate(double v) {
-            if (!(v > 0) || !Double.isFinite(v)) {
-                throw new IllegalArgumentException("learningRate must be finite and > 0, got " + v);
-            }
-            learningRate = v;
+            learningRate = finitePositive("learningRate", v);
             return this;
         }
 
@@ -357,10 +355,7 @@ public final class GanConfig {
 
         /** Sets {@link GanConfig#adamEpsilon()}. */
         public Builder adamEpsilon(double v) {
-            if (!(v > 0) || !Double.isFinite(v)) {
-                throw new IllegalArgumentException("adamEpsilon must be finite and > 0, got " + v);
-            }
-            adamEpsilon = v;
+            adamEpsilon = finitePositive("adamEpsilon", v);
             return this;
         }
 
@@ -378,10 +373,7 @@ public final class GanConfig {
          * in {@code docs/results.md}).
          */
         public Builder classLossWeight(double v) {
-            if (!(v >= 0) || !Double.isFinite(v)) {
-                throw new IllegalArgumentException("classLossWeight must be finite and >= 0, got " + v);
-            }
-            classLossWeight = v;
+            classLossWeight = finiteNonNegative("classLossWeight", v);
             return this;
         }
 
@@ -429,13 +421,6 @@ public final class GanConfig {
                         + "got " + numClasses + " classes");
             }
             return new GanConfig(this);
-        }
-
-        private static int positive(String name, int v) {
-            if (v < 1) {
-                throw new IllegalArgumentException(name + " must be >= 1, got " + v);
-            }
-            return v;
         }
 
         private static int[] widths(String name, int[] v) {

@@ -1,5 +1,7 @@
 package org.fedgen.models.gan;
 
+import static org.fedgen.core.util.Checks.finitePositive;
+
 import java.util.Objects;
 import org.fedgen.core.data.Dataset;
 import org.fedgen.core.util.Seeds;
@@ -38,10 +40,7 @@ public final class MdGanClient implements MdGanClientEndpoint {
         if (config.conditional() && !data.hasLabels()) {
             throw new IllegalArgumentException("conditional GAN needs labelled client data, got " + data);
         }
-        if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
-            throw new IllegalArgumentException("learningRate must be finite and > 0, got " + learningRate);
-        }
-        this.learningRate = learningRate;
+        this.learningRate = finitePositive("learningRate", learningRate);
         this.nets = new GanNetworks(config, DataType.FLOAT);
         nets.initialize(initSeed);
         this.adam = new FlatAdam(nets.discriminator.params().length(), config.beta1(),

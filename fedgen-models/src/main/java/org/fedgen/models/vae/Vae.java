@@ -79,6 +79,7 @@ public final class Vae implements ConditionalGenerativeModel {
                 createOptimizer(config, config.decoderSize()));
     }
 
+    /** The architecture and optimizer settings this VAE was built with. */
     public VaeConfig config() {
         return config;
     }

@@ -1,5 +1,9 @@
 package org.fedgen.models.vae;
 
+import static org.fedgen.core.util.Checks.finiteNonNegative;
+import static org.fedgen.core.util.Checks.finitePositive;
+import static org.fedgen.core.util.Checks.positive;
+
 import java.util.Objects;
 
 /**
@@ -183,10 +187,7 @@ public final class VaeConfig {
 
         /** Sets {@link VaeConfig#beta()}. */
         public Builder beta(double v) {
-            if (!(v >= 0) || !Double.isFinite(v)) {
-                throw new IllegalArgumentException("beta must be finite and >= 0, got " + v);
-            }
-            beta = v;
+            beta = finiteNonNegative("beta", v);
             return this;
         }
 
@@ -210,10 +211,7 @@ public final class VaeConfig {
 
         /** Adam ε. */
         public Builder adamEpsilon(double v) {
-            if (!(v > 0) || !Double.isFinite(v)) {
-                throw new IllegalArgumentException("adamEpsilon must be finite and > 0, got " + v);
-            }
-            adamEpsilon = v;
+            adamEpsilon = finitePositive("adamEpsilon", v);
             return this;
         }
 
@@ -236,13 +234,6 @@ public final class VaeConfig {
                         + c.decoderSize() + " parameters");
             }
             return c;
-        }
-
-        private static int positive(String name, int v) {
-            if (v < 1) {
-                throw new IllegalArgumentException(name + " must be >= 1, got " + v);
-            }
-            return v;
         }
 
         private static double unitInterval(String name, double v) {
