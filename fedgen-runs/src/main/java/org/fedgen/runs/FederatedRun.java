@@ -52,13 +52,32 @@ import org.slf4j.LoggerFactory;
 public final class FederatedRun {
     private static final Logger LOG = LoggerFactory.getLogger(FederatedRun.class);
 
+    /** The files a run writes into its directory; any of them means the directory holds a run. */
+    static final String CHECKPOINT = "checkpoint.fgs";
+    static final String CONFIG = "config.json";
+    static final String METRICS = "metrics.csv";
+
     private final RunConfig o;
     private final List<RoundListener> listeners;
+    private final boolean overwrite;
 
     /** @param listeners notified after the run's own outputs (e.g. a progress display) */
     public FederatedRun(RunConfig config, RoundListener... listeners) {
+        this(config, false, List.of(listeners));
+    }
+
+    private FederatedRun(RunConfig config, boolean overwrite, List<RoundListener> listeners) {
         this.o = Objects.requireNonNull(config, "config");
-        this.listeners = List.of(listeners);
+        this.overwrite = overwrite;
+        this.listeners = listeners;
+    }
+
+    /**
+     * This run, allowed to replace a run already in its output directory (its outputs are deleted first); without
+     * it, {@link #run()} refuses such a directory.
+     */
+    public FederatedRun overwriting() {
+        return new FederatedRun(o, true, listeners);
     }
 
     /**
@@ -180,6 +199,10 @@ public final class FederatedRun {
     public Path run() {
         Setup s = setup(o);
         Path out = outputDirectory();
+        RunDirectory.prepare(out, overwrite);
+        RunProvenance provenance = new RunProvenance(RunProvenance.currentVersion(),
+                RunProvenance.fingerprint(s.shards(), s.clientEval()), o);
+        RunDirectory.writeConfig(out, o);
         ModelRecipe recipe = s.recipe();
         DpRun dp = new DpRun(o, recipe, s.shards());
         Aggregator aggregator = dp.aggregator(aggregator(o, recipe));
@@ -189,8 +212,8 @@ public final class FederatedRun {
             aggregator = secureAggregation(o, s, aggregator, simulation);
         }
         List<RoundListener> outputs = new ArrayList<>();
-        outputs.add(new CheckpointListener(out.resolve("checkpoint.fgs"), aggregator, o.evalEvery()));
-        outputs.add(new MetricsCsvListener(out.resolve("metrics.csv")));
+        outputs.add(new CheckpointListener(out.resolve(CHECKPOINT), aggregator, o.evalEvery(), provenance.toJson()));
+        outputs.add(new MetricsCsvListener(out.resolve(METRICS)));
         outputs.add(new SampleGridListener(out, recipe::sample, Seeds.derive(o.seed(), "grid"), o.evalEvery(),
                 o.rounds(), 28, 28));
         if (o.samples() > 0) {
