@@ -41,13 +41,14 @@ import org.fedgen.models.gan.GanTopology;
  * @param maxFailedRounds    consecutive rounds in which every sampled client fails or is rejected before the run
  *                           stops with an error
  * @param secureAggregation  secure-aggregation settings, or null for plain aggregation
+ * @param checkpointEvery    write the checkpoint (the state a run resumes from) every k rounds and after the last
  */
 public record RunConfig(ModelSettings model, int clients, int clientsPerRound, int rounds, int localEpochs,
         int localSteps, int batchSize, double learningRate, AggregatorKind aggregator, double mu,
         double serverLearningRate, double mmdTemperature, double mmdSign, Double mmdThreshold, boolean mmdDataWeights,
         PartitionKind partition, double alpha, int labelsPerClient, int workers, long seed, int evalEvery,
         int qualitySamples, int samples, boolean centralized, DpConfig dp, Path out, int maxFailedRounds,
-        SecureAggregationSettings secureAggregation) {
+        SecureAggregationSettings secureAggregation, int checkpointEvery) {
 
     /** Shared defaults of the values a model family may override (see {@code GanDefaults}). */
     static final int ROUNDS = 50;
@@ -94,6 +95,7 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
         b.out = out;
         b.maxFailedRounds = maxFailedRounds;
         b.secureAggregation = secureAggregation;
+        b.checkpointEvery = checkpointEvery;
         return b;
     }
 
@@ -132,6 +134,7 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
         private Path out;
         private int maxFailedRounds = 3;
         private SecureAggregationSettings secureAggregation;
+        private int checkpointEvery = 1;
 
         private Builder() {
         }
@@ -281,6 +284,12 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
             return this;
         }
 
+        /** Checkpoint interval in rounds (default 1: a crash loses at most the round in progress). */
+        public Builder checkpointEvery(int v) {
+            checkpointEvery = v;
+            return this;
+        }
+
         public Builder maxFailedRounds(int v) {
             maxFailedRounds = v;
             return this;
@@ -325,10 +334,12 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
                     + " --dp-noise yet: DP-FedAvg clips and noises individual updates on the server, which sees only"
                     + " their masked sum");
             require(maxFailedRounds >= 1, "max failed rounds must be >= 1, got " + maxFailedRounds);
+            require(checkpointEvery >= 1, "--checkpoint-every must be >= 1, got " + checkpointEvery);
             return new RunConfig(model, clients, clientsPerRound, d.rounds(), d.localEpochs(), d.localSteps(),
                     d.batchSize(), d.learningRate(), aggregator, mu, serverLearningRate, d.mmdTemperature(), mmdSign,
                     mmdThreshold, mmdDataWeights, partition, alpha, labelsPerClient, workers, seed, d.evalEvery(),
-                    qualitySamples, samples, centralized, dp, out, maxFailedRounds, secureAggregation);
+                    qualitySamples, samples, centralized, dp, out, maxFailedRounds, secureAggregation,
+                    checkpointEvery);
         }
 
         static <T> T or(T value, T fallback) {
