@@ -33,6 +33,10 @@ public final class TrainCommand implements Callable<Integer> {
             + "given with it."})
     Path config;
 
+    @Option(names = "--resume", paramLabel = "DIR", description = {"Continue the run in DIR from its checkpoint, "
+            + "with the configuration it", "records; only --rounds (to extend it) may be given with it."})
+    Path resume;
+
     @Option(names = "--overwrite", description = "Replace a run already in the output directory (otherwise refused).")
     boolean overwrite;
 
@@ -41,9 +45,27 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (resume != null) {
+            return resumed();
+        }
         RunConfig run = config != null ? fromFile() : fromOptions();
         FederatedRun training = new FederatedRun(run, new ConsoleProgress());
         Path out = (overwrite ? training.overwriting() : training).run();
+        System.out.println("outputs in " + out.toAbsolutePath());
+        return 0;
+    }
+
+    private int resumed() {
+        var given = spec.commandLine().getParseResult();
+        for (OptionSpec o : given.matchedOptions()) {
+            if (!Set.of("--resume", "--rounds", "--verbose").contains(o.longestName())) {
+                throw new IllegalArgumentException(o.longestName() + " cannot be combined with --resume " + resume
+                        + ": the run continues with the configuration its checkpoint records (only --rounds may "
+                        + "extend it)");
+            }
+        }
+        Path out = FederatedRun.resume(resume, given.hasMatchedOption("--rounds") ? options.rounds : null,
+                new ConsoleProgress()).run();
         System.out.println("outputs in " + out.toAbsolutePath());
         return 0;
     }

@@ -103,4 +103,21 @@ class TrainRunDirectoryTest {
         assertEquals(List.of("fedgen: --rounds cannot be combined with --config " + config + ": the file sets the "
                 + "run's configuration (edit it instead)"), refused.toString().lines().toList());
     }
+
+    @Test
+    void resumeContinuesARunAndRefusesOtherRunOptions() throws Exception {
+        Path out = dir.resolve("r");
+        StringWriter err = new StringWriter();
+        assertEquals(0, run(err, with(TINY, "--out", out.toString())), err.toString());
+        List<String> two = metricsWithoutTime(out.resolve("metrics.csv"));
+        StringWriter refused = new StringWriter();
+        assertEquals(2, run(refused, List.of("train", "--resume", out.toString(), "--seed", "3")));
+        assertEquals(List.of("fedgen: --seed cannot be combined with --resume " + out + ": the run continues with "
+                + "the configuration its checkpoint records (only --rounds may extend it)"),
+                refused.toString().lines().toList());
+        assertEquals(0, run(err, List.of("train", "--resume", out.toString(), "--rounds", "3")), err.toString());
+        List<String> three = metricsWithoutTime(out.resolve("metrics.csv"));
+        assertEquals(two, three.subList(0, 3));
+        assertEquals(4, three.size());
+    }
 }
