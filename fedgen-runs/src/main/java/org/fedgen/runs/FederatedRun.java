@@ -26,7 +26,6 @@ import org.fedgen.core.data.Partition;
 import org.fedgen.core.data.Partitioner;
 import org.fedgen.core.data.ShardPartitioner;
 import org.fedgen.core.io.Checkpoint;
-import org.fedgen.core.io.CheckpointFile;
 import org.fedgen.core.io.CheckpointListener;
 import org.fedgen.core.metrics.KernelMmd;
 import org.fedgen.core.sampling.ClientSampler;
@@ -95,14 +94,9 @@ public final class FederatedRun {
         Path file = dir.resolve(CHECKPOINT);
         Checkpoint cp;
         try {
-            cp = CheckpointFile.read(file);
+            cp = TrainedModel.readFinite(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot resume from " + dir + ": " + e.getMessage(), e);
-        }
-        try {
-            cp.requireFinite();
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
         RunConfig recorded = RunProvenance.fromJson(cp.provenance(), file.toString()).config();
         if (rounds != null && rounds < recorded.rounds()) {

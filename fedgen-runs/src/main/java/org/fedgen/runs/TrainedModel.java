@@ -34,13 +34,7 @@ public final class TrainedModel {
      *                                  finite, or they do not fit the model its configuration describes
      */
     public static TrainedModel load(Path file) throws IOException {
-        Objects.requireNonNull(file, "file");
-        Checkpoint cp = CheckpointFile.read(file);
-        try {
-            cp.requireFinite();
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
-        }
+        Checkpoint cp = readFinite(file);
         RunProvenance p = RunProvenance.fromJson(cp.provenance(), file.toString());
         RunConfig o = p.config();
         FederatedRun.Setup s = FederatedRun.setup(o);
@@ -60,6 +54,22 @@ public final class TrainedModel {
                     + e.getMessage(), e);
         }
         return new TrainedModel(file, cp, p, recipe);
+    }
+
+    /**
+     * Reads a checkpoint whose values are all finite.
+     *
+     * @throws IOException              if it cannot be read or is not a valid checkpoint
+     * @throws IllegalArgumentException naming the file and the first non-finite value
+     */
+    static Checkpoint readFinite(Path file) throws IOException {
+        Checkpoint cp = CheckpointFile.read(Objects.requireNonNull(file, "file"));
+        try {
+            cp.requireFinite();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+        return cp;
     }
 
     /** The checkpoint's provenance (configuration, data fingerprint, fedgen version). */
