@@ -103,7 +103,10 @@ public final class FederatedRun {
             throw new IllegalArgumentException("--rounds " + rounds + " would shorten the run in " + dir
                     + ", which records rounds " + recorded.rounds() + "; --rounds may only extend it");
         }
-        RunConfig o = rounds == null ? recorded : recorded.toBuilder().rounds(rounds).build();
+        RunConfig.Builder b = rounds == null ? recorded.toBuilder() : recorded.toBuilder().rounds(rounds);
+        // The run continues where it is now, even if its directory was moved since it was recorded.
+        RunConfig o = recorded.outputDirectory().toAbsolutePath().normalize().equals(dir.toAbsolutePath().normalize())
+                ? b.build() : b.out(dir).build();
         String why = notResumable(o);
         if (why != null) {
             throw new IllegalArgumentException("cannot resume the run in " + dir + " yet: " + why);
