@@ -272,7 +272,6 @@ public final class FederatedRun {
             }
             earlierRows = RunDirectory.prepareResume(out, resumeFrom.round());
         }
-        RunDirectory.writeConfig(out, o);
         ModelRecipe recipe = s.recipe();
         DpRun dp = new DpRun(o, recipe, s.shards());
         Aggregator aggregator = dp.aggregator(aggregator(o, recipe));
@@ -306,7 +305,9 @@ public final class FederatedRun {
             Server.Builder b = MdGanRun.server(o, (GanRecipe) recipe, s.shards(), aggregator).evaluator(evaluator(o, s),
                     o.evalEvery());
             outputs.forEach(b::listener);
-            b.build().run();
+            Server server = b.build();
+            RunDirectory.writeConfig(out, o);
+            server.run();
             return out;
         }
         Simulation.Builder b = dp.configure(simulation)
@@ -314,6 +315,8 @@ public final class FederatedRun {
                 .federatedEvaluation(dp.enabled() ? 0 : o.evalEvery());
         outputs.forEach(b::listener);
         try (Simulation sim = b.build()) {
+            // Only a run whose every setting was accepted marks the directory as holding a run.
+            RunDirectory.writeConfig(out, o);
             sim.run();
         }
         return out;
