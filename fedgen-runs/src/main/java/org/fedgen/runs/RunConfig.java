@@ -45,13 +45,15 @@ import org.fedgen.models.gan.GanTopology;
  * @param shardSize          digits each client draws for the pool split
  * @param streaming          streaming aggregation with a window of 2 × workers (see
  *                           {@code Server.Builder.streamingWindow})
+ * @param checkpointEvery    write the checkpoint (the state a run resumes from) every k rounds and after the last
  */
 public record RunConfig(ModelSettings model, int clients, int clientsPerRound, int rounds, int localEpochs,
         int localSteps, int batchSize, double learningRate, AggregatorKind aggregator, double mu,
         double serverLearningRate, double mmdTemperature, double mmdSign, Double mmdThreshold, boolean mmdDataWeights,
         PartitionKind partition, double alpha, int labelsPerClient, int workers, long seed, int evalEvery,
         int qualitySamples, int samples, boolean centralized, DpConfig dp, Path out, int maxFailedRounds,
-        SecureAggregationSettings secureAggregation, RobustSettings robust, int shardSize, boolean streaming) {
+        SecureAggregationSettings secureAggregation, RobustSettings robust, int shardSize, boolean streaming,
+        int checkpointEvery) {
 
     /** Shared defaults of the values a model family may override (see {@code GanDefaults}). */
     static final int ROUNDS = 50;
@@ -101,6 +103,7 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
         b.streaming = streaming;
         b.secureAggregation = secureAggregation;
         b.robust = robust;
+        b.checkpointEvery = checkpointEvery;
         return b;
     }
 
@@ -142,6 +145,7 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
         private boolean streaming;
         private SecureAggregationSettings secureAggregation;
         private RobustSettings robust = RobustSettings.defaults();
+        private int checkpointEvery = 1;
 
         private Builder() {
         }
@@ -316,6 +320,12 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
             return this;
         }
 
+        /** Checkpoint interval in rounds (default 1: a crash loses at most the round in progress). */
+        public Builder checkpointEvery(int v) {
+            checkpointEvery = v;
+            return this;
+        }
+
         /**
          * Sets {@code maxFailedRounds}: consecutive rounds in which every sampled client fails or is rejected before
          * the run stops with an error.
@@ -387,11 +397,12 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
                     + " --dp-noise: it looks at individual updates, which DP-FedAvg's accounting does not allow");
             require(maxFailedRounds >= 1, "max failed rounds must be >= 1, got " + maxFailedRounds);
             require(shardSize >= 1, "--shard-size must be >= 1, got " + shardSize);
+            require(checkpointEvery >= 1, "--checkpoint-every must be >= 1, got " + checkpointEvery);
             return new RunConfig(model, clients, clientsPerRound, d.rounds(), d.localEpochs(), d.localSteps(),
                     d.batchSize(), d.learningRate(), aggregator, mu, serverLearningRate, d.mmdTemperature(), mmdSign,
                     mmdThreshold, mmdDataWeights, partition, alpha, labelsPerClient, workers, seed, d.evalEvery(),
                     qualitySamples, samples, centralized, dp, out, maxFailedRounds, secureAggregation,
-                    robust, shardSize, streaming);
+                    robust, shardSize, streaming, checkpointEvery);
         }
 
         static <T> T or(T value, T fallback) {

@@ -26,13 +26,16 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Reads and writes {@link Checkpoint}s in a small binary format, atomically (see {@link AtomicFiles}).
  *
- * <p>Format version 1; every number is little-endian:
+ * <p>Format version 2 (version 1 is the same without the provenance field, and is still read, with an empty
+ * provenance; a checkpoint without provenance is still written as version 1); every number is little-endian:
  * <pre>
  *  header   magic        8 bytes, ASCII "FEDGCKPT"
- *           version      int32 = 1
+ *           version      int32 = 2
  *           payloadBytes int64 = P
  *  payload  round        int64, completed rounds
  *  (P bytes) modelRound  int64, ModelState.round()
+ *           provenance   (version 2 only) int32 = J (1..16 MiB), then J bytes of UTF-8 (the run's configuration as
+ *                        JSON), then zero bytes up to a multiple of 4
  *           modelParts   int32 = M
  *           aggEntries   int32 = A
  *           M model parts, then A aggregator entries, each:
@@ -52,7 +55,10 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class CheckpointFile {
     /** Format version written by this class. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    /** The version without provenance, still written for checkpoints that carry none. */
+    public static final int VERSION_WITHOUT_PROVENANCE = 1;
+    private static final int MAX_PROVENANCE_BYTES = 1 << 24;
     private static final byte[] MAGIC = "FEDGCKPT".getBytes(StandardCharsets.US_ASCII);
     private static final int HEADER_BYTES = 8 + 4 + 8;
     private static final int TRAILER_BYTES = 4;
@@ -74,7 +80,13 @@ public final class CheckpointFile {
     /** As {@link #write(Path, Checkpoint)}, with the file channel wrapped (tests inject failures this way). */
     static void write(Path file, Checkpoint checkpoint, UnaryOperator<WritableByteChannel> wrap) throws IOException {
         List<Entry> entries = entries(checkpoint);
-        long payload = 8 + 8 + 4 + 4;
+        byte[] provenance = checkpoint.provenance().getBytes(StandardCharsets.UTF_8);
+        if (provenance.length > MAX_PROVENANCE_BYTES) {
+            throw new IllegalArgumentException("provenance of " + provenance.length + " UTF-8 bytes exceeds "
+                    + MAX_PROVENANCE_BYTES);
+        }
+        int version = provenance.length == 0 ? VERSION_WITHOUT_PROVENANCE : VERSION;
+        long payload = 8 + 8 + 4 + 4 + (version == VERSION ? 4 + padded(provenance.length) : 0);
         for (Entry e : entries) {
             payload += e.encodedBytes();
         }
@@ -82,11 +94,16 @@ public final class CheckpointFile {
         AtomicFiles.write(file, raw -> {
             WritableByteChannel channel = wrap.apply(raw);
             ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            header.put(MAGIC).putInt(VERSION).putLong(payloadBytes).flip();
+            header.put(MAGIC).putInt(version).putLong(payloadBytes).flip();
             AtomicFiles.writeFully(channel, header);
             PayloadWriter out = new PayloadWriter(channel, payloadBytes);
             out.putLong(checkpoint.round());
             out.putLong(checkpoint.model().round());
+            if (version == VERSION) {
+                out.putInt(provenance.length);
+                out.putBytes(provenance);
+                out.putBytes(new byte[padded(provenance.length) - provenance.length]);
+            }
             out.putInt(checkpoint.model().parts().size());
             out.putInt(checkpoint.aggregatorState().size());
             for (Entry e : entries) {
@@ -125,9 +142,9 @@ public final class CheckpointFile {
                         + hex(MAGIC) + ")");
             }
             int version = header.getInt();
-            if (version != VERSION) {
+            if (version != VERSION && version != VERSION_WITHOUT_PROVENANCE) {
                 throw corrupt(file, "unsupported checkpoint format version " + version + " (this build reads "
-                        + VERSION + ")");
+                        + VERSION_WITHOUT_PROVENANCE + " and " + VERSION + ")");
             }
             long payload = header.getLong();
             long expected = HEADER_BYTES + payload + TRAILER_BYTES;
@@ -145,7 +162,7 @@ public final class CheckpointFile {
                         computed, stored));
             }
             try {
-                return parse(new PayloadReader(ch, payload, file), file);
+                return parse(new PayloadReader(ch, payload, file), file, version == VERSION);
             } catch (IllegalArgumentException e) {
                 throw corrupt(file, "inconsistent content: " + e.getMessage());
             }
@@ -154,9 +171,10 @@ public final class CheckpointFile {
         }
     }
 
-    private static Checkpoint parse(PayloadReader in, Path file) throws IOException {
+    private static Checkpoint parse(PayloadReader in, Path file, boolean hasProvenance) throws IOException {
         long round = in.getLong();
         long modelRound = in.getLong();
+        String provenance = hasProvenance ? in.getText(MAX_PROVENANCE_BYTES, "the provenance") : "";
         int numParts = in.getInt();
         int numAgg = in.getInt();
         if (round < 0 || numParts < 0 || numAgg < 0) {
@@ -206,7 +224,7 @@ public final class CheckpointFile {
         if (in.remaining() != 0) {
             throw corrupt(file, in.remaining() + " unexpected bytes after the last entry");
         }
-        return new Checkpoint(round, model.build(), agg);
+        return new Checkpoint(round, model.build(), agg, provenance);
     }
 
     /** A float view of an array's own native memory (must be a fresh, contiguous, row-major array). */
@@ -383,20 +401,35 @@ public final class CheckpointFile {
         }
 
         String getName() throws IOException {
+            return getText(MAX_NAME_BYTES, "a name");
+        }
+
+        /** A length-prefixed, zero-padded UTF-8 string of 1..max bytes. */
+        String getText(int max, String what) throws IOException {
             int len = getInt();
-            if (len < 1 || len > MAX_NAME_BYTES || padded(len) > remaining()) {
-                throw corrupt(file, "bad name length " + len);
+            if (len < 1 || len > max || padded(len) > remaining()) {
+                throw corrupt(file, "bad length " + len + " of " + what);
             }
-            need(padded(len));
             byte[] b = new byte[len];
-            buf.get(b);
-            buf.position(buf.position() + padded(len) - len);
+            int got = 0;
+            while (got < len) {
+                need(Math.min(4, padded(len) - got));
+                int k = Math.min(len - got, buf.remaining());
+                buf.get(b, got, k);
+                got += k;
+            }
+            skipPadding(padded(len) - len);
             try {
                 return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
             } catch (CharacterCodingException e) {
-                throw corrupt(file, "a name is not valid UTF-8");
+                throw corrupt(file, what + " is not valid UTF-8");
             }
+        }
+
+        void skipPadding(int n) throws IOException {
+            need(n);
+            buf.position(buf.position() + n);
         }
 
         void getFloats(FloatBuffer dst, long count) throws IOException {

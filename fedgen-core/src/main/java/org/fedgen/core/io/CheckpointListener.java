@@ -21,6 +21,7 @@ public final class CheckpointListener implements RoundListener {
     private final Path file;
     private final Aggregator aggregator;
     private final int every;
+    private final String provenance;
     private long lastWritten = -1;
 
     /**
@@ -29,12 +30,23 @@ public final class CheckpointListener implements RoundListener {
      * @param every      write after every {@code every}-th round (&gt;= 1)
      */
     public CheckpointListener(Path file, Aggregator aggregator, int every) {
+        this(file, aggregator, every, "");
+    }
+
+    /**
+     * @param file       the checkpoint file (replaced each time)
+     * @param aggregator whose {@link Aggregator#state()} is saved with the model
+     * @param every      write after every {@code every}-th round (&gt;= 1)
+     * @param provenance the run's provenance as JSON, stored in every checkpoint (empty: none)
+     */
+    public CheckpointListener(Path file, Aggregator aggregator, int every, String provenance) {
         if (every < 1) {
             throw new IllegalArgumentException("checkpoint interval must be >= 1, got " + every);
         }
         this.file = Objects.requireNonNull(file, "file");
         this.aggregator = Objects.requireNonNull(aggregator, "aggregator");
         this.every = every;
+        this.provenance = Objects.requireNonNull(provenance, "provenance");
     }
 
     @Override
@@ -53,7 +65,7 @@ public final class CheckpointListener implements RoundListener {
 
     private void write(ModelState state) {
         try {
-            CheckpointFile.write(file, new Checkpoint(state.round(), state, aggregator.state()));
+            CheckpointFile.write(file, new Checkpoint(state.round(), state, aggregator.state(), provenance));
             lastWritten = state.round();
             LOG.debug("checkpoint of round {} written to {}", state.round(), file);
         } catch (IOException e) {

@@ -134,6 +134,61 @@ class CheckpointFileTest {
     }
 
     @Test
+    void provenanceIsStoredAsVersion2WithItsDocumentedLayout() throws IOException {
+        Path f = dir.resolve("prov.bin");
+        String json = "{\"a\":\"é\"}";
+        CheckpointFile.write(f, tiny().withProvenance(json));
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(f)).order(ByteOrder.LITTLE_ENDIAN);
+        // The version 1 payload of 52 bytes gains length 4 + the 10 UTF-8 bytes of {"a":"é"} padded to 12 = 68.
+        assertEquals(8 + 4 + 8 + 68 + 4, b.limit());
+        b.position(8);
+        assertEquals(2, b.getInt());
+        assertEquals(68, b.getLong());
+        assertEquals(3, b.getLong());
+        assertEquals(3, b.getLong());
+        assertEquals(10, b.getInt());
+        byte[] text = new byte[10];
+        b.get(text);
+        assertEquals(json, new String(text, StandardCharsets.UTF_8));
+        assertEquals(0, b.get() | b.get());
+        assertEquals(1, b.getInt());
+        Checkpoint back = CheckpointFile.read(f);
+        assertEquals(json, back.provenance());
+        assertBitIdentical(tiny(), back);
+        assertEquals("", CheckpointFile.read(writeTiny("v1.bin")).provenance(), "a version 1 file has none");
+    }
+
+    @Test
+    void everyFlippedByteOfAVersion2FileIsDetected() throws IOException {
+        Path f = dir.resolve("prov.bin");
+        CheckpointFile.write(f, tiny().withProvenance("{}"));
+        byte[] good = Files.readAllBytes(f);
+        for (int i = 0; i < good.length; i++) {
+            byte[] bad = good.clone();
+            bad[i] ^= 0x10;
+            Files.write(f, bad);
+            int at = i;
+            assertThrows(IOException.class, () -> CheckpointFile.read(f), () -> "flip at byte " + at);
+        }
+    }
+
+    @Test
+    void requireFiniteNamesTheFirstNonFiniteEntry() {
+        Checkpoint ok = tiny();
+        ok.requireFinite();
+        Checkpoint bad = Checkpoint.of(1, ModelState.builder(1).part("w", Nd4j.createFromArray(1f, Float.NaN))
+                .build());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, bad::requireFinite);
+        assertEquals("model part 'w' has the non-finite value NaN at index 1", e.getMessage());
+    }
+
+    private Path writeTiny(String name) throws IOException {
+        Path f = dir.resolve(name);
+        CheckpointFile.write(f, tiny());
+        return f;
+    }
+
+    @Test
     void everyFlippedByteIsDetected() throws IOException {
         Path good = dir.resolve("good.bin");
         CheckpointFile.write(good, tiny());

@@ -1,5 +1,6 @@
 package org.fedgen.examples.cli;
 
+import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -16,12 +17,20 @@ import org.fedgen.models.ddpm.DiffusionSampler;
 import org.fedgen.models.image.ImageGrid;
 import org.fedgen.runs.DdpmModels;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.fedgen.runs.DdpmSettings;
+import org.fedgen.runs.RunConfig;
+import org.fedgen.runs.RunProvenance;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code fedgen ddpm-sample}: loads a DDPM run's checkpoint (its EMA weights when the checkpoint holds them) and draws
+ * {@code fedgen ddpm-sample}: loads a DDPM run's checkpoint (its EMA weights when the checkpoint holds them), with the
+ * DDPM settings the checkpoint records (a DDPM option given that contradicts them is refused naming both values;
+ * {@code --ddim-steps} chooses the DDIM sampler's steps freely; a checkpoint of format 1 needs the run's options) and draws
  * samples with both the ancestral DDPM sampler and DDIM, printing the time of each and the kernel MMD² against the
  * 1 000 held-out digits, and writing a grid and an IDX file per sampler (score the IDX files with {@code fedgen eval}).
  */
@@ -37,8 +46,8 @@ public final class DdpmSampleCommand implements Callable<Integer> {
         ddpm.conditional = value;
     }
 
-    @Option(names = "--checkpoint", required = true, description = "checkpoint.fgs of a --model ddpm run (same "
-            + "DDPM options as the run).")
+    @Option(names = "--checkpoint", required = true, description = "checkpoint.fgs of a --model ddpm run (its "
+            + "settings are read from it).")
     Path checkpoint;
 
     @Option(names = "--samples", description = "Samples per sampler (default: ${DEFAULT-VALUE}).")
@@ -47,13 +56,25 @@ public final class DdpmSampleCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
     long seed = 7;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
-        Ddpm model = DdpmModels.newModel(ddpm.toSettings());
+        DdpmSettings given = ddpm.toSettings();
         if (samples < 1) {
             throw new IllegalArgumentException("--samples must be >= 1, got " + samples);
         }
         Checkpoint cp = CheckpointFile.read(checkpoint);
+        try {
+            cp.requireFinite();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(checkpoint + ": " + e.getMessage(), e);
+        }
+        DdpmSettings settings = cp.provenance().isEmpty() ? given : recorded(cp);
+        Ddpm model = DdpmModels.newModel(settings);
+        int ddimSteps = spec.commandLine().getParseResult().hasMatchedOption("--ddim-steps") ? ddpm.ddimSteps
+                : settings.ddimSteps();
         Map<String, INDArray> agg = cp.aggregatorState();
         String emaKey = "ema/" + Ddpm.PART;
         ModelState weights = agg.containsKey(emaKey)
@@ -63,12 +84,12 @@ public final class DdpmSampleCommand implements Callable<Integer> {
         System.out.printf("checkpoint round %d, %s weights, %d samples%n", cp.round(),
                 agg.containsKey(emaKey) ? "EMA" : "global", samples);
         Path dir = checkpoint.toAbsolutePath().getParent();
-        for (DiffusionSampler s : new DiffusionSampler[] {new DdimSampler(ddpm.ddimSteps), new AncestralSampler()}) {
+        for (DiffusionSampler s : new DiffusionSampler[] {new DdimSampler(ddimSteps), new AncestralSampler()}) {
             long t0 = System.nanoTime();
             INDArray x = model.sample(samples, seed, s);
             double sec = (System.nanoTime() - t0) / 1e9;
             double mmd = KernelMmd.medianHeuristic().mmd2(x, heldOut);
-            String name = s instanceof AncestralSampler ? "ddpm" : "ddim" + ddpm.ddimSteps;
+            String name = s instanceof AncestralSampler ? "ddpm" : "ddim" + ddimSteps;
             ImageGrid.write(dir.resolve("ddpm-samples-" + name + ".png"), x.get(
                     org.nd4j.linalg.indexing.NDArrayIndex.interval(0, Math.min(64, samples)),
                     org.nd4j.linalg.indexing.NDArrayIndex.all()), 28, 28);
@@ -77,5 +98,41 @@ public final class DdpmSampleCommand implements Callable<Integer> {
                     s.evaluations(model.schedule()), sec, mmd);
         }
         return 0;
+    }
+
+    /**
+     * The checkpoint's DDPM settings, after checking every DDPM option given on the command line against them.
+     *
+     * @throws IllegalArgumentException if the checkpoint is not of a DDPM run, or naming the option and the recorded
+     *                                  value it contradicts
+     */
+    private DdpmSettings recorded(Checkpoint cp) throws ReflectiveOperationException {
+        RunConfig run = RunProvenance.fromJson(cp.provenance(), checkpoint.toString()).config();
+        if (!(run.model() instanceof DdpmSettings d)) {
+            throw new IllegalArgumentException(checkpoint + " is of a " + run.model().family()
+                    + " run; use fedgen sample");
+        }
+        for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+            if (o.longestName().equals("--conditional") && !d.conditional()) {
+                throw new IllegalArgumentException("--conditional contradicts the checkpoint's conditional false ("
+                        + checkpoint + ")");
+            }
+            if (!(o.userObject() instanceof Field f) || f.getDeclaringClass() != DdpmOptions.class
+                    || f.getName().equals("ddimSteps")) {
+                continue;
+            }
+            Object given = f.get(ddpm);
+            Object has = DdpmSettings.class.getMethod(f.getName()).invoke(d);
+            if (!java.util.Objects.deepEquals(given, has)) {
+                throw new IllegalArgumentException(o.longestName() + " " + show(given) + " contradicts the "
+                        + "checkpoint's " + f.getName() + " " + show(has) + " (" + checkpoint + ")");
+            }
+        }
+        return d;
+    }
+
+    private static String show(Object v) {
+        return v instanceof int[] a ? java.util.Arrays.stream(a).mapToObj(String::valueOf)
+                .collect(java.util.stream.Collectors.joining(",")) : String.valueOf(v);
     }
 }

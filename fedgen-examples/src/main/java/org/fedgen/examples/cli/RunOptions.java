@@ -153,6 +153,10 @@ public final class RunOptions {
             + "which every sampled client failed or was rejected (default: ${DEFAULT-VALUE}).")
     public int maxFailedRounds = 3;
 
+    @Option(names = "--checkpoint-every", description = "Write the checkpoint, the state --resume continues from, "
+            + "every k rounds and after the last (default: ${DEFAULT-VALUE}).")
+    public int checkpointEvery = 1;
+
     /**
      * The library configuration these options describe.
      *
@@ -171,6 +175,7 @@ public final class RunOptions {
                 .alpha(alpha).labelsPerClient(labelsPerClient).workers(workers).seed(seed).evalEvery(evalEvery)
                 .qualitySamples(qualitySamples).samples(samples).centralized(centralized).dp(dp.toSettings())
                 .out(out).maxFailedRounds(maxFailedRounds).shardSize(shardSize).streaming(streaming)
-                .secureAggregation(secureAggregation.toSettings()).robust(robust.toSettings()).build();
+                .checkpointEvery(checkpointEvery).secureAggregation(secureAggregation.toSettings())
+                .robust(robust.toSettings()).build();
     }
 }

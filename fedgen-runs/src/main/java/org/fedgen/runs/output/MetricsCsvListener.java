@@ -18,7 +18,16 @@ public final class MetricsCsvListener implements RoundListener {
 
     /** @param file the CSV file, replaced after each round */
     public MetricsCsvListener(Path file) {
+        this(file, List.of());
+    }
+
+    /**
+     * @param file    the CSV file, replaced after each round
+     * @param earlier rows of the rounds before this run's first (a resumed run's), kept at the top of the file
+     */
+    public MetricsCsvListener(Path file, List<Map<String, Double>> earlier) {
         this.file = Objects.requireNonNull(file, "file");
+        rows.addAll(earlier);
     }
 
     @Override

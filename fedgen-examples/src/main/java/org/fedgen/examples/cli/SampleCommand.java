@@ -1,0 +1,50 @@
+package org.fedgen.examples.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.fedgen.core.data.Digits;
+import org.fedgen.models.image.ImageGrid;
+import org.fedgen.runs.TrainedModel;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code fedgen sample}: draws samples from any run's checkpoint; the model family, its settings and the sampler all
+ * come from the checkpoint's recorded configuration.
+ */
+@Command(name = "sample", mixinStandardHelpOptions = true,
+        description = {"Samples the model of a checkpoint (any family; everything but the count and seed is read from",
+            "the checkpoint) and writes sample.png (the first 64) and sample-idx3-ubyte."})
+public final class SampleCommand implements Callable<Integer> {
+    @Option(names = "--checkpoint", required = true, description = "checkpoint.fgs of a run.")
+    Path checkpoint;
+
+    @Option(names = "--n", description = "Number of samples (default: ${DEFAULT-VALUE}).")
+    int n = 64;
+
+    @Option(names = "--seed", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
+    long seed = 7;
+
+    @Option(names = "--out", description = "Directory for the outputs (default: the checkpoint's directory).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        if (n < 1) {
+            throw new IllegalArgumentException("--n must be >= 1, got " + n);
+        }
+        TrainedModel model = TrainedModel.load(checkpoint);
+        INDArray x = model.sample(n, seed);
+        Path dir = out != null ? out : checkpoint.toAbsolutePath().getParent();
+        java.nio.file.Files.createDirectories(dir);
+        ImageGrid.write(dir.resolve("sample.png"), x.get(NDArrayIndex.interval(0, Math.min(64, n)),
+                NDArrayIndex.all()), 28, 28);
+        Digits.writeIdx(dir.resolve("sample-idx3-ubyte"), x, 28, 28);
+        System.out.printf("%d samples of the %s model at round %d (fedgen %s) written to %s%n", n,
+                model.provenance().config().model().family(), model.round(), model.provenance().fedgenVersion(),
+                dir.toAbsolutePath());
+        return 0;
+    }
+}

@@ -1,0 +1,55 @@
+package org.fedgen.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code fedgen sample} and {@code ddpm-sample} read the model from the checkpoint, with no other flag. */
+class SampleCommandTest {
+    @TempDir
+    Path dir;
+
+    private static int run(StringWriter out, StringWriter err, String... args) {
+        CommandLine cli = FedgenCli.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        return cli.execute(args);
+    }
+
+    private Path trainDdpm() {
+        Path out = dir.resolve("ddpm");
+        StringWriter err = new StringWriter();
+        assertEquals(0, run(new StringWriter(), err, "train", "--model", "ddpm", "--mlp-width", "8", "--mlp-depth",
+                "1", "--timesteps", "21", "--ddim-steps", "2", "--clients", "2", "--partition", "iid", "--rounds",
+                "1", "--local-steps", "1", "--batch-size", "8", "--workers", "1", "--quality-samples", "0",
+                "--samples", "0", "--out", out.toString()), err.toString());
+        return out.resolve("checkpoint.fgs");
+    }
+
+    @Test
+    void sampleAndDdpmSampleNeedOnlyTheCheckpointAndRefuseContradictingFlags() throws Exception {
+        Path cp = trainDdpm();
+        StringWriter err = new StringWriter();
+        assertEquals(0, run(new StringWriter(), err, "sample", "--checkpoint", cp.toString(), "--n", "5"),
+                err.toString());
+        assertEquals(16 + 5 * 28 * 28, Files.size(cp.resolveSibling("sample-idx3-ubyte")));
+        assertTrue(Files.size(cp.resolveSibling("sample.png")) > 0);
+        assertEquals(0, run(new StringWriter(), err, "ddpm-sample", "--checkpoint", cp.toString(), "--samples", "3"),
+                err.toString());
+        assertEquals(16 + 3 * 28 * 28, Files.size(cp.resolveSibling("ddpm-samples-ddim2-idx3-ubyte")),
+                "the DDIM steps of the run, read from the checkpoint");
+        StringWriter refused = new StringWriter();
+        assertEquals(2, run(new StringWriter(), refused, "ddpm-sample", "--checkpoint", cp.toString(),
+                "--timesteps", "50"));
+        assertEquals(List.of("fedgen: --timesteps 50 contradicts the checkpoint's timesteps 21 (" + cp + ")"),
+                refused.toString().lines().toList());
+    }
+}

@@ -1,0 +1,101 @@
+package org.fedgen.runs;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Objects;
+import org.fedgen.core.Aggregator;
+import org.fedgen.core.io.Checkpoint;
+import org.fedgen.core.io.CheckpointFile;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A trained model rebuilt from a checkpoint alone: the configuration comes from the checkpoint's provenance, the
+ * model is built by that configuration's recipe, and the aggregator's state (e.g. a DDPM's moving average, which
+ * samples then use) is restored into the same aggregator chain the run used.
+ */
+public final class TrainedModel {
+    private final Path file;
+    private final Checkpoint checkpoint;
+    private final RunProvenance provenance;
+    private final ModelRecipe recipe;
+
+    private TrainedModel(Path file, Checkpoint checkpoint, RunProvenance provenance, ModelRecipe recipe) {
+        this.file = file;
+        this.checkpoint = checkpoint;
+        this.provenance = provenance;
+        this.recipe = recipe;
+    }
+
+    /**
+     * Reads a checkpoint and rebuilds its model.
+     *
+     * @throws IOException              if the file cannot be read or is not a valid checkpoint, naming it
+     * @throws IllegalArgumentException naming the file if it records no configuration, its parameters are not all
+     *                                  finite, or they do not fit the model its configuration describes
+     */
+    public static TrainedModel load(Path file) throws IOException {
+        Checkpoint cp = readFinite(file);
+        RunProvenance p = RunProvenance.fromJson(cp.provenance(), file.toString());
+        RunConfig o = p.config();
+        FederatedRun.Setup s = FederatedRun.setup(o);
+        String fingerprint = RunProvenance.fingerprint(s.shards(), s.clientEval());
+        if (!fingerprint.equals(p.dataFingerprint())) {
+            throw new IllegalArgumentException(file + ": the data split of this build (" + fingerprint
+                    + ") differs from the one the run recorded (" + p.dataFingerprint() + ")");
+        }
+        ModelRecipe recipe = s.recipe();
+        // The same chain as the run, so the recorded aggregator state has the owners it had.
+        Aggregator chain = new DpRun(o, recipe, s.shards()).aggregator(FederatedRun.aggregator(o, recipe));
+        try {
+            chain.restoreState(cp.aggregatorState());
+            recipe.factory().get().load(cp.model());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new IllegalArgumentException(file + ": does not fit the model its configuration describes: "
+                    + e.getMessage(), e);
+        }
+        return new TrainedModel(file, cp, p, recipe);
+    }
+
+    /**
+     * Reads a checkpoint whose values are all finite.
+     *
+     * @throws IOException              if it cannot be read or is not a valid checkpoint
+     * @throws IllegalArgumentException naming the file and the first non-finite value
+     */
+    static Checkpoint readFinite(Path file) throws IOException {
+        Checkpoint cp = CheckpointFile.read(Objects.requireNonNull(file, "file"));
+        try {
+            cp.requireFinite();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+        return cp;
+    }
+
+    /** The checkpoint's provenance (configuration, data fingerprint, fedgen version). */
+    public RunProvenance provenance() {
+        return provenance;
+    }
+
+    /** Completed rounds of the run when the checkpoint was written. */
+    public long round() {
+        return checkpoint.round();
+    }
+
+    /** The checkpoint file. */
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * n samples [n, 784] in [0, 1]; a conditional model cycles the labels 0..9 over the rows.
+     *
+     * @throws IllegalArgumentException if n &lt; 1
+     */
+    public INDArray sample(int n, long seed) {
+        if (n < 1) {
+            throw new IllegalArgumentException("the number of samples must be >= 1, got " + n);
+        }
+        return recipe.sample(checkpoint.model(), n, seed);
+    }
+}
