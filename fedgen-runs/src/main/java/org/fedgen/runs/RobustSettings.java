@@ -1,5 +1,7 @@
 package org.fedgen.runs;
 
+import static org.fedgen.core.util.Checks.require;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -157,11 +159,5 @@ public record RobustSettings(double trimFraction, int krumF, int krumM, double n
                     : backdoor().apply(out.get(id)));
         }
         return out;
-    }
-
-    private static void require(boolean ok, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException(message);
-        }
     }
 }

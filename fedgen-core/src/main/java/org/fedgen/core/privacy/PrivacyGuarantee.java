@@ -1,18 +1,9 @@
 package org.fedgen.core.privacy;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.List;
-import java.util.Set;
-import org.fedgen.core.Aggregator;
-import org.fedgen.core.PartPolicy;
-import org.fedgen.core.aggregate.AggregatorDecorator;
-
 /**
  * An aggregator whose output carries a privacy guarantee that holds only under conditions on the rest of the run (how
  * clients are sampled, what the other aggregators see, what is published). The server calls
- * {@link #checkRun} on every such aggregator it finds, through part policies and decorator chains, when it is built,
+ * {@link #checkRun} on every such aggregator it finds, through part policies and decorator chains ({@link org.fedgen.core.AggregatorChain}), when it is built,
  * so a run that would void the guarantee fails before its first round rather than only if its author remembered to
  * check.
  */
@@ -21,5 +12,4 @@ public interface PrivacyGuarantee {
      * @throws IllegalArgumentException naming what in the setup breaks the guarantee
      */
     void checkRun(PrivateRunSetup setup);
-
 }
