@@ -46,6 +46,26 @@ public final class DpChecks {
     }
 
     /**
+     * Checks the server's whole aggregator: decorators on top of a part policy (secure aggregation, say) apply to
+     * every part the policy routes, so they are checked with each part's chain; without a policy, {@code top}
+     * receives every part.
+     *
+     * @throws IllegalArgumentException naming every offending part and aggregator
+     */
+    public static void requireCompatible(Aggregator top, ModelState global) {
+        List<Aggregator> above = new ArrayList<>();
+        for (Aggregator a : chain(top)) {
+            if (a instanceof PartPolicy p) {
+                requireCompatible(sentParts(p.routes(), p.defaultAggregator(), p.localOnly(), p.serverTrained(),
+                        global.partNames()), above);
+                return;
+            }
+            above.add(a);
+        }
+        requireCompatible(top, global.partNames());
+    }
+
+    /**
      * Checks that clients are sampled the way the accountant assumes: each independently with probability q
      * ({@link ClientSampler#isPoisson()}). A fixed number of clients per round is refused unless
      * {@code allowFixedSize} is set, in which case the run is accounted as if it were Poisson-sampled with q = k/W, an
@@ -77,6 +97,12 @@ public final class DpChecks {
      */
     public static void requireCompatible(Map<String, Aggregator> routes, Aggregator defaultAggregator,
             Set<String> localOnly, Set<String> serverTrained, Collection<String> parts) {
+        requireCompatible(sentParts(routes, defaultAggregator, localOnly, serverTrained, parts));
+    }
+
+    /** Each part clients send → the aggregator the policy routes it to. */
+    private static Map<String, Aggregator> sentParts(Map<String, Aggregator> routes, Aggregator defaultAggregator,
+            Set<String> localOnly, Set<String> serverTrained, Collection<String> parts) {
         Map<String, Aggregator> sent = new LinkedHashMap<>();
         for (String p : parts) {
             if (localOnly.contains(p) || serverTrained.contains(p)) {
@@ -88,7 +114,7 @@ public final class DpChecks {
             }
             sent.put(p, a);
         }
-        requireCompatible(sent);
+        return sent;
     }
 
     /** Checks a run where one aggregator receives every part in {@code sentParts}. */
@@ -107,13 +133,19 @@ public final class DpChecks {
      * @throws IllegalArgumentException naming every offending part and aggregator; also if nothing is sent
      */
     public static void requireCompatible(Map<String, Aggregator> sentPartAggregators) {
+        requireCompatible(sentPartAggregators, List.of());
+    }
+
+    /** As {@link #requireCompatible(Map)}, each part's chain preceded by the decorators {@code above} its policy. */
+    private static void requireCompatible(Map<String, Aggregator> sentPartAggregators, List<Aggregator> above) {
         if (sentPartAggregators.isEmpty()) {
             throw new IllegalArgumentException("a DP run needs at least one part that clients send and DP-FedAvg"
                     + " protects; none is sent");
         }
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, Aggregator> e : sentPartAggregators.entrySet()) {
-            List<Aggregator> chain = chain(e.getValue());
+            List<Aggregator> chain = new ArrayList<>(above);
+            chain.addAll(chain(e.getValue()));
             boolean protectedByDp = false;
             for (Aggregator a : chain) {
                 if (a instanceof DpFedAvg dp) {

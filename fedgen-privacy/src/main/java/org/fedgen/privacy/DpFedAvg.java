@@ -95,11 +95,10 @@ public final class DpFedAvg implements Aggregator, PrivacyGuarantee {
         }
         this.secureSumRounding = b.secureSumRounding;
         if (!Double.isNaN(secureSumRounding) && (!(secureSumRounding > 0) || Double.isInfinite(secureSumRounding)
-                || discrete || adaptive != null || weighting != ClientWeighting.UNIFORM)) {
-            throw new IllegalArgumentException("DP-FedAvg over a secure sum needs a rounding bound > 0, continuous"
-                    + " noise, a fixed clip norm and UNIFORM weights (the clients clip and weigh); got rounding "
-                    + secureSumRounding + ", discrete " + discrete + ", adaptive " + (adaptive != null)
-                    + ", weighting " + weighting);
+                || adaptive != null || weighting != ClientWeighting.UNIFORM)) {
+            throw new IllegalArgumentException("DP-FedAvg over a secure sum needs a rounding bound > 0, a fixed clip"
+                    + " norm and UNIFORM weights (the clients clip and weigh); got rounding " + secureSumRounding
+                    + ", adaptive " + (adaptive != null) + ", weighting " + weighting);
         }
         if (ledger != null && noiseMode == NoiseMode.SEEDED) {
             ledger.caveat("DP noise seeded from the run seed (anyone who knows it can subtract the noise)");
@@ -156,6 +155,9 @@ public final class DpFedAvg implements Aggregator, PrivacyGuarantee {
                     + denominator);
         }
         double clip = clipNorm();
+        if (discrete && secureSum()) {
+            return aggregateDiscreteSecureSum(global, updates, context, clip, denominator);
+        }
         if (discrete) {
             return aggregateDiscrete(global, updates, context, clip, denominator);
         }
@@ -254,6 +256,67 @@ public final class DpFedAvg implements Aggregator, PrivacyGuarantee {
             ledger.charge(context, noiseMultiplier);
         }
         return next;
+    }
+
+    /**
+     * Discrete noise under secure aggregation: the one update holds the unmasked sum of the clients' integer codes
+     * Σ_k q_k (signed, as raw ring bits, {@link org.fedgen.privacy.secagg.RingPayload}; not yet divided by the code
+     * scale s = 1/(2r)). Each client's code
+     * is q = round(clamp(x)·s) with ‖x‖₂ ≤ S, and clamping only shrinks coordinates, so ‖q‖₂ ≤ sS + √d/2 = Δ in code
+     * units, exactly. N_Z(0, σ²) with the integer σ² = ⌈(zΔ)²⌉ is added to every coordinate in exact integer
+     * arithmetic, and only then is the sum scaled by 1/(s·qW): no floating-point rounding touches the noise. The
+     * accounting argument is that of {@link #aggregateDiscrete} (σ/Δ ≥ z).
+     */
+    private ModelState aggregateDiscreteSecureSum(ModelState global, List<ClientUpdate> updates,
+            RoundContext context, double clip, double denominator) {
+        if (updates.size() > 1) {
+            throw new IllegalStateException("DP-FedAvg over a secure sum takes the one unmasked sum, got "
+                    + updates.size() + " updates");
+        }
+        List<String> names = new ArrayList<>(global.partNames());
+        long d = 0;
+        for (String p : names) {
+            d += global.part(p).length();
+        }
+        double codeScale = 1 / (2 * secureSumRounding);
+        double sensitivity = codeScale * clip + Math.sqrt((double) d) / 2;
+        double sigma = updateNoiseMultiplier * sensitivity;
+        long variance = (long) Math.ceil(sigma * sigma);
+        long seed = Seeds.derive(context.seed(), "dp-fedavg-discrete-secure-sum");
+        DiscreteGaussian noise = noiseMode == NoiseMode.SECURE ? DiscreteGaussian.secure()
+                : DiscreteGaussian.seeded(seed);
+        double scale = 1 / (codeScale * denominator);
+        Map<String, INDArray> next = new LinkedHashMap<>();
+        for (String p : names) {
+            INDArray g = global.part(p);
+            int[] codes = updates.isEmpty() ? new int[(int) g.length()] : codeSum(updates.get(0), p, g);
+            float[] v = new float[codes.length];
+            for (int i = 0; i < v.length; i++) {
+                long noisy = Math.addExact(codes[i], noise.sample(variance));
+                v[i] = (float) (noisy * scale);
+            }
+            next.put(p, Nd4j.createFromArray(v).reshape(g.shape()).addi(g));
+        }
+        context.safeMetric("dp_clip_norm", clip);
+        context.safeMetric("dp_sensitivity", sensitivity / codeScale);
+        context.safeMetric("dp_noise_std", Math.sqrt((double) variance) * scale);
+        if (ledger != null) {
+            ledger.charge(context, noiseMultiplier);
+        }
+        return ModelState.of(global.round(), next);
+    }
+
+    /** Part p of the unmasked code sum, carried as raw ring bits. */
+    private static int[] codeSum(ClientUpdate u, String p, INDArray g) {
+        if (u.kind() != PayloadKind.DELTA) {
+            throw new IllegalStateException("DP-FedAvg over a secure sum takes a DELTA sum, got " + u.kind());
+        }
+        INDArray part = u.part(p);
+        if (part.length() != g.length()) {
+            throw new IllegalStateException("code sum of part '" + p + "' has length " + part.length()
+                    + ", expected " + g.length());
+        }
+        return org.fedgen.privacy.secagg.RingPayload.read(part);
     }
 
     /**
@@ -378,11 +441,7 @@ public final class DpFedAvg implements Aggregator, PrivacyGuarantee {
             ledger.caveat("discrete Gaussian noise with client subsampling (q = " + q + " < 1) accounted as the"
                     + " sampled Gaussian, which no published theorem covers");
         }
-        if (setup.aggregator() instanceof org.fedgen.core.PartPolicy p) {
-            DpChecks.requireCompatible(p, setup.initialState());
-        } else {
-            DpChecks.requireCompatible(setup.aggregator(), setup.initialState().partNames());
-        }
+        DpChecks.requireCompatible(setup.aggregator(), setup.initialState());
     }
 
     /** Writes client k's delta for every part into the scratch vectors. */
@@ -479,8 +538,9 @@ public final class DpFedAvg implements Aggregator, PrivacyGuarantee {
         /**
          * Receive, instead of client updates, the one unmasked sum of the clients' own clipped, quantised deltas
          * from secure aggregation, each coordinate of each client's code within {@code rounding} of its clipped
-         * delta: nothing is clipped here, and the noise is calibrated to S + rounding·√d. Needs UNIFORM weights, a
-         * fixed clip norm and continuous noise; only secure aggregation may feed such an aggregator.
+         * delta: nothing is clipped here, and the noise is calibrated to S + rounding·√d. Needs UNIFORM weights and a
+         * fixed clip norm; only secure aggregation may feed such an aggregator. With {@link #discreteNoise} the sum
+         * arrives as integer codes and gets discrete Gaussian noise before it is scaled back.
          */
         public Builder secureSum(double rounding) {
             secureSumRounding = rounding;

@@ -69,9 +69,8 @@ public final class DpSettings {
         require(!(discreteNoise && adaptiveClipping), "discrete Gaussian noise needs a fixed clip norm, not adaptive"
                 + " clipping");
         this.secureSumRounding = b.secureSumRounding;
-        require(Double.isNaN(secureSumRounding) || !(discreteNoise || adaptiveClipping), "secure aggregation with"
-                + " DP needs continuous noise and a fixed clip norm (the clients clip before masking); got discrete "
-                + discreteNoise + ", adaptive clipping " + adaptiveClipping);
+        require(Double.isNaN(secureSumRounding) || !adaptiveClipping, "secure aggregation with DP needs a fixed"
+                + " clip norm (the clients clip before masking), not adaptive clipping");
     }
 
     /**

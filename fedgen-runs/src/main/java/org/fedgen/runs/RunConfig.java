@@ -382,10 +382,9 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
             require(!(secureAggregation != null && model instanceof GanSettings g
                     && g.topology() == GanTopology.MDGAN), "--secure-aggregation cannot be combined with --topology"
                     + " mdgan: MD-GAN's clients send per-sample feedback, not model updates to sum");
-            require(!(secureAggregation != null && dp != null && (dp.adaptiveClip() || dp.discreteNoise())),
-                    "--secure-aggregation with --dp-noise needs a fixed clip norm and continuous noise: the clients"
-                    + " clip before masking and the server noises their sum; drop --dp-adaptive-clip and"
-                    + " --dp-noise-mode discrete");
+            require(!(secureAggregation != null && dp != null && dp.adaptiveClip()),
+                    "--secure-aggregation with --dp-noise needs a fixed clip norm: the clients clip before masking"
+                    + " and the server noises their sum; drop --dp-adaptive-clip");
             require(!(secureAggregation != null && dp != null && (secureAggregation.clip() != 0
                     || (secureAggregation.weightCap() != null && secureAggregation.weightCap() != 0))),
                     "with --dp-noise the clients clip to --dp-clip with uniform weights: drop --secagg-clip and"

@@ -18,12 +18,18 @@ import org.fedgen.privacy.DpChecks;
 import org.fedgen.privacy.DpFedAvg;
 import org.fedgen.privacy.RdpAccountant.Conversion;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** DP settings of a run: the DP policy they build, and what they refuse. */
 class DpRunTest {
     private static final int CLIENTS = 20;
+
+    @TempDir
+    java.nio.file.Path dir;
 
     private static RunConfig.Builder run() {
         return RunConfig.builder().clients(CLIENTS);
@@ -120,14 +126,41 @@ class DpRunTest {
     }
 
     @Test
+    void withSecureAggregationDiscreteNoiseIsAddedToTheCodeSum() {
+        SecureAggregationSettings secagg = new SecureAggregationSettings(3, 12, 0.5, 0, 0, null);
+        PartPolicy policy = assertInstanceOf(PartPolicy.class, dpRun(run().secureAggregation(secagg)
+                .dp(dp(1, 1.0).q(0.5).discreteNoise(true).build())).aggregator(new FedAvg()));
+        DpFedAvg dp = assertInstanceOf(DpFedAvg.class, policy.defaultAggregator());
+        assertTrue(dp.discreteNoise() && dp.secureSum(), dp.toString());
+        assertEquals(1 / 8188.0, dp.secureSumRounding(), 0.0);
+    }
+
+    /** The whole run path: the privacy check at server build sees DP-FedAvg under secure aggregation's decorator. */
+    @ParameterizedTest(name = "discrete noise {0}")
+    @ValueSource(booleans = {false, true})
+    void secureAggregationWithDpTrainsThroughTheRunPathAndChargesTheLedger(boolean discrete) throws Exception {
+        RunConfig o = RunConfig.builder().model(new VaeSettings(org.fedgen.models.vae.VaeConfig.builder().hiddenDim(8).latentDim(2).build())).clients(3)
+                .partition(PartitionKind.iid).rounds(2).localSteps(1).batchSize(8).workers(1).evalEvery(2)
+                .qualitySamples(0).samples(0).out(dir.resolve("secagg-dp-" + discrete))
+                .secureAggregation(SecureAggregationSettings.defaults())
+                .dp(dp(1.0, 0.1).q(1.0).discreteNoise(discrete).build()).build();
+        List<Double> epsilon = new ArrayList<>();
+        List<Double> sensitivity = new ArrayList<>();
+        new FederatedRun(o, r -> {
+            epsilon.add(r.metric("epsilon"));
+            sensitivity.add(r.metric("dp_sensitivity"));
+        }).run();
+        // Only DP-FedAvg over a secure sum reports a sensitivity: the clip norm plus the codes' rounding.
+        assertTrue(sensitivity.get(0) > 0.1 && sensitivity.get(0) < 0.2, "sensitivity " + sensitivity);
+        assertTrue(epsilon.get(0) > 0 && epsilon.get(1) > epsilon.get(0), "epsilon per round " + epsilon);
+    }
+
+    @Test
     void secureAggregationWithDpRefusesWhatTheClientsCannotDoBeforeMasking() {
         SecureAggregationSettings secagg = SecureAggregationSettings.defaults();
         IllegalArgumentException adaptive = assertThrows(IllegalArgumentException.class, () -> run()
                 .secureAggregation(secagg).dp(dp(1, 1.0).q(0.5).adaptiveClip(true).build()).build());
         assertTrue(adaptive.getMessage().contains("--dp-adaptive-clip"), adaptive.getMessage());
-        IllegalArgumentException discrete = assertThrows(IllegalArgumentException.class, () -> run()
-                .secureAggregation(secagg).dp(dp(1, 1.0).q(0.5).discreteNoise(true).build()).build());
-        assertTrue(discrete.getMessage().contains("--dp-noise-mode discrete"), discrete.getMessage());
         IllegalArgumentException clip = assertThrows(IllegalArgumentException.class, () -> run()
                 .secureAggregation(new SecureAggregationSettings(null, 16, 1.0, 0, 2.0, null))
                 .dp(dp(1, 1.0).q(0.5).build()).build());

@@ -9,12 +9,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link Float#floatToRawIntBits}, so every element, NaN and infinity patterns included, arrives exactly. No arithmetic
  * may touch such a vector before it is read back.
  */
-final class RingPayload {
+public final class RingPayload {
     private RingPayload() {
     }
 
     /** The float32 vector that carries {@code ring[from, from + n)}. */
-    static INDArray write(int[] ring, int from, int n) {
+    public static INDArray write(int[] ring, int from, int n) {
         float[] f = new float[n];
         for (int i = 0; i < n; i++) {
             f[i] = Float.intBitsToFloat(ring[from + i]);
@@ -23,7 +23,7 @@ final class RingPayload {
     }
 
     /** The ring elements a vector made by {@link #write} carries. */
-    static int[] read(INDArray v) {
+    public static int[] read(INDArray v) {
         float[] f = v.toFloatVector();
         int[] ring = new int[f.length];
         for (int i = 0; i < f.length; i++) {

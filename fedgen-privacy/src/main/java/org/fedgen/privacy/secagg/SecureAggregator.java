@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * Σ w_k x_k / Σ w_k is handed to the inner rule as a single update, so FedAvg, FedProx or a server optimizer apply it.
  * If the inner chain holds a {@link DpFedAvg} (built with {@link DpFedAvg.Builder#secureSum} for this quantiser's
  * rounding, the clients clipping to its clip norm with uniform weights), that single update is the sum itself, which
- * DP-FedAvg noises and divides by its fixed denominator.
+ * DP-FedAvg noises and divides by its fixed denominator; for a DP-FedAvg with discrete noise it is the signed sum of
+ * the integer codes ({@link RingPayload}), not yet divided by the code scale, so that noise is added to integers.
  *
  * <p>Clients send deltas (a request for weights is turned into one for deltas; gradients stay gradients) whose float32
  * values are the raw bits of elements of Z_{2^32} ({@link RingPayload}); the instructions say so, so the server's
@@ -60,6 +61,8 @@ public final class SecureAggregator implements Aggregator, AggregatorDecorator {
     private final long seed;
     /** Whether the inner chain adds DP noise to the sum: it then gets the sum, not the mean. */
     private final boolean dpSum;
+    /** Whether that noise is discrete: the sum then stays in integer codes (DOUBLE values), not decoded. */
+    private final boolean dpCodes;
 
     private long round = -1;
     private final Map<Integer, PublicKeys> keys = new TreeMap<>();
@@ -79,6 +82,8 @@ public final class SecureAggregator implements Aggregator, AggregatorDecorator {
         this.channel = Objects.requireNonNull(channel, "channel");
         this.seed = seed;
         this.dpSum = requireConsistentDp(inner, config, codec);
+        this.dpCodes = dpSum && SecureAggregation.chain(inner).stream()
+                .anyMatch(a -> a instanceof DpFedAvg dp && dp.discreteNoise());
     }
 
     /**
@@ -254,6 +259,13 @@ public final class SecureAggregator implements Aggregator, AggregatorDecorator {
         Map<String, INDArray> mean = new LinkedHashMap<>();
         int at = 0;
         for (String p : parts) {
+            if (dpCodes) {
+                // The signed code sum as raw ring bits: the discrete noise is added before anything is rounded.
+                int n = (int) global.part(p).length();
+                mean.put(p, RingPayload.write(sum, at, n));
+                at += n;
+                continue;
+            }
             float[] v = new float[(int) global.part(p).length()];
             for (int i = 0; i < v.length; i++) {
                 v[i] = (float) (codec.decode(sum[at++]) / totalWeight);
