@@ -224,7 +224,9 @@ public final class FederatedRun {
                 .seed(o.seed()).fitInstructions(s.recipe().fitDefaults(o).build())
                 .generatorScore(KernelMmd.medianHeuristic()::mmd2).maxFailedRounds(o.maxFailedRounds())
                 .maxClientWeight(o.robust().maxClientWeight())
-                .clientLayer(o.robust().clientWrapper(s.shards().size(), o.seed()))
+                // Under secure aggregation the attackers sit inside the masking layer, which secureAggregation adds.
+                .clientLayer(o.secureAggregation() != null ? UnaryOperator.identity()
+                        : o.robust().clientWrapper(s.shards().size(), o.seed()))
                 .streamingWindow(o.streaming() ? 2 * workers : 0);
     }
 

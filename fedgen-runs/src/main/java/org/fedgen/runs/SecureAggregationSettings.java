@@ -9,7 +9,7 @@ import org.fedgen.privacy.secagg.SecAggConfig;
  * quantised deltas. Values left null are resolved against the run's clients by {@link #config}.
  *
  * @param threshold  shares needed to reconstruct a client's secrets and the fewest survivors a round can finish with;
- *                   null = a majority of the share holders
+ *                   null = a majority of each round's share holders
  * @param bits       quantisation bits per coordinate
  * @param range      each coordinate of a weighted delta is clamped to [−range, range] before quantising
  * @param neighbours 0: every pair of clients masks; an even k: SecAgg+ random k-regular graph
@@ -31,12 +31,10 @@ public record SecureAggregationSettings(Integer threshold, int bits, double rang
      * @throws IllegalArgumentException naming the bad option
      */
     public SecAggConfig config(List<Dataset> shards, int clientsPerRound) {
-        int population = (int) shards.stream().filter(s -> s.size() > 0).count();
-        int holders = neighbours == 0 || neighbours >= population - 1 ? population : neighbours + 1;
-        int t = threshold != null ? threshold : holders / 2 + 1;
+        // Unset: a majority of each round's share holders, so sampled rounds of any size can finish.
+        int t = threshold != null ? threshold : 0;
         if (clientsPerRound > 0 && t > clientsPerRound) {
-            throw new IllegalArgumentException((threshold == null ? "the default --secagg-threshold " + t
-                    + " (a majority of " + holders + ")" : "--secagg-threshold " + t) + " exceeds --clients-per-round "
+            throw new IllegalArgumentException("--secagg-threshold " + t + " exceeds --clients-per-round "
                     + clientsPerRound + ": every round would fail");
         }
         long cap = weightCap != null ? weightCap : shards.stream().mapToLong(Dataset::size).max().orElse(1);

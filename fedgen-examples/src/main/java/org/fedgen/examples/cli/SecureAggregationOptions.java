@@ -15,7 +15,7 @@ public final class SecureAggregationOptions {
     public boolean enabled;
 
     @Option(names = "--secagg-threshold", paramLabel = "t", description = "Shares needed to reconstruct a client's "
-            + "secrets, and the fewest survivors a round can finish with (default: a majority of the share holders).")
+            + "secrets, and the fewest survivors a round can finish with (default: a majority of each round's share holders).")
     public Integer threshold;
 
     @Option(names = "--secagg-bits", paramLabel = "b", description = "Quantisation bits per coordinate, rounded to "

@@ -34,10 +34,13 @@ class SecureAggregationOptionsTest {
     void defaultsAreAMajorityThresholdAndTheLargestClientAsWeightCap() {
         RunOptions o = parse("--secure-aggregation");
         SecAggConfig c = o.secureAggregation.toSettings().config(shards(), 0);
-        assertEquals(new SecAggConfig(6, 16, 1.0, 0, 0, 10), c);
+        assertEquals(new SecAggConfig(0, 16, 1.0, 0, 0, 10), c);
+        // Threshold 0: a majority of the round's share holders, 6 of 10 clients, 3 of 4 sampled.
+        assertEquals(List.of(6, 3), List.of(c.thresholdFor(c.holders(10)), c.thresholdFor(c.holders(4))));
         // With a 4-regular graph a client's secrets have 5 holders: majority 3.
-        assertEquals(3, parse("--secure-aggregation", "--secagg-neighbours", "4").secureAggregation.toSettings()
-                .config(shards(), 0).threshold());
+        SecAggConfig sparse = parse("--secure-aggregation", "--secagg-neighbours", "4").secureAggregation
+                .toSettings().config(shards(), 0);
+        assertEquals(3, sparse.thresholdFor(sparse.holders(10)));
     }
 
     @Test
@@ -54,10 +57,9 @@ class SecureAggregationOptionsTest {
         IllegalArgumentException t = assertThrows(IllegalArgumentException.class, () -> parse(
                 "--secure-aggregation", "--secagg-threshold", "5").secureAggregation.toSettings().config(shards(), 4));
         assertTrue(t.getMessage().contains("--secagg-threshold 5 exceeds --clients-per-round 4"), t.getMessage());
-        IllegalArgumentException d = assertThrows(IllegalArgumentException.class, () -> parse(
-                "--secure-aggregation").secureAggregation.toSettings().config(shards(), 4));
-        assertTrue(d.getMessage().contains("the default --secagg-threshold 6 (a majority of 10) exceeds"
-                + " --clients-per-round 4"), d.getMessage());
+        // The default follows the round's size, so four clients per round can finish.
+        assertEquals(0, parse("--secure-aggregation").secureAggregation.toSettings().config(shards(), 4)
+                .threshold());
         IllegalArgumentException b = assertThrows(IllegalArgumentException.class, () -> parse(
                 "--secure-aggregation", "--secagg-bits", "32").secureAggregation.toSettings().config(shards(), 0));
         assertTrue(b.getMessage().startsWith("--secure-aggregation: quantisation bits"), b.getMessage());

@@ -46,6 +46,8 @@ public final class SecAggClient {
 
     private long round = -1;
     private Stage stage = Stage.DONE;
+    /** The threshold the server set for this round, checked against a majority of this client's share holders. */
+    private int threshold;
     private X25519.Keys encryptionKeys;
     private X25519.Keys maskKeys;
     private byte[] selfSeed;
@@ -111,9 +113,17 @@ public final class SecAggClient {
 
     private SharesOut shareKeys(ShareKeysRequest r) {
         expect(Stage.KEYS, r);
-        if (r.threshold() != config.threshold()) {
-            throw new IllegalArgumentException("client " + id + " uses threshold " + config.threshold()
+        int count = r.neighbours().size() + 1;
+        // A server asking for fewer shares than a majority of the holders could reconstruct with a minority.
+        int least = config.thresholdFor(count);
+        if (config.threshold() > 0 ? r.threshold() != least : r.threshold() < least) {
+            throw new IllegalArgumentException("client " + id + " uses threshold " + (config.threshold() > 0 ? least
+                    : "of at least a majority " + least + " of its " + count + " share holders")
                     + ", the server asked for " + r.threshold());
+        }
+        if (count < r.threshold()) {
+            throw new IllegalStateException("client " + id + " has " + count + " share holders, fewer than"
+                    + " the threshold " + r.threshold());
         }
         List<Integer> holders = new ArrayList<>();
         holders.add(id + 1);
@@ -124,14 +134,10 @@ public final class SecAggClient {
             }
             holders.add(k.clientId() + 1);
         }
-        if (holders.size() < config.threshold()) {
-            throw new IllegalStateException("client " + id + " has " + holders.size() + " share holders, fewer than"
-                    + " the threshold " + config.threshold());
-        }
+        threshold = r.threshold();
         Map<Integer, BigInteger> keyShares = Shamir.split(Shamir.fromBytes(maskKeys.privateKey()), holders,
-                config.threshold(), random);
-        Map<Integer, BigInteger> seedShares = Shamir.split(Shamir.fromBytes(selfSeed), holders, config.threshold(),
-                random);
+                threshold, random);
+        Map<Integer, BigInteger> seedShares = Shamir.split(Shamir.fromBytes(selfSeed), holders, threshold, random);
         held.put(id, new BigInteger[] {keyShares.get(id + 1), seedShares.get(id + 1)});
         List<EncryptedShare> out = new ArrayList<>();
         for (PublicKeys k : neighbourKeys.values()) {
@@ -253,9 +259,9 @@ public final class SecAggClient {
         if (!survivors.contains(id)) {
             throw new IllegalArgumentException("client " + id + " refuses to unmask: it is not among the survivors");
         }
-        if (survivors.size() < config.threshold()) {
+        if (survivors.size() < threshold) {
             throw new IllegalArgumentException("client " + id + " refuses to unmask: " + survivors.size()
-                    + " survivors, fewer than the threshold " + config.threshold());
+                    + " survivors, fewer than the threshold " + threshold);
         }
         Map<Integer, BigInteger> seeds = new TreeMap<>();
         Map<Integer, BigInteger> keys = new TreeMap<>();

@@ -4,7 +4,9 @@ package org.fedgen.privacy.secagg;
  * The public parameters of secure aggregation, the same on the server and every client.
  *
  * @param threshold  t: shares needed to reconstruct a client's secrets, and the fewest survivors a round can finish
- *                   with; t ≥ 1 (Bonawitz et al. recommend more than half of the clients)
+ *                   with; t ≥ 1 (Bonawitz et al. recommend more than half of the clients), or 0 for a majority of
+ *                   each round's share holders ({@link #thresholdFor}), which follows a round's size when clients
+ *                   are sampled
  * @param bits       quantisation bits b of each coordinate ({@link FixedPoint})
  * @param range      R: every coordinate of the weighted, clipped update is clamped to [−R, R]
  * @param neighbours k: 0 to mask and share with every other client of the round (Bonawitz 2017), or an even k ≥ 2 for
@@ -21,8 +23,9 @@ public record SecAggConfig(int threshold, int bits, double range, int neighbours
     public static final double DEFAULT_RANGE = 1.0;
 
     public SecAggConfig {
-        if (threshold < 1) {
-            throw new IllegalArgumentException("secure aggregation threshold must be >= 1, got " + threshold);
+        if (threshold < 0) {
+            throw new IllegalArgumentException("secure aggregation threshold must be >= 1, or 0 for a majority of"
+                    + " each round's share holders, got " + threshold);
         }
         new FixedPoint(bits, range);
         if (neighbours < 0 || neighbours % 2 != 0) {
@@ -40,6 +43,19 @@ public record SecAggConfig(int threshold, int bits, double range, int neighbours
         if (weightCap < 0) {
             throw new IllegalArgumentException("secure aggregation weight cap must be >= 0, got " + weightCap);
         }
+    }
+
+    /**
+     * The threshold of a round in which each client shares its secrets among {@code holders} clients (itself
+     * included): the configured t, or for t = 0 the majority ⌊holders/2⌋ + 1.
+     */
+    public int thresholdFor(int holders) {
+        return threshold > 0 ? threshold : holders / 2 + 1;
+    }
+
+    /** The share holders of each client in a round of {@code clients}: all of them, or its neighbours and itself. */
+    public int holders(int clients) {
+        return neighbours == 0 || neighbours >= clients - 1 ? clients : neighbours + 1;
     }
 
     /** The fixed-point code these parameters define. */

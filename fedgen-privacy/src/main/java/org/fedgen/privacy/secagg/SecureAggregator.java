@@ -65,6 +65,8 @@ public final class SecureAggregator implements Aggregator, AggregatorDecorator {
     private final boolean dpCodes;
 
     private long round = -1;
+    /** This round's threshold: the configured one, or a majority of the round's share holders. */
+    private int threshold;
     private final Map<Integer, PublicKeys> keys = new TreeMap<>();
     /** Client in U2 → its neighbours in U2: the peers it masks with. */
     private final Map<Integer, List<Integer>> maskPeers = new TreeMap<>();
@@ -151,6 +153,8 @@ public final class SecureAggregator implements Aggregator, AggregatorDecorator {
     /** Rounds 0–1 of Bonawitz et al.: advertise keys, share keys, and route the encrypted shares. */
     private void exchangeKeys(long r, List<Integer> sampled) {
         round = r;
+        // From the clients asked, not those who answer: a drop at advertisement must not lower the threshold.
+        threshold = config.thresholdFor(config.holders(sampled.size()));
         keys.clear();
         maskPeers.clear();
         for (int id : sampled) {
@@ -172,7 +176,7 @@ public final class SecureAggregator implements Aggregator, AggregatorDecorator {
             int id = e.getKey();
             List<PublicKeys> peers = e.getValue().stream().map(keys::get).toList();
             try {
-                if (channel.exchange(id, new ShareKeysRequest(r, config.threshold(), peers)) instanceof SharesOut s
+                if (channel.exchange(id, new ShareKeysRequest(r, threshold, peers)) instanceof SharesOut s
                         && s.clientId() == id && s.round() == r && addressedToNeighbours(s, e.getValue())) {
                     for (EncryptedShare share : s.shares()) {
                         inbox.computeIfAbsent(share.to(), k -> new ArrayList<>()).add(share);
@@ -243,10 +247,11 @@ public final class SecureAggregator implements Aggregator, AggregatorDecorator {
         if (invalid > 0) {
             context.metric("secagg_invalid", invalid);
         }
-        if (alive.size() < config.threshold()) {
+        if (alive.size() < threshold) {
+            int t = threshold;
             clear();
             throw new AggregationFailedException("secure aggregation round " + context.round() + ": "
-                    + alive.size() + " survivors, fewer than the threshold " + config.threshold());
+                    + alive.size() + " survivors, fewer than the threshold " + t);
         }
         unmask(sum, alive, dropped);
         // Under DP the inner DP-FedAvg gets the sum: it adds the noise and divides by its fixed denominator qW.
@@ -333,14 +338,16 @@ public final class SecureAggregator implements Aggregator, AggregatorDecorator {
 
     private byte[] reconstruct(Map<Integer, BigInteger> shares, int owner, String what) {
         int have = shares == null ? 0 : shares.size();
-        if (have < config.threshold()) {
+        if (have < threshold) {
+            int needed = threshold;
+            long r = round;
             clear();
-            throw new AggregationFailedException("secure aggregation round " + round + ": " + have + " shares of the "
-                    + what + " of client " + owner + ", fewer than the threshold " + config.threshold());
+            throw new AggregationFailedException("secure aggregation round " + r + ": " + have + " shares of the "
+                    + what + " of client " + owner + ", fewer than the threshold " + needed);
         }
         Map<Integer, BigInteger> t = new TreeMap<>();
         for (Map.Entry<Integer, BigInteger> e : shares.entrySet()) {
-            if (t.size() < config.threshold()) {
+            if (t.size() < threshold) {
                 t.put(e.getKey(), e.getValue());
             }
         }
@@ -371,7 +378,8 @@ public final class SecureAggregator implements Aggregator, AggregatorDecorator {
 
     @Override
     public String toString() {
-        return "SecureAggregation(" + inner + ", t=" + config.threshold() + ", " + codec
+        return "SecureAggregation(" + inner + ", t=" + (config.threshold() > 0 ? config.threshold() : "majority")
+                + ", " + codec
                 + (config.neighbours() == 0 ? ", all pairs" : ", " + config.neighbours() + " neighbours") + ")";
     }
 }

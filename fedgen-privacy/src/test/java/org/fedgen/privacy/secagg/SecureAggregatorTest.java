@@ -96,6 +96,54 @@ class SecureAggregatorTest {
         assertSameBits(expected, Federation.change(f.initial, server.global()));
     }
 
+    /** Samples clients 0–3 of any population every round. */
+    private static final class FirstFour implements org.fedgen.core.sampling.ClientSampler {
+        @Override
+        public List<Integer> sample(List<Integer> clientIds, long round, java.util.SplittableRandom random) {
+            return clientIds.subList(0, 4);
+        }
+
+        @Override
+        public double expectedClients(int populationSize) {
+            return 4;
+        }
+    }
+
+    private static Server firstFour(Federation f) {
+        return Server.builder().initialState(f.initial).clients(f.proxies).aggregator(f.aggregator).rounds(1).seed(1)
+                .sampler(new FirstFour()).build();
+    }
+
+    @Test
+    void aMajorityThresholdFollowsTheSampledRound() {
+        // t = 0: a majority of the 4 sampled of 7 clients, t = 3; a fixed majority of 7 (t = 4) would fail here.
+        Federation f = new Federation(config(0, 0, 0), 7, 0.9, Set.of(2));
+        Server server = firstFour(f);
+        RoundResult r = server.runRound(1);
+        assertEquals(3.0, r.metrics().get("secagg_survivors"));
+        assertSameBits(survivorsCodeMean(f, List.of(0, 1, 3)), Federation.change(f.initial, server.global()));
+        Federation two = new Federation(config(0, 0, 0), 7, 0.9, Set.of(1, 2));
+        Server failing = firstFour(two);
+        assertEquals(1.0, failing.runRound(1).metrics().get("aggregation_failed"));
+        assertTrue(failing.global().bitEquals(two.initial.withRound(1)), "global state changed by a failed round");
+    }
+
+    @Test
+    void aClientRefusesAThresholdBelowAMajorityOfItsShareHolders() {
+        Federation f = new Federation(config(0, 0, 0), 5, 0.9, Set.of());
+        List<SecAggMessage.PublicKeys> keys = new java.util.ArrayList<>();
+        for (int k = 0; k < 5; k++) {
+            keys.add((SecAggMessage.PublicKeys) f.channel.exchange(k, new SecAggMessage.AdvertiseRequest(1)));
+        }
+        List<SecAggMessage.PublicKeys> peers = keys.subList(1, 5);
+        // 5 holders (itself and 4 peers): at least 3 shares must be needed.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> f.channel.exchange(0, new SecAggMessage.ShareKeysRequest(1, 2, peers)));
+        assertTrue(e.getMessage().contains("at least a majority 3 of its 5 share holders"), e.getMessage());
+        assertTrue(f.channel.exchange(0, new SecAggMessage.ShareKeysRequest(1, 3, peers))
+                instanceof SecAggMessage.SharesOut);
+    }
+
     @Test
     void sparseGraphRecoversTheSurvivorsSumExactly() {
         // SecAgg+: 9 clients on a 4-regular graph, each secret shared among 5 holders with t = 3.
