@@ -1,17 +1,18 @@
 package org.fedgen.core.aggregate;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.fedgen.core.Aggregator;
 import org.fedgen.core.ChecksClientReports;
 import org.fedgen.core.ClaimBounds;
 import org.fedgen.core.ClientUpdate;
 import org.fedgen.core.FitInstructions;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.RoundContext;
+import org.fedgen.core.StreamingAggregator;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -27,8 +28,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * equally when their scores are close (small scores against τ), so the global generator then fits the uniform mixture
  * of the clients' data, which under-weights the classes held by large clients. With the prior, equal scores give
  * exactly FedAvg's n_k/N and the scores tilt it. Measurements of both rules: {@code docs/results.md}.
+ *
+ * <p>Streams (see {@link #begin}) unless a maximum client weight below 1 is set: water-filling the weights needs all
+ * of them, so that fold buffers the round's updates.
  */
-public final class MmdAggregator implements Aggregator, InspectsIndividualUpdates, ChecksClientReports {
+public final class MmdAggregator implements StreamingAggregator, InspectsIndividualUpdates, ChecksClientReports {
     /** Name of the metric clients report. */
     public static final String MMD_METRIC = "mmd";
 
@@ -150,15 +154,8 @@ public final class MmdAggregator implements Aggregator, InspectsIndividualUpdate
             return global;
         }
         double[] scores = new double[updates.size()];
-        double mean = 0;
         for (int i = 0; i < scores.length; i++) {
-            ClientUpdate u = updates.get(i);
-            scores[i] = u.metric(MMD_METRIC);
-            if (!Double.isFinite(scores[i])) {
-                throw new IllegalStateException("client " + u.clientId() + " reported no finite '" + MMD_METRIC
-                        + "' metric (got " + scores[i] + "); MmdAggregator needs FitInstructions.reportMmd()");
-            }
-            mean += scores[i] / scores.length;
+            scores[i] = requireScore(updates.get(i));
         }
         double[] examples = null;
         if (dataWeighted) {
@@ -175,17 +172,99 @@ public final class MmdAggregator implements Aggregator, InspectsIndividualUpdate
         for (String part : global.partNames()) {
             out.put(part, Payloads.weightedWeights(updates, alpha, part, global.part(part)));
         }
+        decide(updates.stream().map(ClientUpdate::clientId).toList(), scores, global, context);
+        return ModelState.of(global.round(), out);
+    }
+
+    /** The client's finite score; the server has already rejected out-of-range ones ({@link #reportRejection}). */
+    private static double requireScore(ClientUpdate u) {
+        double score = u.metric(MMD_METRIC);
+        if (!Double.isFinite(score)) {
+            throw new IllegalStateException("client " + u.clientId() + " reported no finite '" + MMD_METRIC
+                    + "' metric (got " + score + "); MmdAggregator needs FitInstructions.reportMmd()");
+        }
+        return score;
+    }
+
+    /** Clients scoring above c adopt the global parts; the others keep theirs. Records the round's MMD metrics. */
+    private void decide(List<Integer> ids, double[] scores, ModelState global, RoundContext context) {
+        double mean = 0;
+        for (double score : scores) {
+            mean += score / scores.length;
+        }
         double c = threshold != null ? threshold : mean;
         int adopted = 0;
         for (int i = 0; i < scores.length; i++) {
             boolean adopt = scores[i] > c;
             adopted += adopt ? 1 : 0;
-            context.resumeFromLocal(updates.get(i).clientId(), adopt ? Set.of() : global.partNames());
+            context.resumeFromLocal(ids.get(i), adopt ? Set.of() : global.partNames());
         }
         context.metric("mmd_mean", mean);
         context.metric("mmd_threshold", c);
         context.metric("mmd_adopted", adopted);
-        return ModelState.of(global.round(), out);
+    }
+
+    /** False with a maximum client weight below 1, whose water-filling needs every weight: that fold buffers. */
+    @Override
+    public boolean streams() {
+        return maxWeight == 1;
+    }
+
+    /**
+     * Folds with the running softmax: with M the largest s·mmd_k/τ so far it keeps S = Σ_k e^(a_k − M)·c_k·p_k (c_k =
+     * n_k with the data-size prior, else 1) and the sum of the coefficients, and rebases both by e^(M − M') when a
+     * larger score M' arrives; finishing divides once. The weights equal {@link #weights}'s in exact arithmetic, so
+     * the result differs from {@link #aggregate}'s only in float32 rounding. Scores and ids (not payloads) are kept
+     * for the adoption decisions, taken at the end against the mean or the fixed threshold as in {@link #aggregate}.
+     */
+    @Override
+    public Fold begin(ModelState global, RoundContext context) {
+        if (maxWeight < 1) {
+            List<ClientUpdate> held = new ArrayList<>();
+            return new Fold() {
+                @Override
+                public void accept(ClientUpdate update) {
+                    held.add(update);
+                }
+
+                @Override
+                public ModelState finish() {
+                    return aggregate(global, held, context);
+                }
+            };
+        }
+        RunningSums sums = new RunningSums(global);
+        return new Fold() {
+            private final List<Integer> ids = new ArrayList<>();
+            private final List<Double> scores = new ArrayList<>();
+            private double max = Double.NEGATIVE_INFINITY;
+
+            @Override
+            public void accept(ClientUpdate u) {
+                Payloads.requireAveragable(u);
+                double score = requireScore(u);
+                double a = sign * score / temperature;
+                if (a > max) {
+                    if (!ids.isEmpty()) {
+                        sums.scale(Math.exp(max - a));
+                    }
+                    max = a;
+                }
+                ids.add(u.clientId());
+                scores.add(score);
+                sums.add(u, Math.exp(a - max) * (dataWeighted ? u.numExamples() : 1.0));
+            }
+
+            @Override
+            public ModelState finish() {
+                if (ids.isEmpty()) {
+                    return global;
+                }
+                ModelState out = sums.total() == 0 ? global : sums.meanOfWeights();
+                decide(ids, scores.stream().mapToDouble(Double::doubleValue).toArray(), global, context);
+                return out;
+            }
+        };
     }
 
     @Override

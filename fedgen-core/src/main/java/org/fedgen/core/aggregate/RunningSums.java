@@ -22,9 +22,15 @@ final class RunningSums {
     private final ModelState global;
     private final Map<String, INDArray> sums = new LinkedHashMap<>();
     private double total;
+
+    /** C, the sum of the coefficients added so far. */
+    double total() {
+        return total;
+    }
+
     private double deltaTotal;
 
-    private RunningSums(ModelState global) {
+    RunningSums(ModelState global) {
         this.global = global;
     }
 
@@ -64,6 +70,15 @@ final class RunningSums {
             Vectors.axpy(c, u.part(e.getKey()), s);
         }
         total += c;
+    }
+
+    /** Multiplies S, C and D by f: how a fold whose coefficients share a running normaliser rebases them. */
+    void scale(double f) {
+        for (INDArray s : sums.values()) {
+            s.muli(f);
+        }
+        total *= f;
+        deltaTotal *= f;
     }
 
     /**

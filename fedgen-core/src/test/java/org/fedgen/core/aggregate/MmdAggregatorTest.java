@@ -58,6 +58,45 @@ class MmdAggregatorTest {
     }
 
     /**
+     * The streamed fold rebases its running sums whenever a larger score arrives (here at every update: 0.1, 0.2,
+     * 0.4) and must give the softmax-weighted mean, the same adoption decisions and the same MMD metrics as
+     * {@link MmdAggregator#aggregate}, with and without the data-size prior.
+     */
+    @Test
+    void theStreamedFoldEqualsTheBufferedAggregateUpToFloatRounding() {
+        for (boolean prior : new boolean[] {false, true}) {
+            MmdAggregator agg = new MmdAggregator(1, 0.1, null, prior);
+            RoundContext buffered = AggTestData.context(1);
+            RoundContext streamed = AggTestData.context(1);
+            ModelState expected = agg.aggregate(GLOBAL, updates(0.1, 0.2, 0.4), buffered);
+            ModelState out = org.fedgen.core.StreamingAggregator.foldAll(agg, GLOBAL, updates(0.1, 0.2, 0.4),
+                    streamed);
+            for (String part : List.of("w", "b")) {
+                assertArrayEquals(expected.part(part).toFloatVector(), out.part(part).toFloatVector(), 1e-6f, part);
+            }
+            assertEquals(buffered.resumeDecisions(), streamed.resumeDecisions());
+            assertEquals(buffered.metrics(), streamed.metrics());
+        }
+        // Scores falling after the first: no rebase, weights e^(a_k − a_1) folded as they come.
+        MmdAggregator agg = new MmdAggregator(1, 0.1, null);
+        ModelState expected = agg.aggregate(GLOBAL, updates(0.4, 0.2, 0.1), AggTestData.context(1));
+        ModelState out = org.fedgen.core.StreamingAggregator.foldAll(agg, GLOBAL, updates(0.4, 0.2, 0.1),
+                AggTestData.context(1));
+        assertArrayEquals(expected.part("w").toFloatVector(), out.part("w").toFloatVector(), 1e-6f);
+        assertTrue(agg.streams());
+    }
+
+    @Test
+    void withAMaximumClientWeightTheFoldBuffersAndEqualsTheAggregateExactly() {
+        MmdAggregator agg = new MmdAggregator(1, 0.01, null, false, MmdAggregator.DEFAULT_SCORE_BOUND, 0.4);
+        ModelState expected = agg.aggregate(GLOBAL, updates(0.1, 0.2, 0.4), AggTestData.context(1));
+        ModelState out = org.fedgen.core.StreamingAggregator.foldAll(agg, GLOBAL, updates(0.1, 0.2, 0.4),
+                AggTestData.context(1));
+        assertTrue(expected.bitEquals(out), "buffered fold differs from aggregate");
+        assertTrue(!agg.streams());
+    }
+
+    /**
      * With the data-size prior α_k ∝ n_k·exp(s·mmd_k/τ): equal scores give FedAvg's n_k/N (clients of 10, 20, 30
      * examples: 1/6, 2/6, 3/6), and scores 0, ln 2, 0 at τ = 1 give 10 : 40 : 30.
      */
