@@ -1,5 +1,7 @@
 package org.fedgen.runs;
 
+import static org.fedgen.core.util.Checks.require;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,6 +22,8 @@ import org.fedgen.core.aggregate.FedProx;
 import org.fedgen.core.aggregate.FedSgd;
 import org.fedgen.core.aggregate.MmdAggregator;
 import org.fedgen.core.data.Dataset;
+import org.fedgen.core.data.HeldOutSplit;
+import org.fedgen.core.data.images.ClientFolders;
 import org.fedgen.core.data.DirichletPartitioner;
 import org.fedgen.core.data.IidPartitioner;
 import org.fedgen.core.data.Partition;
@@ -144,9 +148,13 @@ public final class FederatedRun {
 
     /**
      * The data and model of a run: per-client training shards of the training pool and the clients' own held-out
-     * examples (for federated evaluation), the held-out digits of the server, the model recipe.
+     * examples (for federated evaluation), the held-out examples of the server, the model recipe, and the
+     * configuration fitted to the data (see {@code DataFit}; the run's own for the bundled digits).
+     * {@code heldOutFromClients}: the server's held-out examples are the clients' own (client folders), so a DP run
+     * must not publish metrics computed on them.
      */
-    record Setup(List<Dataset> shards, List<Dataset> clientEval, Dataset heldOut, ModelRecipe recipe) {
+    record Setup(List<Dataset> shards, List<Dataset> clientEval, Dataset heldOut, ModelRecipe recipe, RunConfig config,
+            boolean heldOutFromClients) {
     }
 
     /** Training throughput of one timed run. */
@@ -157,11 +165,32 @@ public final class FederatedRun {
         }
     }
 
-    static Setup setup(RunConfig o) {
-        Dataset pool = DigitsSplit.train();
-        Dataset heldOut = DigitsSplit.heldOut();
+    static Setup setup(RunConfig config) {
+        if (config.images() != null && config.images().natural()) {
+            return naturalSetup(config);
+        }
+        Dataset pool;
+        Dataset heldOut;
+        if (config.images() == null) {
+            pool = DigitsSplit.train();
+            heldOut = DigitsSplit.heldOut();
+        } else {
+            // The server keeps a seeded eighth of the pooled file (as the digits keep 1 000 of 8 000) for its
+            // evaluation; it never reaches a client.
+            HeldOutSplit.Parts p = HeldOutSplit.split(config.images().readPooled(), 8,
+                    Seeds.derive(config.seed(), "server-held-out"));
+            pool = p.kept();
+            heldOut = p.heldOut();
+            LOG.info("{}: {} examples for the clients, {} held out by the server", config.images().file(),
+                    pool.size(), heldOut.size());
+        }
+        RunConfig o = DataFit.fit(config, List.of(pool));
+        require(pool.hasLabels() || o.partition() == PartitionKind.iid || o.partition() == PartitionKind.pool,
+                "--partition " + o.partition() + " splits by label, and " + (o.images() == null ? "the data"
+                        : o.images().file()) + " has no labels (give --labels, or use --partition iid or pool)");
         Partition partition = o.partition() == PartitionKind.pool ? null
-                : partitioner(o).partition(pool.labels(), o.clients(), Seeds.derive(o.seed(), "partition"));
+                : partitioner(o).partition(pool.hasLabels() ? pool.labels() : new int[pool.size()], o.clients(),
+                        Seeds.derive(o.seed(), "partition"));
         List<Dataset> train = new ArrayList<>();
         List<Dataset> eval = new ArrayList<>();
         for (Dataset shard : partition != null ? partition.apply(pool) : poolShards(o, pool)) {
@@ -171,24 +200,56 @@ public final class FederatedRun {
             train.add(shard.range(0, keep));
             eval.add(shard.range(keep, shard.size()));
         }
+        if (o.dp() != null) {
+            // Shard sizes are client data: a private run does not log them.
+            LOG.info("partition {}: {} clients (sizes withheld in a DP run)", o.partition(), o.clients());
+        } else if (partition != null && pool.hasLabels()) {
+            LOG.info("partition {}: client sizes {}, mean label distance {}", o.partition(), partition.sizes(),
+                    String.format("%.3f", partition.meanLabelDistance()));
+        }
+        return finish(o, train, eval, heldOut, false);
+    }
+
+    /**
+     * Client folders: each client's eval files are its held-out examples, or else a seeded tenth of its examples
+     * (none below 10); the server evaluates on the union of the clients' held-out examples.
+     */
+    private static Setup naturalSetup(RunConfig config) {
+        ClientFolders.Clients c = config.images().readClients();
+        List<Dataset> train = new ArrayList<>();
+        List<Dataset> eval = new ArrayList<>();
+        for (int k = 0; k < c.train().size(); k++) {
+            if (c.eval().get(k) != null) {
+                train.add(c.train().get(k));
+                eval.add(c.eval().get(k));
+            } else {
+                HeldOutSplit.Parts p = HeldOutSplit.split(c.train().get(k), 10,
+                        Seeds.derive(config.seed(), "client-held-out", k));
+                train.add(p.kept());
+                eval.add(p.heldOut());
+            }
+        }
+        RunConfig o = DataFit.fit(config, train);
+        if (o.dp() == null) {
+            LOG.info("client folders {}: training sizes {}", c.names(), train.stream().map(Dataset::size).toList());
+        }
+        return finish(o, train, eval, Dataset.concat(eval), true);
+    }
+
+    private static Setup finish(RunConfig o, List<Dataset> train, List<Dataset> eval, Dataset heldOut,
+            boolean heldOutFromClients) {
         if (o.centralized()) {
             Dataset union = Dataset.concat(train);
             LOG.info("centralized baseline: one client holds the union of the {} clients' training data ({} digits)",
                     o.clients(), union.size());
-            return new Setup(List.of(union), List.of(Dataset.concat(eval)), heldOut, recipe(o, List.of(union)));
-        }
-        if (o.dp() != null) {
-            // Shard sizes are client data: a private run does not log them.
-            LOG.info("partition {}: {} clients (sizes withheld in a DP run)", o.partition(), o.clients());
-        } else if (partition != null) {
-            LOG.info("partition {}: client sizes {}, mean label distance {}", o.partition(), partition.sizes(),
-                    String.format("%.3f", partition.meanLabelDistance()));
+            return new Setup(List.of(union), List.of(Dataset.concat(eval)), heldOut, recipe(o, List.of(union)), o,
+                    heldOutFromClients);
         }
         List<Dataset> poisoned = o.robust().poisonedShards(train, o.seed(), conditional(o.model()));
-        return new Setup(poisoned, eval, heldOut, recipe(o, poisoned));
+        return new Setup(poisoned, eval, heldOut, recipe(o, poisoned), o, heldOutFromClients);
     }
 
-    private static boolean conditional(ModelSettings m) {
+    static boolean conditional(ModelSettings m) {
         return m instanceof GanSettings g && g.conditional() || m instanceof DdpmSettings d && d.conditional();
     }
 
@@ -197,6 +258,11 @@ public final class FederatedRun {
      * the configured number of samples against the held-out digits on the shipped classifier's features.
      */
     static GlobalEvaluator evaluator(RunConfig o, Setup s) {
+        if (o.dp() != null && s.heldOutFromClients()) {
+            LOG.info("no server-side evaluation: the held-out examples are the clients' own, and a DP run publishes "
+                    + "nothing computed from them without noise");
+            return (global, round) -> Map.of();
+        }
         SampleQuality quality = o.qualitySamples() > 0 ? SampleQuality.against(s.heldOut(), DigitsClassifier.load())
                 : null;
         return (global, round) -> {
@@ -268,7 +334,9 @@ public final class FederatedRun {
      * @throws org.fedgen.core.RunFailedException if the run stops because no client update could be used
      */
     public Path run() {
-        Setup s = setup(o);
+        Setup s = setup(this.o);
+        // From here on the configuration fitted to the data: it is what the run does and records.
+        RunConfig o = s.config();
         Path out = outputDirectory();
         RunProvenance provenance = new RunProvenance(RunProvenance.currentVersion(),
                 RunProvenance.fingerprint(s.shards(), s.clientEval()), o);
@@ -305,11 +373,12 @@ public final class FederatedRun {
         outputs.add(new MetricsCsvListener(out.resolve(METRICS), earlierRows));
         outputs.add(new CheckpointListener(out.resolve(CHECKPOINT), aggregator, o.checkpointEvery(),
                 provenance.toJson()));
+        int[] item = s.shards().get(0).itemShape();
         outputs.add(new SampleGridListener(out, recipe::sample, Seeds.derive(o.seed(), "grid"), o.evalEvery(),
-                o.rounds(), 28, 28));
+                o.rounds(), item[1], item[2]));
         if (o.samples() > 0) {
             outputs.add(new SampleFileListener(out.resolve("samples-idx3-ubyte"), recipe::sample, o.samples(),
-                    Seeds.derive(o.seed(), "samples"), 28, 28));
+                    Seeds.derive(o.seed(), "samples"), item[1], item[2]));
         }
         outputs.add(new MetricsPlotListener(out.resolve("metrics.png")));
         outputs.addAll(listeners);
@@ -400,7 +469,8 @@ public final class FederatedRun {
             return new VaeRecipe(v);
         }
         if (m instanceof DdpmSettings d) {
-            return new DdpmRecipe(d, o.qualitySamples());
+            int[] item = DataFit.itemShape(o);
+            return new DdpmRecipe(d, o.qualitySamples(), item[1], item[2]);
         }
         GanSettings g = (GanSettings) m;
         return new GanRecipe(o, g.clientCodes() ? train.stream().mapToDouble(Dataset::size).toArray()
