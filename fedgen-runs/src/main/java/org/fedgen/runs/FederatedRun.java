@@ -53,7 +53,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One federated training run on the bundled digits, as a {@link RunConfig} describes it: partition the training pool,
+ * One federated training run on the bundled digits or the user's own images ({@link ImageData}), as a
+ * {@link RunConfig} describes it: partition the training pool (or take the client folders as the partition),
  * train through the {@link Server} round loop, and write metrics.csv, metrics.png, sample grids, an IDX sample file and
  * a checkpoint into the output directory. Every topology, MD-GAN included, runs through the same loop and outputs.
  */
@@ -64,6 +65,8 @@ public final class FederatedRun {
     static final String CHECKPOINT = "checkpoint.fgs";
     static final String CONFIG = "config.json";
     static final String METRICS = "metrics.csv";
+    /** The label mapping of a run on class folders (line i names label i). */
+    static final String CLASSES = "classes.txt";
 
     private final RunConfig o;
     private final List<RoundListener> listeners;
@@ -151,10 +154,11 @@ public final class FederatedRun {
      * examples (for federated evaluation), the held-out examples of the server, the model recipe, and the
      * configuration fitted to the data (see {@code DataFit}; the run's own for the bundled digits).
      * {@code heldOutFromClients}: the server's held-out examples are the clients' own (client folders), so a DP run
-     * must not publish metrics computed on them.
+     * must not publish metrics computed on them. {@code classes}: the class names of labels 0, 1, ... of class-folder
+     * data; empty otherwise.
      */
     record Setup(List<Dataset> shards, List<Dataset> clientEval, Dataset heldOut, ModelRecipe recipe, RunConfig config,
-            boolean heldOutFromClients) {
+            boolean heldOutFromClients, List<String> classes) {
     }
 
     /** Training throughput of one timed run. */
@@ -207,7 +211,7 @@ public final class FederatedRun {
             LOG.info("partition {}: client sizes {}, mean label distance {}", o.partition(), partition.sizes(),
                     String.format("%.3f", partition.meanLabelDistance()));
         }
-        return finish(o, train, eval, heldOut, false);
+        return finish(o, train, eval, heldOut, false, List.of());
     }
 
     /**
@@ -233,20 +237,20 @@ public final class FederatedRun {
         if (o.dp() == null) {
             LOG.info("client folders {}: training sizes {}", c.names(), train.stream().map(Dataset::size).toList());
         }
-        return finish(o, train, eval, Dataset.concat(eval), true);
+        return finish(o, train, eval, Dataset.concat(eval), true, c.classes());
     }
 
     private static Setup finish(RunConfig o, List<Dataset> train, List<Dataset> eval, Dataset heldOut,
-            boolean heldOutFromClients) {
+            boolean heldOutFromClients, List<String> classes) {
         if (o.centralized()) {
             Dataset union = Dataset.concat(train);
             LOG.info("centralized baseline: one client holds the union of the {} clients' training data ({} digits)",
                     o.clients(), union.size());
             return new Setup(List.of(union), List.of(Dataset.concat(eval)), heldOut, recipe(o, List.of(union)), o,
-                    heldOutFromClients);
+                    heldOutFromClients, classes);
         }
         List<Dataset> poisoned = o.robust().poisonedShards(train, o.seed(), conditional(o.model()));
-        return new Setup(poisoned, eval, heldOut, recipe(o, poisoned), o, heldOutFromClients);
+        return new Setup(poisoned, eval, heldOut, recipe(o, poisoned), o, heldOutFromClients, classes);
     }
 
     static boolean conditional(ModelSettings m) {
@@ -387,7 +391,7 @@ public final class FederatedRun {
                     o.evalEvery());
             outputs.forEach(b::listener);
             Server server = b.build();
-            RunDirectory.writeConfig(out, o);
+            markRun(out, o, s);
             server.run();
             return out;
         }
@@ -397,10 +401,18 @@ public final class FederatedRun {
         outputs.forEach(b::listener);
         try (Simulation sim = b.build()) {
             // Only a run whose every setting was accepted marks the directory as holding a run.
-            RunDirectory.writeConfig(out, o);
+            markRun(out, o, s);
             sim.run();
         }
         return out;
+    }
+
+    /** Writes config.json and, for class-folder data, classes.txt: the directory now holds a run. */
+    private static void markRun(Path out, RunConfig o, Setup s) {
+        RunDirectory.writeConfig(out, o);
+        if (!s.classes().isEmpty()) {
+            RunDirectory.writeClasses(out, s.classes());
+        }
     }
 
     /**

@@ -7,7 +7,7 @@ import java.util.Objects;
 import org.fedgen.models.gan.GanTopology;
 
 /**
- * Everything a federated run on the bundled digits is made of: model family, data split, federation, aggregation,
+ * Everything a federated run on the bundled digits (or the user's own images) is made of: model family, data split, federation, aggregation,
  * optional DP, evaluation and outputs. Immutable; build with {@link #builder()}, whose {@link Builder#build()} fills the
  * family's defaults (a GAN's depend on its topology, see the builder's setters) and checks every value, naming the
  * first bad one. Run it with {@link FederatedRun}.

@@ -45,6 +45,8 @@ class ImageDataCliTest {
         // 28x28 grayscale digits: the digit-classifier metrics apply
         assertTrue(header.contains("elbo") && header.contains("fid"), header);
         assertEquals(3, Files.readAllLines(out.resolve("metrics.csv")).size(), "a header and two rounds");
+        assertEquals(java.util.List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
+                Files.readAllLines(out.resolve("classes.txt")));
     }
 
     @Test

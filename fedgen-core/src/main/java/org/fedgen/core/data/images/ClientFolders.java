@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  *       {@code eval-images-idx3-ubyte} (with {@code eval-labels-idx1-ubyte} when the training data is labelled);
  *       each name may also end in {@code .gz};</li>
  *   <li>images: an {@link ImageFolder} (class subfolders of PNG/JPEG files, or the files alone). The class names of
- *       all clients are pooled and sorted into one label mapping, so a class has the same label at every client.</li>
+ *       all clients are pooled and put in natural order as one label mapping, so a class has the same label at every client.</li>
  * </ul>
  * Every client's items must have the same shape. Names starting with a dot and plain files next to the client folders
  * (e.g. a {@code split.json}) are ignored.
@@ -75,7 +75,7 @@ public final class ClientFolders {
     public static Clients read(Path dir, ImageFormat format) throws IOException {
         List<Path> clients = clientFolders(dir);
         boolean idx = isIdx(clients.get(0));
-        TreeSet<String> classes = new TreeSet<>();
+        TreeSet<String> classes = new TreeSet<>(NaturalOrder.INSTANCE);
         for (Path c : clients) {
             if (isIdx(c) != idx) {
                 throw new IllegalArgumentException(c + (idx ? " has no " + TRAIN_IMAGES + " but " : " has "

@@ -13,7 +13,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A folder of PNG or JPEG images as a {@link Dataset}. The folder holds either only class subfolders, each with the
- * image files of one class (labelled data: a class's label is its index among the class names in sorted order), or
+ * image files of one class (labelled data: a class's label is its index among the class names in
+ * {@linkplain NaturalOrder natural order}, so {@code 2} before {@code 10}), or
  * only image files (unlabelled data). Files are read in sorted name order; names starting with a dot are ignored;
  * any other file that does not end in {@code .png}, {@code .jpg} or {@code .jpeg} (any case) is refused, as are
  * folders nested in a class folder. Pixels follow the {@link ImageFormat}'s rule.
@@ -50,7 +51,7 @@ public final class ImageFolder {
     }
 
     /**
-     * The sorted names of a folder's class subfolders; empty if it holds image files instead.
+     * The names of a folder's class subfolders in natural order; empty if it holds image files instead.
      *
      * @throws IOException              if the folder cannot be listed, naming it
      * @throws IllegalArgumentException naming the folder if it is empty or mixes image files and subfolders
@@ -70,6 +71,7 @@ public final class ImageFolder {
             throw new IllegalArgumentException(dir + " mixes image files (" + file.getFileName() + ") with class "
                     + "folders (" + folders.get(0) + "): put every image in a class folder, or use no class folders");
         }
+        folders.sort(NaturalOrder.INSTANCE);
         return folders;
     }
 

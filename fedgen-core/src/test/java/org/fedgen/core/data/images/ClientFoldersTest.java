@@ -50,11 +50,13 @@ class ClientFoldersTest {
         grayPng(dir.resolve("b/dog/1.png"), 2, 2, 1);
         grayPng(dir.resolve("a/cat/1.png"), 2, 2, 2);
         grayPng(dir.resolve("a/emu/1.png"), 2, 2, 3);
+        grayPng(dir.resolve("b/10/1.png"), 2, 2, 3);
+        grayPng(dir.resolve("a/9/1.png"), 2, 2, 3);
         ClientFolders.Clients c = ClientFolders.read(dir, ImageFormat.grayscale());
         assertEquals(List.of("a", "b"), c.names());
-        assertEquals(List.of("cat", "dog", "emu"), c.classes());
-        assertArrayEquals(new int[] {0, 2}, c.train().get(0).labels());
-        assertArrayEquals(new int[] {1}, c.train().get(1).labels());
+        assertEquals(List.of("9", "10", "cat", "dog", "emu"), c.classes());
+        assertArrayEquals(new int[] {0, 2, 4}, c.train().get(0).labels());
+        assertArrayEquals(new int[] {1, 3}, c.train().get(1).labels());
         assertNull(c.eval().get(1));
     }
 
