@@ -134,6 +134,13 @@ class ImageDataRunTest {
     }
 
     @Test
+    void aConfigFileMayGiveOnlyTheDataFolder() {
+        RunConfig o = RunConfigJson.read("{\"images\": {\"clientsDir\": \"silos\"}}", "c.json");
+        assertEquals(ImageData.clientFolders(Path.of("silos")), o.images());
+        assertEquals(null, RunConfigJson.read("{}", "c.json").images());
+    }
+
+    @Test
     void resumeRefusesChangedData() throws Exception {
         Path clients = idxClients();
         Path out = dir.resolve("r");
