@@ -308,8 +308,8 @@ public final class FederatedRun {
         if (config.model() instanceof GanSettings g && g.topology() == GanTopology.MDGAN) {
             throw new IllegalArgumentException("timing counts client local steps, which mdgan does not have");
         }
-        RunConfig o = config.toBuilder().clientsPerRound(0).rounds(warmupRounds + config.rounds()).build();
-        Setup s = setup(o);
+        Setup s = setup(config.toBuilder().clientsPerRound(0).rounds(warmupRounds + config.rounds()).build());
+        RunConfig o = s.config();
         long stepsPerRound = 0;
         for (Dataset d : s.shards()) {
             stepsPerRound += o.localSteps() > 0 ? o.localSteps()

@@ -4,15 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.fedgen.core.data.IdxFormat;
 import org.fedgen.examples.DigitsToPng;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Issue 18's image acceptance: a folder tree of PNG digits, one folder per client with class subfolders, trains with
@@ -23,13 +20,7 @@ class ImageDataCliTest {
     Path dir;
 
     private static String run(int expectedStatus, String... args) {
-        CommandLine cli = FedgenCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        assertEquals(expectedStatus, cli.execute(args), err.toString());
-        return err.toString();
+        return FedgenCliTest.run(expectedStatus, args);
     }
 
     @Test
