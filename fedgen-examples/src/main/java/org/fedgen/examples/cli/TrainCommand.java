@@ -21,9 +21,9 @@ import picocli.CommandLine.Spec;
  * the user's own images.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Trains a generative model federatedly on the bundled MNIST digits (or your own images, see",
-            "--data-dir and --data) and writes metrics.csv, sample grids (PNG), an IDX file of samples,",
-            "config.json and a checkpoint to the output directory."})
+        description = {"Trains a generative model federatedly on the bundled MNIST digits (or your",
+            "own images: --data-dir, --data) and writes metrics.csv, sample grids (PNG),",
+            "an IDX file of samples, config.json and a checkpoint to the output directory."})
 public final class TrainCommand implements Callable<Integer> {
     /** Options that may accompany --config: they choose where and how fast, not what is computed. */
     private static final Set<String> WITH_CONFIG = Set.of("--config", "--out", "--workers", "--overwrite",
