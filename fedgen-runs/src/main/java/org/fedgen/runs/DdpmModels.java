@@ -11,30 +11,43 @@ import org.fedgen.models.ddpm.MlpDenoiser;
 import org.fedgen.models.ddpm.NoiseSchedule;
 import org.fedgen.models.ddpm.UNetDenoiser;
 
-/** Builds the DDPM that {@link DdpmSettings} describe, for 28x28 digits. */
+/** Builds the DDPM that {@link DdpmSettings} describe, for 28x28 digits or grayscale images of another size. */
 public final class DdpmModels {
     private DdpmModels() {
     }
 
-    /** A fresh model with these settings. */
+    /** A fresh model with these settings for 28x28 digits. */
     public static Ddpm newModel(DdpmSettings s) {
+        return newModel(s, 28, 28);
+    }
+
+    /**
+     * A fresh model with these settings for grayscale images of {@code height} × {@code width}.
+     *
+     * @throws IllegalArgumentException for the U-Net and an odd height or width, naming them
+     */
+    public static Ddpm newModel(DdpmSettings s, int height, int width) {
         NoiseSchedule schedule = NoiseSchedule.of(s.schedule().name(), s.timesteps());
         // the U-Net has no skip of its own: give it the fixed one
-        return Ddpm.builder(newDenoiser(s, schedule)).schedule(schedule).sampler(newSampler(s))
+        return Ddpm.builder(newDenoiser(s, schedule, height, width)).schedule(schedule).sampler(newSampler(s))
                 .minSnrGamma(s.minSnrGamma()).inputSkip(s.denoiser() == DdpmSettings.DenoiserKind.unet)
                 .labelDropout(s.labelDropout()).guidance(s.guidance()).build();
     }
 
-    /** A fresh denoiser; the MLP gets the prior skip for {@code schedule}. */
-    static Denoiser newDenoiser(DdpmSettings s, NoiseSchedule schedule) {
+    /** A fresh denoiser for height × width images; the MLP gets the prior skip for {@code schedule}. */
+    static Denoiser newDenoiser(DdpmSettings s, NoiseSchedule schedule, int height, int width) {
         int classes = s.conditional() ? 10 : 0;
         if (s.denoiser() == DdpmSettings.DenoiserKind.unet) {
+            if (height % 2 != 0 || width % 2 != 0) {
+                throw new IllegalArgumentException("--denoiser unet needs an even image height and width (it halves "
+                        + "them once), got " + height + "x" + width + "; use --denoiser mlp or resize the images");
+            }
             int[] c = s.unetChannels();
-            return new UNetDenoiser(28, 28, c[0], c[1], 64, classes);
+            return new UNetDenoiser(height, width, c[0], c[1], 64, classes);
         }
         int[] hidden = new int[s.mlpDepth()];
         Arrays.fill(hidden, s.mlpWidth());
-        return new MlpDenoiser(784, hidden, 128, classes, Activation.SILU, schedule);
+        return new MlpDenoiser(height * width, hidden, 128, classes, Activation.SILU, schedule);
     }
 
     /** The sampler the settings choose. */

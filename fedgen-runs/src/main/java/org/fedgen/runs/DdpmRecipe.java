@@ -21,18 +21,26 @@ final class DdpmRecipe implements ModelRecipe {
     private final Ddpm serverModel;
     private final SamplingAverage average = new SamplingAverage();
     private final int qualitySamples;
+    private final int height;
+    private final int width;
     private final ConditionalAccuracy accuracy = new ConditionalAccuracy(DigitsClassifier::load);
 
-    /** @param qualitySamples samples per evaluation; a conditional model also reports accuracy */
-    DdpmRecipe(DdpmSettings options, int qualitySamples) {
+    /**
+     * @param qualitySamples samples per evaluation; a conditional model also reports accuracy
+     * @param height         image height of the data
+     * @param width          image width of the data
+     */
+    DdpmRecipe(DdpmSettings options, int qualitySamples, int height, int width) {
         this.options = options;
-        this.serverModel = DdpmModels.newModel(options);
+        this.height = height;
+        this.width = width;
+        this.serverModel = DdpmModels.newModel(options, height, width);
         this.qualitySamples = qualitySamples;
     }
 
     @Override
     public Supplier<GenerativeModel> factory() {
-        return () -> DdpmModels.newModel(options);
+        return () -> DdpmModels.newModel(options, height, width);
     }
 
     /** {@code base}, wrapped in the EMA unless the EMA decay is 0; the recipe samples from the last one it made. */

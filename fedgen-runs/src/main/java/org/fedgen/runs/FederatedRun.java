@@ -1,5 +1,7 @@
 package org.fedgen.runs;
 
+import static org.fedgen.core.util.Checks.require;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,6 +22,8 @@ import org.fedgen.core.aggregate.FedProx;
 import org.fedgen.core.aggregate.FedSgd;
 import org.fedgen.core.aggregate.MmdAggregator;
 import org.fedgen.core.data.Dataset;
+import org.fedgen.core.data.HeldOutSplit;
+import org.fedgen.core.data.images.ClientFolders;
 import org.fedgen.core.data.DirichletPartitioner;
 import org.fedgen.core.data.IidPartitioner;
 import org.fedgen.core.data.Partition;
@@ -49,7 +53,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One federated training run on the bundled digits, as a {@link RunConfig} describes it: partition the training pool,
+ * One federated training run on the bundled digits or the user's own images ({@link ImageData}), as a
+ * {@link RunConfig} describes it: partition the training pool (or take the client folders as the partition),
  * train through the {@link Server} round loop, and write metrics.csv, metrics.png, sample grids, an IDX sample file and
  * a checkpoint into the output directory. Every topology, MD-GAN included, runs through the same loop and outputs.
  */
@@ -60,6 +65,8 @@ public final class FederatedRun {
     static final String CHECKPOINT = "checkpoint.fgs";
     static final String CONFIG = "config.json";
     static final String METRICS = "metrics.csv";
+    /** The label mapping of a run on class folders (line i names label i). */
+    static final String CLASSES = "classes.txt";
 
     private final RunConfig o;
     private final List<RoundListener> listeners;
@@ -144,9 +151,14 @@ public final class FederatedRun {
 
     /**
      * The data and model of a run: per-client training shards of the training pool and the clients' own held-out
-     * examples (for federated evaluation), the held-out digits of the server, the model recipe.
+     * examples (for federated evaluation), the held-out examples of the server, the model recipe, and the
+     * configuration fitted to the data (see {@code DataFit}; the run's own for the bundled digits).
+     * {@code heldOutFromClients}: the server's held-out examples are the clients' own (client folders), so a DP run
+     * must not publish metrics computed on them. {@code classes}: the class names of labels 0, 1, ... of class-folder
+     * data; empty otherwise.
      */
-    record Setup(List<Dataset> shards, List<Dataset> clientEval, Dataset heldOut, ModelRecipe recipe) {
+    record Setup(List<Dataset> shards, List<Dataset> clientEval, Dataset heldOut, ModelRecipe recipe, RunConfig config,
+            boolean heldOutFromClients, List<String> classes) {
     }
 
     /** Training throughput of one timed run. */
@@ -157,11 +169,32 @@ public final class FederatedRun {
         }
     }
 
-    static Setup setup(RunConfig o) {
-        Dataset pool = DigitsSplit.train();
-        Dataset heldOut = DigitsSplit.heldOut();
+    static Setup setup(RunConfig config) {
+        if (config.images() != null && config.images().natural()) {
+            return naturalSetup(config);
+        }
+        Dataset pool;
+        Dataset heldOut;
+        if (config.images() == null) {
+            pool = DigitsSplit.train();
+            heldOut = DigitsSplit.heldOut();
+        } else {
+            // The server keeps a seeded eighth of the pooled file (as the digits keep 1 000 of 8 000) for its
+            // evaluation; it never reaches a client.
+            HeldOutSplit.Parts p = HeldOutSplit.split(config.images().readPooled(), 8,
+                    Seeds.derive(config.seed(), "server-held-out"));
+            pool = p.kept();
+            heldOut = p.heldOut();
+            LOG.info("{}: {} examples for the clients, {} held out by the server", config.images().file(),
+                    pool.size(), heldOut.size());
+        }
+        RunConfig o = DataFit.fit(config, List.of(pool));
+        require(pool.hasLabels() || o.partition() == PartitionKind.iid || o.partition() == PartitionKind.pool,
+                "--partition " + o.partition() + " splits by label, and " + (o.images() == null ? "the data"
+                        : o.images().file()) + " has no labels (give --labels, or use --partition iid or pool)");
         Partition partition = o.partition() == PartitionKind.pool ? null
-                : partitioner(o).partition(pool.labels(), o.clients(), Seeds.derive(o.seed(), "partition"));
+                : partitioner(o).partition(pool.hasLabels() ? pool.labels() : new int[pool.size()], o.clients(),
+                        Seeds.derive(o.seed(), "partition"));
         List<Dataset> train = new ArrayList<>();
         List<Dataset> eval = new ArrayList<>();
         for (Dataset shard : partition != null ? partition.apply(pool) : poolShards(o, pool)) {
@@ -171,24 +204,56 @@ public final class FederatedRun {
             train.add(shard.range(0, keep));
             eval.add(shard.range(keep, shard.size()));
         }
+        if (o.dp() != null) {
+            // Shard sizes are client data: a private run does not log them.
+            LOG.info("partition {}: {} clients (sizes withheld in a DP run)", o.partition(), o.clients());
+        } else if (partition != null && pool.hasLabels()) {
+            LOG.info("partition {}: client sizes {}, mean label distance {}", o.partition(), partition.sizes(),
+                    String.format("%.3f", partition.meanLabelDistance()));
+        }
+        return finish(o, train, eval, heldOut, false, List.of());
+    }
+
+    /**
+     * Client folders: each client's eval files are its held-out examples, or else a seeded tenth of its examples
+     * (none below 10); the server evaluates on the union of the clients' held-out examples.
+     */
+    private static Setup naturalSetup(RunConfig config) {
+        ClientFolders.Clients c = config.images().readClients();
+        List<Dataset> train = new ArrayList<>();
+        List<Dataset> eval = new ArrayList<>();
+        for (int k = 0; k < c.train().size(); k++) {
+            if (c.eval().get(k) != null) {
+                train.add(c.train().get(k));
+                eval.add(c.eval().get(k));
+            } else {
+                HeldOutSplit.Parts p = HeldOutSplit.split(c.train().get(k), 10,
+                        Seeds.derive(config.seed(), "client-held-out", k));
+                train.add(p.kept());
+                eval.add(p.heldOut());
+            }
+        }
+        RunConfig o = DataFit.fit(config, train);
+        if (o.dp() == null) {
+            LOG.info("client folders {}: training sizes {}", c.names(), train.stream().map(Dataset::size).toList());
+        }
+        return finish(o, train, eval, Dataset.concat(eval), true, c.classes());
+    }
+
+    private static Setup finish(RunConfig o, List<Dataset> train, List<Dataset> eval, Dataset heldOut,
+            boolean heldOutFromClients, List<String> classes) {
         if (o.centralized()) {
             Dataset union = Dataset.concat(train);
             LOG.info("centralized baseline: one client holds the union of the {} clients' training data ({} digits)",
                     o.clients(), union.size());
-            return new Setup(List.of(union), List.of(Dataset.concat(eval)), heldOut, recipe(o, List.of(union)));
-        }
-        if (o.dp() != null) {
-            // Shard sizes are client data: a private run does not log them.
-            LOG.info("partition {}: {} clients (sizes withheld in a DP run)", o.partition(), o.clients());
-        } else if (partition != null) {
-            LOG.info("partition {}: client sizes {}, mean label distance {}", o.partition(), partition.sizes(),
-                    String.format("%.3f", partition.meanLabelDistance()));
+            return new Setup(List.of(union), List.of(Dataset.concat(eval)), heldOut, recipe(o, List.of(union)), o,
+                    heldOutFromClients, classes);
         }
         List<Dataset> poisoned = o.robust().poisonedShards(train, o.seed(), conditional(o.model()));
-        return new Setup(poisoned, eval, heldOut, recipe(o, poisoned));
+        return new Setup(poisoned, eval, heldOut, recipe(o, poisoned), o, heldOutFromClients, classes);
     }
 
-    private static boolean conditional(ModelSettings m) {
+    static boolean conditional(ModelSettings m) {
         return m instanceof GanSettings g && g.conditional() || m instanceof DdpmSettings d && d.conditional();
     }
 
@@ -197,6 +262,11 @@ public final class FederatedRun {
      * the configured number of samples against the held-out digits on the shipped classifier's features.
      */
     static GlobalEvaluator evaluator(RunConfig o, Setup s) {
+        if (o.dp() != null && s.heldOutFromClients()) {
+            LOG.info("no server-side evaluation: the held-out examples are the clients' own, and a DP run publishes "
+                    + "nothing computed from them without noise");
+            return (global, round) -> Map.of();
+        }
         SampleQuality quality = o.qualitySamples() > 0 ? SampleQuality.against(s.heldOut(), DigitsClassifier.load())
                 : null;
         return (global, round) -> {
@@ -240,8 +310,8 @@ public final class FederatedRun {
         if (config.model() instanceof GanSettings g && g.topology() == GanTopology.MDGAN) {
             throw new IllegalArgumentException("timing counts client local steps, which mdgan does not have");
         }
-        RunConfig o = config.toBuilder().clientsPerRound(0).rounds(warmupRounds + config.rounds()).build();
-        Setup s = setup(o);
+        Setup s = setup(config.toBuilder().clientsPerRound(0).rounds(warmupRounds + config.rounds()).build());
+        RunConfig o = s.config();
         long stepsPerRound = 0;
         for (Dataset d : s.shards()) {
             stepsPerRound += o.localSteps() > 0 ? o.localSteps()
@@ -270,7 +340,9 @@ public final class FederatedRun {
      * @throws org.fedgen.core.RunFailedException if the run stops because no client update could be used
      */
     public Path run() {
-        Setup s = setup(o);
+        Setup s = setup(this.o);
+        // From here on the configuration fitted to the data: it is what the run does and records.
+        RunConfig o = s.config();
         Path out = outputDirectory();
         RunProvenance provenance = new RunProvenance(RunProvenance.currentVersion(),
                 RunProvenance.fingerprint(s.shards(), s.clientEval()), o);
@@ -307,11 +379,12 @@ public final class FederatedRun {
         outputs.add(new MetricsCsvListener(out.resolve(METRICS), earlierRows));
         outputs.add(new CheckpointListener(out.resolve(CHECKPOINT), aggregator, o.checkpointEvery(),
                 provenance.toJson()));
+        int[] item = s.shards().get(0).itemShape();
         outputs.add(new SampleGridListener(out, recipe::sample, Seeds.derive(o.seed(), "grid"), o.evalEvery(),
-                o.rounds(), 28, 28));
+                o.rounds(), item[1], item[2]));
         if (o.samples() > 0) {
             outputs.add(new SampleFileListener(out.resolve("samples-idx3-ubyte"), recipe::sample, o.samples(),
-                    Seeds.derive(o.seed(), "samples"), 28, 28));
+                    Seeds.derive(o.seed(), "samples"), item[1], item[2]));
         }
         outputs.add(new MetricsPlotListener(out.resolve("metrics.png")));
         outputs.addAll(listeners);
@@ -320,7 +393,7 @@ public final class FederatedRun {
                     o.evalEvery());
             outputs.forEach(b::listener);
             Server server = b.build();
-            RunDirectory.writeConfig(out, o);
+            markRun(out, o, s);
             server.run();
             return out;
         }
@@ -330,10 +403,18 @@ public final class FederatedRun {
         outputs.forEach(b::listener);
         try (Simulation sim = b.build()) {
             // Only a run whose every setting was accepted marks the directory as holding a run.
-            RunDirectory.writeConfig(out, o);
+            markRun(out, o, s);
             sim.run();
         }
         return out;
+    }
+
+    /** Writes config.json and, for class-folder data, classes.txt: the directory now holds a run. */
+    private static void markRun(Path out, RunConfig o, Setup s) {
+        RunDirectory.writeConfig(out, o);
+        if (!s.classes().isEmpty()) {
+            RunDirectory.writeClasses(out, s.classes());
+        }
     }
 
     /**
@@ -402,7 +483,8 @@ public final class FederatedRun {
             return new VaeRecipe(v);
         }
         if (m instanceof DdpmSettings d) {
-            return new DdpmRecipe(d, o.qualitySamples());
+            int[] item = DataFit.itemShape(o);
+            return new DdpmRecipe(d, o.qualitySamples(), item[1], item[2]);
         }
         GanSettings g = (GanSettings) m;
         return new GanRecipe(o, g.clientCodes() ? train.stream().mapToDouble(Dataset::size).toArray()

@@ -52,10 +52,11 @@ public final class GanRecipe implements ModelRecipe {
         this.qualitySamples = run.qualitySamples();
     }
 
-    /** The architecture used for digits: tuned for a few CPU minutes without mode collapse. */
+    /** The architecture used for digits (tuned for a few CPU minutes without mode collapse), sized to the data. */
     public static GanConfig config(RunConfig o) {
         GanSettings g = (GanSettings) o.model();
-        return GanConfig.builder().latentDim(64).generatorHidden(GanDefaults.GENERATOR_HIDDEN)
+        int[] item = DataFit.itemShape(o);
+        return GanConfig.builder().dataDim(item[0] * item[1] * item[2]).latentDim(64).generatorHidden(GanDefaults.GENERATOR_HIDDEN)
                 .discriminatorHidden(GanDefaults.DISCRIMINATOR_HIDDEN).numClasses(g.conditional() ? 10 : 0)
                 .classLossWeight(g.classLossWeight()).pack(g.pack())
                 .loss(g.loss()).criticSteps(g.effectiveCriticSteps()).learningRate(o.learningRate())

@@ -44,14 +44,14 @@ public interface ModelRecipe {
     /** The part that plays the generator's role (scored by the MMD aggregator). */
     String generatorPart();
 
-    /** Server-side metrics of a global state on the held-out digits. */
+    /** Server-side metrics of a global state on the held-out examples. */
     Map<String, Double> evaluate(ModelState global, Dataset heldOut, long seed);
 
-    /** n samples [n, 784] in [0, 1] from a global state. */
+    /** n samples [n, d] in [0, 1] from a global state (d = 784 for the digits). */
     INDArray sample(ModelState global, int n, long seed);
 
     /**
-     * One sample [1, 784] in [0, 1] per requested label from a conditional model's global state.
+     * One sample [1, d] in [0, 1] per requested label from a conditional model's global state.
      *
      * @throws IllegalArgumentException if the model is not conditional (the default)
      */

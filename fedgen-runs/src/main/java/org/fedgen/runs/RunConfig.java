@@ -7,7 +7,7 @@ import java.util.Objects;
 import org.fedgen.models.gan.GanTopology;
 
 /**
- * Everything a federated run on the bundled digits is made of: model family, data split, federation, aggregation,
+ * Everything a federated run on the bundled digits (or the user's own images) is made of: model family, data split, federation, aggregation,
  * optional DP, evaluation and outputs. Immutable; build with {@link #builder()}, whose {@link Builder#build()} fills the
  * family's defaults (a GAN's depend on its topology, see the builder's setters) and checks every value, naming the
  * first bad one. Run it with {@link FederatedRun}.
@@ -46,6 +46,8 @@ import org.fedgen.models.gan.GanTopology;
  * @param streaming          streaming aggregation with a window of 2 × workers (see
  *                           {@code Server.Builder.streamingWindow})
  * @param checkpointEvery    write the checkpoint (the state a run resumes from) every k rounds and after the last
+ * @param images             the run's own image data, or null for the bundled digits; a run records the
+ *                           configuration fitted to its data (see {@link FederatedRun})
  */
 public record RunConfig(ModelSettings model, int clients, int clientsPerRound, int rounds, int localEpochs,
         int localSteps, int batchSize, double learningRate, AggregatorKind aggregator, double mu,
@@ -53,7 +55,7 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
         PartitionKind partition, double alpha, int labelsPerClient, int workers, long seed, int evalEvery,
         int qualitySamples, int samples, boolean centralized, DpConfig dp, Path out, int maxFailedRounds,
         SecureAggregationSettings secureAggregation, RobustSettings robust, int shardSize, boolean streaming,
-        int checkpointEvery) {
+        int checkpointEvery, ImageData images) {
 
     /** Shared defaults of the values a model family may override (see {@code GanDefaults}). */
     static final int ROUNDS = 50;
@@ -104,6 +106,7 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
         b.secureAggregation = secureAggregation;
         b.robust = robust;
         b.checkpointEvery = checkpointEvery;
+        b.images = images;
         return b;
     }
 
@@ -146,6 +149,7 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
         private SecureAggregationSettings secureAggregation;
         private RobustSettings robust = RobustSettings.defaults();
         private int checkpointEvery = 1;
+        private ImageData images;
 
         private Builder() {
         }
@@ -341,6 +345,15 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
             return this;
         }
 
+        /**
+         * The run's own image data; null (default) trains on the bundled digits. With client folders the number of
+         * clients is the number of folders, whatever {@link #clients(int)} says.
+         */
+        public Builder images(ImageData v) {
+            images = v;
+            return this;
+        }
+
         /** Streaming aggregation: round memory independent of clients per round. */
         public Builder streaming(boolean v) {
             streaming = v;
@@ -401,7 +414,7 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
                     d.batchSize(), d.learningRate(), aggregator, mu, serverLearningRate, d.mmdTemperature(), mmdSign,
                     mmdThreshold, mmdDataWeights, partition, alpha, labelsPerClient, workers, seed, d.evalEvery(),
                     qualitySamples, samples, centralized, dp, out, maxFailedRounds, secureAggregation,
-                    robust, shardSize, streaming, checkpointEvery);
+                    robust, shardSize, streaming, checkpointEvery, images);
         }
 
         static <T> T or(T value, T fallback) {

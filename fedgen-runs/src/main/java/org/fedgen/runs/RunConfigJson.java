@@ -77,11 +77,12 @@ public final class RunConfigJson {
             ObjectNode full = (ObjectNode) tree(RunConfig.builder().model(model).build());
             mergeInto(full, (ObjectNode) root, "dp", source);
             mergeInto(full, (ObjectNode) root, "secureAggregation", source);
+            mergeInto(full, (ObjectNode) root, "images", source);
             Iterator<Map.Entry<String, JsonNode>> fields = root.fields();
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> f = fields.next();
                 if (!f.getKey().equals("model") && !f.getKey().equals("dp")
-                        && !f.getKey().equals("secureAggregation")) {
+                        && !f.getKey().equals("secureAggregation") && !f.getKey().equals("images")) {
                     full.set(f.getKey(), f.getValue());
                 }
             }
@@ -137,9 +138,12 @@ public final class RunConfigJson {
         if (!given.isObject()) {
             throw new IllegalArgumentException("'" + name + "' must be an object or null");
         }
-        ObjectNode defaults = name.equals("dp")
-                ? (ObjectNode) MAPPER.valueToTree(DpConfig.builder(0, null).build())
-                : (ObjectNode) MAPPER.valueToTree(SecureAggregationSettings.defaults());
+        ObjectNode defaults = switch (name) {
+            case "dp" -> (ObjectNode) MAPPER.valueToTree(DpConfig.builder(0, null).build());
+            // grayscale at the files' own size, as ImageData.clientFolders and pooledIdx read
+            case "images" -> MAPPER.createObjectNode().put("channels", 1).put("height", 0).put("width", 0);
+            default -> (ObjectNode) MAPPER.valueToTree(SecureAggregationSettings.defaults());
+        };
         defaults.setAll((ObjectNode) given);
         full.set(name, defaults);
     }

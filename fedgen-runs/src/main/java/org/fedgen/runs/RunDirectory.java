@@ -73,7 +73,8 @@ final class RunDirectory {
     private static boolean isRunOutput(String name) {
         return name.equals(FederatedRun.CHECKPOINT) || name.equals(FederatedRun.CONFIG)
                 || name.equals(FederatedRun.METRICS) || name.equals("metrics.png") || name.equals("samples.png")
-                || name.equals("samples-idx3-ubyte") || name.matches("samples-round-\\d+\\.png");
+                || name.equals("samples-idx3-ubyte") || name.matches("samples-round-\\d+\\.png")
+                || name.equals(FederatedRun.CLASSES);
     }
 
     /**
@@ -139,6 +140,16 @@ final class RunDirectory {
     }
 
     /** Writes the configuration the run uses as config.json, atomically. */
+    /** Writes the label mapping of class-folder data: line i is the class name of label i. */
+    static void writeClasses(Path dir, List<String> classes) {
+        Path f = dir.resolve(FederatedRun.CLASSES);
+        try {
+            AtomicFiles.writeString(f, String.join("\n", classes) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + f + ": " + e.getMessage(), e);
+        }
+    }
+
     static void writeConfig(Path dir, RunConfig config) {
         Path f = dir.resolve(FederatedRun.CONFIG);
         try {

@@ -87,8 +87,14 @@ public final class TrainedModel {
         return file;
     }
 
+    /** The shape [channels, height, width] of one sample: [1, 28, 28] for a run on the bundled digits. */
+    public int[] itemShape() {
+        return DataFit.itemShape(provenance.config());
+    }
+
     /**
-     * n samples [n, 784] in [0, 1]; a conditional model cycles the labels 0..9 over the rows.
+     * n samples [n, channels · height · width] in [0, 1] (see {@link #itemShape()}); a conditional model cycles the
+     * labels 0..9 over the rows.
      *
      * @throws IllegalArgumentException if n &lt; 1
      */

@@ -112,6 +112,10 @@ public final class DdpmSampleCommand implements Callable<Integer> {
             throw new IllegalArgumentException(checkpoint + " is of a " + run.model().family()
                     + " run; use fedgen sample");
         }
+        if (run.images() != null) {
+            throw new IllegalArgumentException(checkpoint + " is of a run on its own images, and this command scores "
+                    + "samples against the bundled digits; use fedgen sample");
+        }
         for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
             if (o.longestName().equals("--conditional") && !d.conditional()) {
                 throw new IllegalArgumentException("--conditional contradicts the checkpoint's conditional false ("

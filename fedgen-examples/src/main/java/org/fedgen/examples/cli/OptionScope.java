@@ -60,6 +60,9 @@ final class OptionScope {
         need(given, List.of("--attack-scale"), attack == AttackKind.sign_flip || attack == AttackKind.scale
                 || attack == AttackKind.gaussian, "--attack sign-flip, scale or gaussian", attackGot);
         need(given, List.of("--backdoor-label"), attack == AttackKind.backdoor, "--attack backdoor", attackGot);
+        need(given, List.of("--clients", "--partition", "--alpha", "--labels-per-client", "--shard-size"),
+                o.images.dataDir == null, "the bundled digits or --data (with --data-dir the client folders are the "
+                + "partition)", "--data-dir " + o.images.dataDir);
         String partition = "--partition " + o.partition;
         need(given, List.of("--alpha"), o.partition == PartitionKind.dirichlet, "--partition dirichlet", partition);
         need(given, List.of("--labels-per-client"), o.partition == PartitionKind.shards, "--partition shards",

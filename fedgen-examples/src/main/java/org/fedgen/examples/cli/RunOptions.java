@@ -145,6 +145,10 @@ public final class RunOptions {
     @Mixin
     public SecureAggregationOptions secureAggregation = new SecureAggregationOptions();
 
+    /** Own image data (--data-dir, --data, --labels, --image-size). */
+    @Mixin
+    public ImageDataOptions images = new ImageDataOptions();
+
     @Option(names = "--out", description = "Output directory (default: runs/<model>-<aggregator>, or "
             + "runs/<model>-centralized).")
     public Path out;
@@ -176,6 +180,6 @@ public final class RunOptions {
                 .qualitySamples(qualitySamples).samples(samples).centralized(centralized).dp(dp.toSettings())
                 .out(out).maxFailedRounds(maxFailedRounds).shardSize(shardSize).streaming(streaming)
                 .checkpointEvery(checkpointEvery).secureAggregation(secureAggregation.toSettings())
-                .robust(robust.toSettings()).build();
+                .robust(robust.toSettings()).images(images.toSettings()).build();
     }
 }

@@ -39,9 +39,10 @@ public final class SampleCommand implements Callable<Integer> {
         INDArray x = model.sample(n, seed);
         Path dir = out != null ? out : checkpoint.toAbsolutePath().getParent();
         java.nio.file.Files.createDirectories(dir);
+        int[] item = model.itemShape();
         ImageGrid.write(dir.resolve("sample.png"), x.get(NDArrayIndex.interval(0, Math.min(64, n)),
-                NDArrayIndex.all()), 28, 28);
-        Digits.writeIdx(dir.resolve("sample-idx3-ubyte"), x, 28, 28);
+                NDArrayIndex.all()), item[1], item[2]);
+        Digits.writeIdx(dir.resolve("sample-idx3-ubyte"), x, item[1], item[2]);
         System.out.printf("%d samples of the %s model at round %d (fedgen %s) written to %s%n", n,
                 model.provenance().config().model().family(), model.round(), model.provenance().fedgenVersion(),
                 dir.toAbsolutePath());

@@ -16,10 +16,14 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code fedgen train}: federated training on the bundled digits (default: a VAE over 10 Dirichlet(0.5) clients). */
+/**
+ * {@code fedgen train}: federated training on the bundled digits (default: a VAE over 10 Dirichlet(0.5) clients) or on
+ * the user's own images.
+ */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Trains a generative model federatedly on the bundled MNIST digits and writes metrics.csv,",
-            "sample grids (PNG), an IDX file of samples, config.json and a checkpoint to the output directory."})
+        description = {"Trains a generative model federatedly on the bundled MNIST digits (or your",
+            "own images: --data-dir, --data) and writes metrics.csv, sample grids (PNG),",
+            "an IDX file of samples, config.json and a checkpoint to the output directory."})
 public final class TrainCommand implements Callable<Integer> {
     /** Options that may accompany --config: they choose where and how fast, not what is computed. */
     private static final Set<String> WITH_CONFIG = Set.of("--config", "--out", "--workers", "--overwrite",

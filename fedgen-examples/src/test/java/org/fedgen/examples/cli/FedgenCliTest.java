@@ -10,7 +10,8 @@ import picocli.CommandLine;
 
 /** The command line builds (no clashing option names across mixins) and every command documents its options. */
 class FedgenCliTest {
-    private static String run(int expectedStatus, String... args) {
+    /** Runs the command line in-process; returns what it wrote to its out and err streams. */
+    static String run(int expectedStatus, String... args) {
         CommandLine cli = FedgenCli.commandLine();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
