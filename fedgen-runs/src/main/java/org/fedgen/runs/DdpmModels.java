@@ -11,22 +11,27 @@ import org.fedgen.models.ddpm.MlpDenoiser;
 import org.fedgen.models.ddpm.NoiseSchedule;
 import org.fedgen.models.ddpm.UNetDenoiser;
 
-/** Builds the DDPM that {@link DdpmSettings} describe, for 28x28 digits. */
+/** Builds the DDPM that {@link DdpmSettings} describe, for 28x28 digits or (MLP denoiser) rows of any width. */
 public final class DdpmModels {
     private DdpmModels() {
     }
 
     /** A fresh model with these settings. */
     public static Ddpm newModel(DdpmSettings s) {
+        return newModel(s, 28 * 28);
+    }
+
+    /** A fresh model with these settings for {@code features} inputs (the U-Net takes 784 only). */
+    public static Ddpm newModel(DdpmSettings s, int features) {
         NoiseSchedule schedule = NoiseSchedule.of(s.schedule().name(), s.timesteps());
         // the U-Net has no skip of its own: give it the fixed one
-        return Ddpm.builder(newDenoiser(s, schedule)).schedule(schedule).sampler(newSampler(s))
+        return Ddpm.builder(newDenoiser(s, schedule, features)).schedule(schedule).sampler(newSampler(s))
                 .minSnrGamma(s.minSnrGamma()).inputSkip(s.denoiser() == DdpmSettings.DenoiserKind.unet)
                 .labelDropout(s.labelDropout()).guidance(s.guidance()).build();
     }
 
     /** A fresh denoiser; the MLP gets the prior skip for {@code schedule}. */
-    static Denoiser newDenoiser(DdpmSettings s, NoiseSchedule schedule) {
+    static Denoiser newDenoiser(DdpmSettings s, NoiseSchedule schedule, int features) {
         int classes = s.conditional() ? 10 : 0;
         if (s.denoiser() == DdpmSettings.DenoiserKind.unet) {
             int[] c = s.unetChannels();
@@ -34,7 +39,7 @@ public final class DdpmModels {
         }
         int[] hidden = new int[s.mlpDepth()];
         Arrays.fill(hidden, s.mlpWidth());
-        return new MlpDenoiser(784, hidden, 128, classes, Activation.SILU, schedule);
+        return new MlpDenoiser(features, hidden, 128, classes, Activation.SILU, schedule);
     }
 
     /** The sampler the settings choose. */

@@ -21,18 +21,25 @@ final class DdpmRecipe implements ModelRecipe {
     private final Ddpm serverModel;
     private final SamplingAverage average = new SamplingAverage();
     private final int qualitySamples;
+    private final int features;
     private final ConditionalAccuracy accuracy = new ConditionalAccuracy(DigitsClassifier::load);
 
     /** @param qualitySamples samples per evaluation; a conditional model also reports accuracy */
     DdpmRecipe(DdpmSettings options, int qualitySamples) {
+        this(options, qualitySamples, 28 * 28);
+    }
+
+    /** As above, for {@code features} inputs per example (an MLP denoiser on table rows). */
+    DdpmRecipe(DdpmSettings options, int qualitySamples, int features) {
         this.options = options;
-        this.serverModel = DdpmModels.newModel(options);
+        this.features = features;
+        this.serverModel = DdpmModels.newModel(options, features);
         this.qualitySamples = qualitySamples;
     }
 
     @Override
     public Supplier<GenerativeModel> factory() {
-        return () -> DdpmModels.newModel(options);
+        return () -> DdpmModels.newModel(options, features);
     }
 
     /** {@code base}, wrapped in the EMA unless the EMA decay is 0; the recipe samples from the last one it made. */

@@ -45,6 +45,7 @@ import org.fedgen.runs.output.MetricsCsvListener;
 import org.fedgen.runs.output.MetricsPlotListener;
 import org.fedgen.runs.output.SampleFileListener;
 import org.fedgen.runs.output.SampleGridListener;
+import org.fedgen.runs.table.TableShards;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -146,7 +147,8 @@ public final class FederatedRun {
      * The data and model of a run: per-client training shards of the training pool and the clients' own held-out
      * examples (for federated evaluation), the held-out digits of the server, the model recipe.
      */
-    record Setup(List<Dataset> shards, List<Dataset> clientEval, Dataset heldOut, ModelRecipe recipe) {
+    record Setup(List<Dataset> shards, List<Dataset> clientEval, Dataset heldOut, ModelRecipe recipe,
+            TableShards table) {
     }
 
     /** Training throughput of one timed run. */
@@ -158,6 +160,9 @@ public final class FederatedRun {
     }
 
     static Setup setup(RunConfig o) {
+        if (o.table() != null) {
+            return tableSetup(o);
+        }
         Dataset pool = DigitsSplit.train();
         Dataset heldOut = DigitsSplit.heldOut();
         Partition partition = o.partition() == PartitionKind.pool ? null
@@ -175,7 +180,8 @@ public final class FederatedRun {
             Dataset union = Dataset.concat(train);
             LOG.info("centralized baseline: one client holds the union of the {} clients' training data ({} digits)",
                     o.clients(), union.size());
-            return new Setup(List.of(union), List.of(Dataset.concat(eval)), heldOut, recipe(o, List.of(union)));
+            return new Setup(List.of(union), List.of(Dataset.concat(eval)), heldOut, recipe(o, List.of(union), 784),
+                    null);
         }
         if (o.dp() != null) {
             // Shard sizes are client data: a private run does not log them.
@@ -185,7 +191,24 @@ public final class FederatedRun {
                     String.format("%.3f", partition.meanLabelDistance()));
         }
         List<Dataset> poisoned = o.robust().poisonedShards(train, o.seed(), conditional(o.model()));
-        return new Setup(poisoned, eval, heldOut, recipe(o, poisoned));
+        return new Setup(poisoned, eval, heldOut, recipe(o, poisoned, 784), null);
+    }
+
+    /**
+     * A table run's clients: split, transform fitted from client statistics (or the schema alone under DP), rows
+     * encoded. The server holds no rows of its own, so there is no held-out set.
+     */
+    private static Setup tableSetup(RunConfig o) {
+        TableShards t = TableShards.load(o.table(), o.clients(), o.seed(), o.dp() != null);
+        int width = t.encoder().width();
+        if (o.centralized()) {
+            Dataset union = Dataset.concat(t.trainData());
+            LOG.info("centralized baseline: one client holds the union of the {} clients' training rows",
+                    t.trainData().size());
+            return new Setup(List.of(union), List.of(Dataset.concat(t.evalData())), null,
+                    recipe(o, List.of(union), width), t);
+        }
+        return new Setup(t.trainData(), t.evalData(), null, recipe(o, t.trainData(), width), t);
     }
 
     private static boolean conditional(ModelSettings m) {
@@ -197,6 +220,10 @@ public final class FederatedRun {
      * the configured number of samples against the held-out digits on the shipped classifier's features.
      */
     static GlobalEvaluator evaluator(RunConfig o, Setup s) {
+        if (s.table() != null) {
+            // The server of a table run holds no rows; the clients' federated evaluation and eval.json score it.
+            return (global, round) -> new LinkedHashMap<>();
+        }
         SampleQuality quality = o.qualitySamples() > 0 ? SampleQuality.against(s.heldOut(), DigitsClassifier.load())
                 : null;
         return (global, round) -> {
@@ -268,8 +295,13 @@ public final class FederatedRun {
      * @throws org.fedgen.core.RunFailedException if the run stops because no client update could be used
      */
     public Path run() {
+        RunConfig o = this.o;
         Setup s = setup(o);
-        Path out = outputDirectory();
+        if (s.table() != null && s.table().trainData().size() != o.clients() && !o.centralized()) {
+            // --partition-by: the column's values are the clients
+            o = o.toBuilder().clients(s.table().trainData().size()).build();
+        }
+        Path out = outputDirectory(o);
         RunProvenance provenance = new RunProvenance(RunProvenance.currentVersion(),
                 RunProvenance.fingerprint(s.shards(), s.clientEval()), o);
         List<Map<String, Double>> earlierRows = List.of();
@@ -305,9 +337,14 @@ public final class FederatedRun {
         outputs.add(new MetricsCsvListener(out.resolve(METRICS), earlierRows));
         outputs.add(new CheckpointListener(out.resolve(CHECKPOINT), aggregator, o.checkpointEvery(),
                 provenance.toJson()));
-        outputs.add(new SampleGridListener(out, recipe::sample, Seeds.derive(o.seed(), "grid"), o.evalEvery(),
-                o.rounds(), 28, 28));
-        if (o.samples() > 0) {
+        if (s.table() == null) {
+            outputs.add(new SampleGridListener(out, recipe::sample, Seeds.derive(o.seed(), "grid"), o.evalEvery(),
+                    o.rounds(), 28, 28));
+        } else {
+            LOG.info("table run: FID, precision/recall and label coverage are measured on digit-classifier features"
+                    + " and do not apply to tables; samples.csv and eval.json score the samples instead");
+        }
+        if (o.samples() > 0 && s.table() == null) {
             outputs.add(new SampleFileListener(out.resolve("samples-idx3-ubyte"), recipe::sample, o.samples(),
                     Seeds.derive(o.seed(), "samples"), 28, 28));
         }
@@ -329,7 +366,10 @@ public final class FederatedRun {
         try (Simulation sim = b.build()) {
             // Only a run whose every setting was accepted marks the directory as holding a run.
             RunDirectory.writeConfig(out, o);
-            sim.run();
+            ModelState last = sim.run();
+            if (s.table() != null) {
+                TableOutputs.write(out, o, s.table(), recipe, last);
+            }
         }
         return out;
     }
@@ -358,7 +398,7 @@ public final class FederatedRun {
     }
 
     /** Creates the output directory, or says which one cannot be written and why. */
-    private Path outputDirectory() {
+    private static Path outputDirectory(RunConfig o) {
         Path out = o.outputDirectory();
         try {
             Files.createDirectories(out);
@@ -394,13 +434,14 @@ public final class FederatedRun {
     }
 
     /** The model's recipe; MD-GAN's client codes are weighted by the clients' training examples. */
-    private static ModelRecipe recipe(RunConfig o, List<Dataset> train) {
+    private static ModelRecipe recipe(RunConfig o, List<Dataset> train, int features) {
         ModelSettings m = o.model();
         if (m instanceof VaeSettings v) {
-            return new VaeRecipe(v);
+            return new VaeRecipe(features == v.config().inputDim() ? v
+                    : new VaeSettings(v.config().toBuilder().inputDim(features).build()));
         }
         if (m instanceof DdpmSettings d) {
-            return new DdpmRecipe(d, o.qualitySamples());
+            return new DdpmRecipe(d, o.qualitySamples(), features);
         }
         GanSettings g = (GanSettings) m;
         return new GanRecipe(o, g.clientCodes() ? train.stream().mapToDouble(Dataset::size).toArray()

@@ -5,6 +5,7 @@ import static org.fedgen.core.util.Checks.require;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.fedgen.models.gan.GanTopology;
+import org.fedgen.runs.table.TableSource;
 
 /**
  * Everything a federated run on the bundled digits is made of: model family, data split, federation, aggregation,
@@ -46,6 +47,7 @@ import org.fedgen.models.gan.GanTopology;
  * @param streaming          streaming aggregation with a window of 2 × workers (see
  *                           {@code Server.Builder.streamingWindow})
  * @param checkpointEvery    write the checkpoint (the state a run resumes from) every k rounds and after the last
+ * @param table              the user's table to train on instead of the bundled digits, or null for the digits
  */
 public record RunConfig(ModelSettings model, int clients, int clientsPerRound, int rounds, int localEpochs,
         int localSteps, int batchSize, double learningRate, AggregatorKind aggregator, double mu,
@@ -53,7 +55,7 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
         PartitionKind partition, double alpha, int labelsPerClient, int workers, long seed, int evalEvery,
         int qualitySamples, int samples, boolean centralized, DpConfig dp, Path out, int maxFailedRounds,
         SecureAggregationSettings secureAggregation, RobustSettings robust, int shardSize, boolean streaming,
-        int checkpointEvery) {
+        int checkpointEvery, TableSource table) {
 
     /** Shared defaults of the values a model family may override (see {@code GanDefaults}). */
     static final int ROUNDS = 50;
@@ -104,6 +106,7 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
         b.secureAggregation = secureAggregation;
         b.robust = robust;
         b.checkpointEvery = checkpointEvery;
+        b.table = table;
         return b;
     }
 
@@ -146,6 +149,7 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
         private SecureAggregationSettings secureAggregation;
         private RobustSettings robust = RobustSettings.defaults();
         private int checkpointEvery = 1;
+        private TableSource table;
 
         private Builder() {
         }
@@ -327,6 +331,16 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
         }
 
         /**
+         * Trains on a user's table (VAE or MLP DDPM; samples are written as samples.csv) instead of the bundled
+         * digits; null (default) = the digits. Without {@link TableSource#partitionBy()} the split must be
+         * {@link PartitionKind#iid}: a table has no labels.
+         */
+        public Builder table(TableSource v) {
+            table = v;
+            return this;
+        }
+
+        /**
          * Sets {@code maxFailedRounds}: consecutive rounds in which every sampled client fails or is rejected before
          * the run stops with an error.
          */
@@ -398,11 +412,29 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
             require(maxFailedRounds >= 1, "max failed rounds must be >= 1, got " + maxFailedRounds);
             require(shardSize >= 1, "--shard-size must be >= 1, got " + shardSize);
             require(checkpointEvery >= 1, "--checkpoint-every must be >= 1, got " + checkpointEvery);
+            if (table != null) {
+                checkTable();
+            }
             return new RunConfig(model, clients, clientsPerRound, d.rounds(), d.localEpochs(), d.localSteps(),
                     d.batchSize(), d.learningRate(), aggregator, mu, serverLearningRate, d.mmdTemperature(), mmdSign,
                     mmdThreshold, mmdDataWeights, partition, alpha, labelsPerClient, workers, seed, d.evalEvery(),
                     qualitySamples, samples, centralized, dp, out, maxFailedRounds, secureAggregation,
-                    robust, shardSize, streaming, checkpointEvery);
+                    robust, shardSize, streaming, checkpointEvery, table);
+        }
+
+        /** What a table run cannot do (yet): the GAN family, conditioning, label splits, label-based attacks. */
+        private void checkTable() {
+            require(!(model instanceof GanSettings), "--data " + table.data() + ": tables train with --model vae or"
+                    + " ddpm; the GAN family is not wired for tables");
+            require(!(model instanceof VaeSettings v && v.config().isConditional()
+                    || model instanceof DdpmSettings d && (d.conditional()
+                    || d.denoiser() == DdpmSettings.DenoiserKind.unet)), "--data " + table.data()
+                    + ": a table trains an unconditional VAE or an MLP DDPM (no --conditional, no --denoiser unet)");
+            require(table.partitionBy() != null || partition == PartitionKind.iid, "--partition " + partition
+                    + " splits by digit labels, which a table does not have: give --partition iid or --partition-by "
+                    + "COLUMN");
+            require(robust.attack() == AttackKind.none, "--attack " + robust.attack() + " is simulated on the bundled"
+                    + " digits only, not with --data " + table.data());
         }
 
         static <T> T or(T value, T fallback) {
