@@ -60,6 +60,11 @@ final class OptionScope {
         need(given, List.of("--attack-scale"), attack == AttackKind.sign_flip || attack == AttackKind.scale
                 || attack == AttackKind.gaussian, "--attack sign-flip, scale or gaussian", attackGot);
         need(given, List.of("--backdoor-label"), attack == AttackKind.backdoor, "--attack backdoor", attackGot);
+        need(given, List.of("--schema", "--partition-by"), o.data != null, "--data FILE.csv", "the bundled digits");
+        need(given, List.of("--quality-samples"), o.data == null, "the bundled digits (FID, precision/recall and "
+                + "label coverage use digit-classifier features)", "--data " + o.data);
+        need(given, List.of("--clients", "--partition"), o.partitionBy == null, "no --partition-by (the column's "
+                + "values are the clients)", "--partition-by " + o.partitionBy);
         String partition = "--partition " + o.partition;
         need(given, List.of("--alpha"), o.partition == PartitionKind.dirichlet, "--partition dirichlet", partition);
         need(given, List.of("--labels-per-client"), o.partition == PartitionKind.shards, "--partition shards",

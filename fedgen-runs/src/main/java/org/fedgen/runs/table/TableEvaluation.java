@@ -208,7 +208,9 @@ public final class TableEvaluation {
         m.put("target", target);
         m.put("classifier", "multinomial logistic regression, " + ITERATIONS + " full-batch steps of " + RATE
                 + ", L2 " + L2);
-        m.put("test_rows", test.size() + (train == null ? " (odd rows of " + real.source() + ")" : ""));
+        m.put("test_rows", test.size());
+        m.put("test", train == null ? "the odd rows of " + real.source() + " (the even ones train the real baseline)"
+                : real.source());
         m.put("synthetic_to_real_accuracy", onSynth.accuracy(xt, yt));
         m.put("real_to_real_accuracy", onReal.accuracy(xt, yt));
         m.put("majority_class_accuracy", Arrays.stream(count).max().orElse(0) / (double) yt.length);
