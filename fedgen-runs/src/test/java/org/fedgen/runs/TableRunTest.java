@@ -97,6 +97,16 @@ class TableRunTest {
     }
 
     @Test
+    void aTableCheckpointSamplesRowsAgainWithoutTheRunsOtherFiles() throws Exception {
+        Path out = new FederatedRun(tiny(VaeSettings.defaults(), "again").build()).run();
+        TrainedModel m = TrainedModel.load(out.resolve("checkpoint.fgs"));
+        assertEquals(true, m.tabular());
+        CsvTable rows = m.sampleRows(30, 3);
+        assertEquals(30, rows.size());
+        assertSameColumnsAndTypes(CsvTable.read(csv), rows);
+    }
+
+    @Test
     void sameSeedSameSamplesWhateverTheWorkerCount() throws Exception {
         Path one = new FederatedRun(tiny(VaeSettings.defaults(), "w1").build()).run();
         Path two = new FederatedRun(tiny(VaeSettings.defaults(), "w2").workers(2).build()).run();
