@@ -53,6 +53,8 @@ import org.slf4j.LoggerFactory;
  * One federated training run on the bundled digits, as a {@link RunConfig} describes it: partition the training pool,
  * train through the {@link Server} round loop, and write metrics.csv, metrics.png, sample grids, an IDX sample file and
  * a checkpoint into the output directory. Every topology, MD-GAN included, runs through the same loop and outputs.
+ * A table run ({@link RunConfig#table()}) splits, transforms and encodes the table with {@link TableShards} and
+ * writes samples.csv and eval.json instead of the grids and the IDX file.
  */
 public final class FederatedRun {
     private static final Logger LOG = LoggerFactory.getLogger(FederatedRun.class);

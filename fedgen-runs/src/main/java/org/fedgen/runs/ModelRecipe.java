@@ -47,7 +47,7 @@ public interface ModelRecipe {
     /** Server-side metrics of a global state on the held-out digits. */
     Map<String, Double> evaluate(ModelState global, Dataset heldOut, long seed);
 
-    /** n samples [n, 784] in [0, 1] from a global state. */
+    /** n samples [n, features] in [0, 1] from a global state (784 features for the digits). */
     INDArray sample(ModelState global, int n, long seed);
 
     /**
