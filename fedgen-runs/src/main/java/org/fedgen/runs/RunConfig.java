@@ -10,8 +10,8 @@ import org.fedgen.runs.table.TableSource;
 /**
  * Everything a federated run on the bundled digits (or a user's table, see {@link Builder#table}) is made of: model
  * family, data split, federation, aggregation, optional DP, evaluation and outputs. Immutable; build with
- * {@link #builder()}, whose {@link Builder#build()} fills the family's defaults (a GAN's depend on its topology, see the builder's setters) and checks every value, naming the
- * first bad one. Run it with {@link FederatedRun}.
+ * {@link #builder()}, whose {@link Builder#build()} fills the family's defaults (a GAN's depend on its topology, see
+ * the builder's setters) and checks every value, naming the first bad one. Run it with {@link FederatedRun}.
  *
  * @param model              the model family and its settings
  * @param clients            number of clients W
