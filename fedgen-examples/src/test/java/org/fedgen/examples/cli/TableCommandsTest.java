@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code fedgen train --data} and {@code fedgen eval --data}: options reach the library; bad tables fail in one line. */
+/** {@code fedgen train --data} and {@code fedgen eval --data}: options reach the library, bad tables fail in a line. */
 class TableCommandsTest {
     @TempDir
     Path dir;

@@ -28,8 +28,8 @@ import java.util.Set;
  *    "visited":   {"type": "date", "format": "dd.MM.yyyy", "min": "01.01.2007", "max": "31.12.2009"}}}
  * }</pre>
  * {@code missing} at the top lists the field texts that mean "missing" (default: only the empty field); a column's
- * {@code missing} is its policy ({@code refuse}, the default; {@code category}; {@code mean}). Columns the file does not
- * name are inferred from the clients' statistics; every named column must be in the CSV header.
+ * {@code missing} is its policy ({@code refuse}, the default; {@code category}; {@code mean}). Columns the file does
+ * not name are inferred from the clients' statistics; every named column must be in the CSV header.
  *
  * @param columns       declarations by column name, in declaration order
  * @param missingTokens field texts read as missing
