@@ -124,6 +124,15 @@ class TableRunTest {
     }
 
     @Test
+    void theTableSourceSurvivesTheConfigurationsJsonForm() {
+        RunConfig o = tiny(VaeSettings.defaults(), "json").table(new TableSource(csv, dir.resolve("s.json"), "site"))
+                .build();
+        assertEquals(o, RunConfigJson.read(RunConfigJson.write(o), "config.json"));
+        RunConfig digits = RunConfig.builder().build();
+        assertEquals(null, RunConfigJson.read(RunConfigJson.write(digits), "config.json").table());
+    }
+
+    @Test
     void configurationsATableCannotTakeAreRefused() {
         TableSource t = new TableSource(csv, null, null);
         assertEquals("--partition dirichlet splits by digit labels, which a table does not have: give --partition iid"
