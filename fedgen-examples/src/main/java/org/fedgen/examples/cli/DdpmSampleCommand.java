@@ -112,6 +112,10 @@ public final class DdpmSampleCommand implements Callable<Integer> {
             throw new IllegalArgumentException(checkpoint + " is of a " + run.model().family()
                     + " run; use fedgen sample");
         }
+        if (run.table() != null) {
+            throw new IllegalArgumentException(checkpoint + " is of a run on the table " + run.table().data()
+                    + ", whose samples are rows; use fedgen sample");
+        }
         for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
             if (o.longestName().equals("--conditional") && !d.conditional()) {
                 throw new IllegalArgumentException("--conditional contradicts the checkpoint's conditional false ("
