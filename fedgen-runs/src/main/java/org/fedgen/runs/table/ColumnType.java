@@ -1,6 +1,5 @@
 package org.fedgen.runs.table;
 
-import java.util.Arrays;
 import java.util.Locale;
 
 /** The type of a table column, which fixes how its values are parsed, encoded and written back. */
@@ -33,12 +32,6 @@ public enum ColumnType {
      * @throws IllegalArgumentException naming the unknown type and the valid ones
      */
     public static ColumnType parse(String name) {
-        for (ColumnType t : values()) {
-            if (t.toString().equals(name)) {
-                return t;
-            }
-        }
-        throw new IllegalArgumentException("unknown column type '" + name + "'; valid: "
-                + Arrays.toString(values()));
+        return SchemaNames.parse(values(), name, "column type");
     }
 }

@@ -1,6 +1,5 @@
 package org.fedgen.runs.table;
 
-import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -27,12 +26,6 @@ public enum MissingPolicy {
      * @throws IllegalArgumentException naming the unknown policy and the valid ones
      */
     public static MissingPolicy parse(String name) {
-        for (MissingPolicy p : values()) {
-            if (p.toString().equals(name)) {
-                return p;
-            }
-        }
-        throw new IllegalArgumentException("unknown missing-value policy '" + name + "'; valid: "
-                + Arrays.toString(values()));
+        return SchemaNames.parse(values(), name, "missing-value policy");
     }
 }
