@@ -11,7 +11,10 @@ import org.fedgen.models.ddpm.MlpDenoiser;
 import org.fedgen.models.ddpm.NoiseSchedule;
 import org.fedgen.models.ddpm.UNetDenoiser;
 
-/** Builds the DDPM that {@link DdpmSettings} describe, for 28x28 digits or grayscale images of another size. */
+/**
+ * Builds the DDPM that {@link DdpmSettings} describe, for 28x28 digits, grayscale images of another size, or (MLP
+ * denoiser) rows of any width.
+ */
 public final class DdpmModels {
     private DdpmModels() {
     }
@@ -19,6 +22,11 @@ public final class DdpmModels {
     /** A fresh model with these settings for 28x28 digits. */
     public static Ddpm newModel(DdpmSettings s) {
         return newModel(s, 28, 28);
+    }
+
+    /** A fresh model for rows of {@code features} values: an image of 1 × features (the MLP denoiser only). */
+    public static Ddpm newModel(DdpmSettings s, int features) {
+        return newModel(s, 1, features);
     }
 
     /**

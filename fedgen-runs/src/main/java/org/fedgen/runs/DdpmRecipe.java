@@ -25,6 +25,11 @@ final class DdpmRecipe implements ModelRecipe {
     private final int width;
     private final ConditionalAccuracy accuracy = new ConditionalAccuracy(DigitsClassifier::load);
 
+    /** For rows of {@code features} values (an MLP denoiser on table rows): images of 1 × features. */
+    DdpmRecipe(DdpmSettings options, int qualitySamples, int features) {
+        this(options, qualitySamples, 1, features);
+    }
+
     /**
      * @param qualitySamples samples per evaluation; a conditional model also reports accuracy
      * @param height         image height of the data

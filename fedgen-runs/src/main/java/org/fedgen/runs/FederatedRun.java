@@ -49,6 +49,7 @@ import org.fedgen.runs.output.MetricsCsvListener;
 import org.fedgen.runs.output.MetricsPlotListener;
 import org.fedgen.runs.output.SampleFileListener;
 import org.fedgen.runs.output.SampleGridListener;
+import org.fedgen.runs.table.TableShards;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +58,8 @@ import org.slf4j.LoggerFactory;
  * {@link RunConfig} describes it: partition the training pool (or take the client folders as the partition),
  * train through the {@link Server} round loop, and write metrics.csv, metrics.png, sample grids, an IDX sample file and
  * a checkpoint into the output directory. Every topology, MD-GAN included, runs through the same loop and outputs.
+ * A table run ({@link RunConfig#table()}) splits, transforms and encodes the table with {@link TableShards} and
+ * writes samples.csv and eval.json instead of the grids and the IDX file.
  */
 public final class FederatedRun {
     private static final Logger LOG = LoggerFactory.getLogger(FederatedRun.class);
@@ -158,7 +161,7 @@ public final class FederatedRun {
      * data; empty otherwise.
      */
     record Setup(List<Dataset> shards, List<Dataset> clientEval, Dataset heldOut, ModelRecipe recipe, RunConfig config,
-            boolean heldOutFromClients, List<String> classes) {
+            boolean heldOutFromClients, List<String> classes, TableShards table) {
     }
 
     /** Training throughput of one timed run. */
@@ -170,6 +173,9 @@ public final class FederatedRun {
     }
 
     static Setup setup(RunConfig config) {
+        if (config.table() != null) {
+            return tableSetup(config);
+        }
         if (config.images() != null && config.images().natural()) {
             return naturalSetup(config);
         }
@@ -246,11 +252,41 @@ public final class FederatedRun {
             Dataset union = Dataset.concat(train);
             LOG.info("centralized baseline: one client holds the union of the {} clients' training data ({} digits)",
                     o.clients(), union.size());
-            return new Setup(List.of(union), List.of(Dataset.concat(eval)), heldOut, recipe(o, List.of(union)), o,
-                    heldOutFromClients, classes);
+            return new Setup(List.of(union), List.of(Dataset.concat(eval)), heldOut,
+                    recipe(o, List.of(union), features(train)), o, heldOutFromClients, classes, null);
         }
         List<Dataset> poisoned = o.robust().poisonedShards(train, o.seed(), conditional(o.model()));
-        return new Setup(poisoned, eval, heldOut, recipe(o, poisoned), o, heldOutFromClients, classes);
+        return new Setup(poisoned, eval, heldOut, recipe(o, poisoned, features(train)), o, heldOutFromClients,
+                classes, null);
+    }
+
+    /** The length of one example's feature vector (C·H·W). */
+    private static int features(List<Dataset> train) {
+        int n = 1;
+        for (int d : train.get(0).itemShape()) {
+            n *= d;
+        }
+        return n;
+    }
+
+    /**
+     * A table run's clients: split, transform fitted from client statistics (or the schema alone under DP), rows
+     * encoded. The server holds no rows of its own, so there is no held-out set.
+     */
+    private static Setup tableSetup(RunConfig config) {
+        TableShards t = TableShards.load(config.table(), config.clients(), config.seed(), config.dp() != null);
+        // --partition-by: the column's values are the clients.
+        RunConfig o = t.trainData().size() != config.clients() && !config.centralized()
+                ? config.toBuilder().clients(t.trainData().size()).build() : config;
+        int width = t.encoder().width();
+        if (o.centralized()) {
+            Dataset union = Dataset.concat(t.trainData());
+            LOG.info("centralized baseline: one client holds the union of the {} clients' training rows",
+                    t.trainData().size());
+            return new Setup(List.of(union), List.of(Dataset.concat(t.evalData())), null,
+                    recipe(o, List.of(union), width), o, false, List.of(), t);
+        }
+        return new Setup(t.trainData(), t.evalData(), null, recipe(o, t.trainData(), width), o, false, List.of(), t);
     }
 
     static boolean conditional(ModelSettings m) {
@@ -266,6 +302,10 @@ public final class FederatedRun {
             LOG.info("no server-side evaluation: the held-out examples are the clients' own, and a DP run publishes "
                     + "nothing computed from them without noise");
             return (global, round) -> Map.of();
+        }
+        if (s.table() != null) {
+            // The server of a table run holds no rows; the clients' federated evaluation and eval.json score it.
+            return (global, round) -> new LinkedHashMap<>();
         }
         SampleQuality quality = o.qualitySamples() > 0 ? SampleQuality.against(s.heldOut(), DigitsClassifier.load())
                 : null;
@@ -343,7 +383,7 @@ public final class FederatedRun {
         Setup s = setup(this.o);
         // From here on the configuration fitted to the data: it is what the run does and records.
         RunConfig o = s.config();
-        Path out = outputDirectory();
+        Path out = outputDirectory(o);
         RunProvenance provenance = new RunProvenance(RunProvenance.currentVersion(),
                 RunProvenance.fingerprint(s.shards(), s.clientEval()), o);
         List<Map<String, Double>> earlierRows = List.of();
@@ -379,10 +419,15 @@ public final class FederatedRun {
         outputs.add(new MetricsCsvListener(out.resolve(METRICS), earlierRows));
         outputs.add(new CheckpointListener(out.resolve(CHECKPOINT), aggregator, o.checkpointEvery(),
                 provenance.toJson()));
-        int[] item = s.shards().get(0).itemShape();
-        outputs.add(new SampleGridListener(out, recipe::sample, Seeds.derive(o.seed(), "grid"), o.evalEvery(),
-                o.rounds(), item[1], item[2]));
-        if (o.samples() > 0) {
+        int[] item = s.table() == null ? s.shards().get(0).itemShape() : null;
+        if (s.table() == null) {
+            outputs.add(new SampleGridListener(out, recipe::sample, Seeds.derive(o.seed(), "grid"), o.evalEvery(),
+                    o.rounds(), item[1], item[2]));
+        } else {
+            LOG.info("table run: FID, precision/recall and label coverage are measured on digit-classifier features"
+                    + " and do not apply to tables; samples.csv and eval.json score the samples instead");
+        }
+        if (o.samples() > 0 && s.table() == null) {
             outputs.add(new SampleFileListener(out.resolve("samples-idx3-ubyte"), recipe::sample, o.samples(),
                     Seeds.derive(o.seed(), "samples"), item[1], item[2]));
         }
@@ -404,7 +449,10 @@ public final class FederatedRun {
         try (Simulation sim = b.build()) {
             // Only a run whose every setting was accepted marks the directory as holding a run.
             markRun(out, o, s);
-            sim.run();
+            ModelState last = sim.run();
+            if (s.table() != null) {
+                TableOutputs.write(out, o, s.table(), recipe, last);
+            }
         }
         return out;
     }
@@ -441,7 +489,7 @@ public final class FederatedRun {
     }
 
     /** Creates the output directory, or says which one cannot be written and why. */
-    private Path outputDirectory() {
+    private static Path outputDirectory(RunConfig o) {
         Path out = o.outputDirectory();
         try {
             Files.createDirectories(out);
@@ -477,12 +525,16 @@ public final class FederatedRun {
     }
 
     /** The model's recipe; MD-GAN's client codes are weighted by the clients' training examples. */
-    private static ModelRecipe recipe(RunConfig o, List<Dataset> train) {
+    private static ModelRecipe recipe(RunConfig o, List<Dataset> train, int features) {
         ModelSettings m = o.model();
         if (m instanceof VaeSettings v) {
-            return new VaeRecipe(v);
+            return new VaeRecipe(features == v.config().inputDim() ? v
+                    : new VaeSettings(v.config().toBuilder().inputDim(features).build()));
         }
         if (m instanceof DdpmSettings d) {
+            if (o.table() != null) {
+                return new DdpmRecipe(d, o.qualitySamples(), features);
+            }
             int[] item = DataFit.itemShape(o);
             return new DdpmRecipe(d, o.qualitySamples(), item[1], item[2]);
         }

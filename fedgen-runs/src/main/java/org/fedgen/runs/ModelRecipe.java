@@ -47,7 +47,7 @@ public interface ModelRecipe {
     /** Server-side metrics of a global state on the held-out examples. */
     Map<String, Double> evaluate(ModelState global, Dataset heldOut, long seed);
 
-    /** n samples [n, d] in [0, 1] from a global state (d = 784 for the digits). */
+    /** n samples [n, d] in [0, 1] from a global state (d = 784 for the digits, the encoded width for a table). */
     INDArray sample(ModelState global, int n, long seed);
 
     /**

@@ -5,12 +5,14 @@ import static org.fedgen.core.util.Checks.require;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.fedgen.models.gan.GanTopology;
+import org.fedgen.runs.table.TableSource;
 
 /**
- * Everything a federated run on the bundled digits (or the user's own images) is made of: model family, data split, federation, aggregation,
- * optional DP, evaluation and outputs. Immutable; build with {@link #builder()}, whose {@link Builder#build()} fills the
- * family's defaults (a GAN's depend on its topology, see the builder's setters) and checks every value, naming the
- * first bad one. Run it with {@link FederatedRun}.
+ * Everything a federated run on the bundled digits (or the user's own images, or a user's table, see
+ * {@link Builder#table}) is made of: model family, data split, federation, aggregation, optional DP, evaluation and
+ * outputs. Immutable; build with {@link #builder()}, whose {@link Builder#build()} fills the family's defaults (a GAN's
+ * depend on its topology, see the builder's setters) and checks every value, naming the first bad one. Run it with
+ * {@link FederatedRun}.
  *
  * @param model              the model family and its settings
  * @param clients            number of clients W
@@ -48,6 +50,7 @@ import org.fedgen.models.gan.GanTopology;
  * @param checkpointEvery    write the checkpoint (the state a run resumes from) every k rounds and after the last
  * @param images             the run's own image data, or null for the bundled digits; a run records the
  *                           configuration fitted to its data (see {@link FederatedRun})
+ * @param table              the user's table to train on instead of the bundled digits, or null for the digits
  */
 public record RunConfig(ModelSettings model, int clients, int clientsPerRound, int rounds, int localEpochs,
         int localSteps, int batchSize, double learningRate, AggregatorKind aggregator, double mu,
@@ -55,7 +58,7 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
         PartitionKind partition, double alpha, int labelsPerClient, int workers, long seed, int evalEvery,
         int qualitySamples, int samples, boolean centralized, DpConfig dp, Path out, int maxFailedRounds,
         SecureAggregationSettings secureAggregation, RobustSettings robust, int shardSize, boolean streaming,
-        int checkpointEvery, ImageData images) {
+        int checkpointEvery, ImageData images, TableSource table) {
 
     /** Shared defaults of the values a model family may override (see {@code GanDefaults}). */
     static final int ROUNDS = 50;
@@ -107,6 +110,7 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
         b.robust = robust;
         b.checkpointEvery = checkpointEvery;
         b.images = images;
+        b.table = table;
         return b;
     }
 
@@ -150,6 +154,7 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
         private RobustSettings robust = RobustSettings.defaults();
         private int checkpointEvery = 1;
         private ImageData images;
+        private TableSource table;
 
         private Builder() {
         }
@@ -331,6 +336,16 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
         }
 
         /**
+         * Trains on a user's table (VAE or MLP DDPM; samples are written as samples.csv) instead of the bundled
+         * digits; null (default) = the digits. Without {@link TableSource#partitionBy()} the split must be
+         * {@link PartitionKind#iid}: a table has no labels.
+         */
+        public Builder table(TableSource v) {
+            table = v;
+            return this;
+        }
+
+        /**
          * Sets {@code maxFailedRounds}: consecutive rounds in which every sampled client fails or is rejected before
          * the run stops with an error.
          */
@@ -410,11 +425,31 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
             require(maxFailedRounds >= 1, "max failed rounds must be >= 1, got " + maxFailedRounds);
             require(shardSize >= 1, "--shard-size must be >= 1, got " + shardSize);
             require(checkpointEvery >= 1, "--checkpoint-every must be >= 1, got " + checkpointEvery);
+            require(images == null || table == null, "a run trains on images or on a table, not both: got "
+                    + images + " and --data " + (table == null ? null : table.data()));
+            if (table != null) {
+                checkTable();
+            }
             return new RunConfig(model, clients, clientsPerRound, d.rounds(), d.localEpochs(), d.localSteps(),
                     d.batchSize(), d.learningRate(), aggregator, mu, serverLearningRate, d.mmdTemperature(), mmdSign,
                     mmdThreshold, mmdDataWeights, partition, alpha, labelsPerClient, workers, seed, d.evalEvery(),
                     qualitySamples, samples, centralized, dp, out, maxFailedRounds, secureAggregation,
-                    robust, shardSize, streaming, checkpointEvery, images);
+                    robust, shardSize, streaming, checkpointEvery, images, table);
+        }
+
+        /** What a table run cannot do (yet): the GAN family, conditioning, label splits, label-based attacks. */
+        private void checkTable() {
+            require(!(model instanceof GanSettings), "--data " + table.data() + ": tables train with --model vae or"
+                    + " ddpm; the GAN family is not wired for tables");
+            require(!(model instanceof VaeSettings v && v.config().isConditional()
+                    || model instanceof DdpmSettings d && (d.conditional()
+                    || d.denoiser() == DdpmSettings.DenoiserKind.unet)), "--data " + table.data()
+                    + ": a table trains an unconditional VAE or an MLP DDPM (no --conditional, no --denoiser unet)");
+            require(table.partitionBy() != null || partition == PartitionKind.iid, "--partition " + partition
+                    + " splits by digit labels, which a table does not have: give --partition iid or --partition-by "
+                    + "COLUMN");
+            require(robust.attack() == AttackKind.none, "--attack " + robust.attack() + " is simulated on the bundled"
+                    + " digits only, not with --data " + table.data());
         }
 
         static <T> T or(T value, T fallback) {

@@ -6,6 +6,8 @@ import java.util.Objects;
 import org.fedgen.core.Aggregator;
 import org.fedgen.core.io.Checkpoint;
 import org.fedgen.core.io.CheckpointFile;
+import org.fedgen.runs.table.CsvTable;
+import org.fedgen.runs.table.TableEncoder;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -18,12 +20,16 @@ public final class TrainedModel {
     private final Checkpoint checkpoint;
     private final RunProvenance provenance;
     private final ModelRecipe recipe;
+    /** The transform of a table run, null for the digits. */
+    private final TableEncoder table;
 
-    private TrainedModel(Path file, Checkpoint checkpoint, RunProvenance provenance, ModelRecipe recipe) {
+    private TrainedModel(Path file, Checkpoint checkpoint, RunProvenance provenance, ModelRecipe recipe,
+            TableEncoder table) {
         this.file = file;
         this.checkpoint = checkpoint;
         this.provenance = provenance;
         this.recipe = recipe;
+        this.table = table;
     }
 
     /**
@@ -53,7 +59,7 @@ public final class TrainedModel {
             throw new IllegalArgumentException(file + ": does not fit the model its configuration describes: "
                     + e.getMessage(), e);
         }
-        return new TrainedModel(file, cp, p, recipe);
+        return new TrainedModel(file, cp, p, recipe, s.table() == null ? null : s.table().encoder());
     }
 
     /**
@@ -85,6 +91,23 @@ public final class TrainedModel {
     /** The checkpoint file. */
     public Path file() {
         return file;
+    }
+
+    /** Whether the run trained on a table (its samples are rows, see {@link #sampleRows}). */
+    public boolean tabular() {
+        return table != null;
+    }
+
+    /**
+     * n sampled rows of a table run, in the table's header, column types and vocabulary.
+     *
+     * @throws IllegalArgumentException if n &lt; 1 or the run trained on the digits
+     */
+    public CsvTable sampleRows(int n, long seed) {
+        if (table == null) {
+            throw new IllegalArgumentException(file + " is a digits run: its samples are images, not rows");
+        }
+        return CsvTable.of("samples", table.header(), table.decode(sample(n, seed)));
     }
 
     /** The shape [channels, height, width] of one sample: [1, 28, 28] for a run on the bundled digits. */

@@ -116,6 +116,10 @@ public final class DdpmSampleCommand implements Callable<Integer> {
             throw new IllegalArgumentException(checkpoint + " is of a run on its own images, and this command scores "
                     + "samples against the bundled digits; use fedgen sample");
         }
+        if (run.table() != null) {
+            throw new IllegalArgumentException(checkpoint + " is of a run on the table " + run.table().data()
+                    + ", whose samples are rows; use fedgen sample");
+        }
         for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
             if (o.longestName().equals("--conditional") && !d.conditional()) {
                 throw new IllegalArgumentException("--conditional contradicts the checkpoint's conditional false ("

@@ -4,7 +4,10 @@ import java.nio.file.Path;
 import org.fedgen.runs.ImageData;
 import picocli.CommandLine.Option;
 
-/** Options choosing a run's own image data ({@code --data-dir}, {@code --data}); none = the bundled digits. */
+/**
+ * Options choosing a run's own data ({@code --data-dir}, {@code --data}: images, or a CSV table by its extension);
+ * none = the bundled digits.
+ */
 public final class ImageDataOptions {
     @Option(names = "--data-dir", paramLabel = "DIR", description = {"Train on your own images, one subfolder of DIR "
             + "per client (client ids follow", "the folder names in natural order: client-2 before client-10). A "
@@ -15,7 +18,9 @@ public final class ImageDataOptions {
     public Path dataDir;
 
     @Option(names = "--data", paramLabel = "FILE", description = {"Train on one pooled IDX image file [n, height, "
-            + "width] (gz or plain), split", "into clients by --partition; the server holds out a seeded eighth."})
+            + "width] (gz or plain), split", "into clients by --partition; the server holds out a seeded eighth.",
+            "A FILE.csv is a table (with a header): VAE or MLP DDPM; writes samples.csv (same",
+            "header and column types) and eval.json; without --partition-by the split is iid."})
     public Path data;
 
     @Option(names = "--labels", paramLabel = "FILE", description = "IDX label file [n] for --data.")
@@ -25,9 +30,15 @@ public final class ImageDataOptions {
             + "H x W (bilinear); without it", "all images must have the same size."})
     public String imageSize;
 
-    /** Whether own data was chosen. */
+    /** The CSV table given as --data, or null. */
+    Path table() {
+        return data != null && data.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".csv")
+                ? data : null;
+    }
+
+    /** Whether own image data was chosen. */
     boolean given() {
-        return dataDir != null || data != null;
+        return dataDir != null || data != null && table() == null;
     }
 
     /**
@@ -44,6 +55,7 @@ public final class ImageDataOptions {
             return null;
         }
         if (dataDir != null && data != null) {
+            // also for a table: one run trains on one data source
             throw new IllegalArgumentException("--data-dir " + dataDir + " and --data " + data + " cannot be combined:"
                     + " choose client folders or one pooled file");
         }

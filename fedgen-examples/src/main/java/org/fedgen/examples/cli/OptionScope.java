@@ -63,6 +63,11 @@ final class OptionScope {
         need(given, List.of("--clients", "--partition", "--alpha", "--labels-per-client", "--shard-size"),
                 o.images.dataDir == null, "the bundled digits or --data (with --data-dir the client folders are the "
                 + "partition)", "--data-dir " + o.images.dataDir);
+        need(given, List.of("--schema", "--partition-by"), o.images.table() != null, "--data FILE.csv", "the bundled digits");
+        need(given, List.of("--quality-samples"), o.images.table() == null, "the bundled digits (FID, precision/recall and "
+                + "label coverage use digit-classifier features)", "--data " + o.images.table());
+        need(given, List.of("--clients", "--partition"), o.partitionBy == null, "no --partition-by (the column's "
+                + "values are the clients)", "--partition-by " + o.partitionBy);
         String partition = "--partition " + o.partition;
         need(given, List.of("--alpha"), o.partition == PartitionKind.dirichlet, "--partition dirichlet", partition);
         need(given, List.of("--labels-per-client"), o.partition == PartitionKind.shards, "--partition shards",

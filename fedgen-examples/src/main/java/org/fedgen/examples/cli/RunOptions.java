@@ -6,6 +6,7 @@ import org.fedgen.runs.ModelSettings;
 import org.fedgen.runs.PartitionKind;
 import org.fedgen.runs.RunConfig;
 import org.fedgen.runs.VaeSettings;
+import org.fedgen.runs.table.TableSource;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -149,6 +150,15 @@ public final class RunOptions {
     @Mixin
     public ImageDataOptions images = new ImageDataOptions();
 
+    @Option(names = "--schema", paramLabel = "FILE.json", description = {"Column declarations of --data (types, "
+            + "ranges, categories, missing-value", "policy); undeclared columns are inferred from the clients' "
+            + "statistics. A DP run needs every column declared."})
+    public Path schema;
+
+    @Option(names = "--partition-by", paramLabel = "COLUMN", description = "Split --data by this column: each "
+            + "distinct value is one client (sorted order).")
+    public String partitionBy;
+
     @Option(names = "--out", description = "Output directory (default: runs/<model>-<aggregator>, or "
             + "runs/<model>-centralized).")
     public Path out;
@@ -180,6 +190,7 @@ public final class RunOptions {
                 .qualitySamples(qualitySamples).samples(samples).centralized(centralized).dp(dp.toSettings())
                 .out(out).maxFailedRounds(maxFailedRounds).shardSize(shardSize).streaming(streaming)
                 .checkpointEvery(checkpointEvery).secureAggregation(secureAggregation.toSettings())
-                .robust(robust.toSettings()).images(images.toSettings()).build();
+                .robust(robust.toSettings()).images(images.toSettings())
+                .table(images.table() == null ? null : new TableSource(images.table(), schema, partitionBy)).build();
     }
 }

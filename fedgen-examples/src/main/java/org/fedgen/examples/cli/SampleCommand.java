@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "sample", mixinStandardHelpOptions = true,
         description = {"Samples the model of a checkpoint (any family; everything but the count and seed is read from",
-            "the checkpoint) and writes sample.png (the first 64) and sample-idx3-ubyte."})
+            "the checkpoint) and writes sample.png (the first 64) and sample-idx3-ubyte, or for a table run",
+            "sample.csv."})
 public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", required = true, description = "checkpoint.fgs of a run.")
     Path checkpoint;
@@ -36,9 +37,16 @@ public final class SampleCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--n must be >= 1, got " + n);
         }
         TrainedModel model = TrainedModel.load(checkpoint);
-        INDArray x = model.sample(n, seed);
         Path dir = out != null ? out : checkpoint.toAbsolutePath().getParent();
         java.nio.file.Files.createDirectories(dir);
+        if (model.tabular()) {
+            model.sampleRows(n, seed).write(dir.resolve("sample.csv"));
+            System.out.printf("%d rows of the %s table model at round %d written to %s%n", n,
+                    model.provenance().config().model().family(), model.round(), dir.resolve("sample.csv")
+                            .toAbsolutePath());
+            return 0;
+        }
+        INDArray x = model.sample(n, seed);
         int[] item = model.itemShape();
         ImageGrid.write(dir.resolve("sample.png"), x.get(NDArrayIndex.interval(0, Math.min(64, n)),
                 NDArrayIndex.all()), item[1], item[2]);

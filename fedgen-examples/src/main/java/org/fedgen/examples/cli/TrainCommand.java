@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.fedgen.runs.FederatedRun;
+import org.fedgen.runs.PartitionKind;
 import org.fedgen.runs.RunConfig;
 import org.fedgen.runs.RunConfigJson;
 import picocli.CommandLine.Command;
@@ -18,12 +19,13 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code fedgen train}: federated training on the bundled digits (default: a VAE over 10 Dirichlet(0.5) clients) or on
- * the user's own images.
+ * the user's own images or a CSV table ({@code --data FILE.csv}).
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Trains a generative model federatedly on the bundled MNIST digits (or your",
             "own images: --data-dir, --data) and writes metrics.csv, sample grids (PNG),",
-            "an IDX file of samples, config.json and a checkpoint to the output directory."})
+            "an IDX file of samples, config.json and a checkpoint to the output directory.",
+            "With --data FILE.csv it trains on the table and writes samples.csv and eval.json instead."})
 public final class TrainCommand implements Callable<Integer> {
     /** Options that may accompany --config: they choose where and how fast, not what is computed. */
     private static final Set<String> WITH_CONFIG = Set.of("--config", "--out", "--workers", "--overwrite",
@@ -75,7 +77,12 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private RunConfig fromOptions() {
-        OptionScope.refuseInapplicable(spec.commandLine().getParseResult(), options);
+        var given = spec.commandLine().getParseResult();
+        OptionScope.refuseInapplicable(given, options);
+        if (options.images.table() != null && !given.hasMatchedOption("--partition")) {
+            // a table has no digit labels for the default Dirichlet split
+            options.partition = PartitionKind.iid;
+        }
         return options.toConfig();
     }
 

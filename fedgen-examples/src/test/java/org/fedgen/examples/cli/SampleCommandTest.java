@@ -35,6 +35,32 @@ class SampleCommandTest {
     }
 
     @Test
+    void aTableRunsCheckpointSamplesRows() throws Exception {
+        StringBuilder sb = new StringBuilder("x,c\n");
+        for (int i = 0; i < 20; i++) {
+            sb.append(i).append(',').append(i % 2 == 0 ? "a" : "b").append('\n');
+        }
+        Path csv = dir.resolve("t.csv");
+        Files.writeString(csv, sb.toString());
+        Path out = dir.resolve("table");
+        StringWriter err = new StringWriter();
+        assertEquals(0, run(new StringWriter(), err, "train", "--data", csv.toString(), "--model", "ddpm",
+                "--mlp-width", "8", "--mlp-depth", "1", "--timesteps", "21", "--ddim-steps", "2", "--clients", "2",
+                "--rounds", "1", "--local-steps", "1", "--workers", "1", "--samples", "4", "--out", out.toString()),
+                err.toString());
+        Path cp = out.resolve("checkpoint.fgs");
+        assertEquals(0, run(new StringWriter(), err, "sample", "--checkpoint", cp.toString(), "--n", "7"),
+                err.toString());
+        List<String> rows = Files.readAllLines(out.resolve("sample.csv"));
+        assertEquals("x,c", rows.get(0));
+        assertEquals(8, rows.size());
+        StringWriter refused = new StringWriter();
+        assertEquals(2, run(new StringWriter(), refused, "ddpm-sample", "--checkpoint", cp.toString()));
+        assertEquals(List.of("fedgen: " + cp + " is of a run on the table " + csv + ", whose samples are rows; use "
+                + "fedgen sample"), refused.toString().lines().toList());
+    }
+
+    @Test
     void sampleAndDdpmSampleNeedOnlyTheCheckpointAndRefuseContradictingFlags() throws Exception {
         Path cp = trainDdpm();
         StringWriter err = new StringWriter();
