@@ -1,0 +1,66 @@
+package org.fedgen.runs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.fedgen.core.Aggregator;
+import org.fedgen.core.aggregate.DriftMeter;
+import org.fedgen.core.aggregate.FedAvg;
+import org.fedgen.core.aggregate.FedProx;
+import org.fedgen.core.aggregate.ServerOptimizer;
+import org.junit.jupiter.api.Test;
+
+class ServerOptimizerWiringTest {
+    private static final VaeRecipe VAE = new VaeRecipe(VaeSettings.defaults());
+
+    private static Aggregator aggregator(RunConfig.Builder b) {
+        return FederatedRun.aggregator(b.build(), VAE);
+    }
+
+    @Test
+    void eachServerOptimizerWrapsTheMeasuredAverage() {
+        for (ServerOptimizerKind kind : new ServerOptimizerKind[] {ServerOptimizerKind.avgm,
+                ServerOptimizerKind.adam, ServerOptimizerKind.yogi}) {
+            ServerOptimizer opt = assertInstanceOf(ServerOptimizer.class, aggregator(RunConfig.builder()
+                    .serverOptimizer(kind).serverLearningRate(0.5)));
+            assertEquals(kind.name().toUpperCase(java.util.Locale.ROOT), opt.kind().name());
+            DriftMeter meter = assertInstanceOf(DriftMeter.class, opt.inner());
+            assertInstanceOf(FedAvg.class, meter.inner());
+        }
+        DriftMeter prox = assertInstanceOf(DriftMeter.class, ((ServerOptimizer) aggregator(RunConfig.builder()
+                .aggregator(AggregatorKind.fedprox).serverOptimizer(ServerOptimizerKind.avgm))).inner());
+        assertInstanceOf(FedProx.class, prox.inner());
+    }
+
+    @Test
+    void withoutAServerOptimizerOrCentralizedTheAverageIsUsedAsItIs() {
+        assertInstanceOf(FedAvg.class, assertInstanceOf(DriftMeter.class, aggregator(RunConfig.builder())).inner());
+        Aggregator central = aggregator(RunConfig.builder().centralized(true).serverOptimizer(
+                ServerOptimizerKind.avgm));
+        assertInstanceOf(FedAvg.class, assertInstanceOf(DriftMeter.class, central).inner());
+    }
+
+    @Test
+    void aServerOptimizerThatWouldBeIgnoredOrDoubledIsRefusedNamingTheOption() {
+        IllegalArgumentException sgd = assertThrows(IllegalArgumentException.class, () -> RunConfig.builder()
+                .aggregator(AggregatorKind.fedsgd).serverOptimizer(ServerOptimizerKind.adam).build());
+        assertEquals("--server-opt adam applies to --aggregator fedavg or fedprox, got fedsgd", sgd.getMessage());
+        IllegalArgumentException dp = assertThrows(IllegalArgumentException.class, () -> RunConfig.builder()
+                .dp(DpConfig.builder(1.0, 0.5).build()).serverOptimizer(ServerOptimizerKind.avgm).build());
+        assertEquals(true, dp.getMessage().startsWith("--server-opt avgm cannot be combined with --dp-noise"));
+        IllegalArgumentException beta = assertThrows(IllegalArgumentException.class, () -> RunConfig.builder()
+                .serverOptimizer(ServerOptimizerKind.avgm).serverMomentum(1.0).build());
+        assertEquals("--server-momentum must be in [0, 1), got 1.0", beta.getMessage());
+    }
+
+    @Test
+    void theServerOptimizerSettingsRoundTripThroughJson() {
+        RunConfig c = RunConfig.builder().serverOptimizer(ServerOptimizerKind.yogi).serverLearningRate(0.03)
+                .serverMomentum(0.8).serverBeta2(0.9).serverTau(1e-2).build();
+        RunConfig back = RunConfigJson.read(RunConfigJson.write(c), "run.json");
+        assertEquals(c, back);
+        assertSame(ServerOptimizerKind.none, RunConfigJson.read("{}", "run.json").serverOptimizer());
+    }
+}
