@@ -51,6 +51,8 @@ final class OptionScope {
                 serverOpt);
         need(given, List.of("--server-beta2", "--server-tau"), o.serverOptimizer == ServerOptimizerKind.adam
                 || o.serverOptimizer == ServerOptimizerKind.yogi, "--server-opt adam or yogi", serverOpt);
+        need(given, List.of("--server-opt"), !o.centralized, "a federated run (the centralized baseline has no "
+                + "server step)", "--centralized");
         need(given, List.of("--mmd-temperature", "--mmd-sign", "--mmd-threshold", "--mmd-data-weights"),
                 o.aggregator == AggregatorKind.mmd || t == GanTopology.IFLGAN, "--aggregator mmd or --topology iflgan",
                 t == null ? aggregator : aggregator + " " + topology);
