@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.fedgen.core.Aggregator;
 import org.fedgen.core.ClientUpdate;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.PayloadKind;
 import org.fedgen.core.RoundContext;
+import org.fedgen.core.StreamingAggregator;
 import org.fedgen.core.privacy.PrivacyGuarantee;
 import org.fedgen.core.privacy.PrivateRunSetup;
 import org.fedgen.core.util.Seeds;
@@ -46,8 +46,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * on the clients' data, samples clients other than by Poisson sampling (unless {@link Builder#allowFixedSizeSampling}),
  * or routes sent parts around it or through rules that read individual updates ({@link DpChecks}); seeded noise,
  * seeded sampling and allowed fixed-size sampling are recorded as caveats on the ledger.
+ *
+ * <p>Streams with continuous noise ({@link #begin}): a round holds one sum per part whatever the number of clients,
+ * with the same bits as {@link #aggregate}.
  */
-public final class DpFedAvg implements Aggregator, PrivacyGuarantee {
+public final class DpFedAvg implements StreamingAggregator, PrivacyGuarantee {
     private static final String CLIP_STATE = "dp_clip_norm";
     private static final String LEDGER_PREFIX = "ledger/";
 
@@ -149,11 +152,7 @@ public final class DpFedAvg implements Aggregator, PrivacyGuarantee {
 
     @Override
     public ModelState aggregate(ModelState global, List<ClientUpdate> updates, RoundContext context) {
-        double denominator = context.expectedClientsPerRound();
-        if (!(denominator > 0) || Double.isInfinite(denominator)) {
-            throw new IllegalArgumentException("DP-FedAvg needs expected clients per round qW > 0, got "
-                    + denominator);
-        }
+        double denominator = denominator(context);
         double clip = clipNorm();
         if (discrete && secureSum()) {
             return aggregateDiscreteSecureSum(global, updates, context, clip, denominator);
@@ -164,21 +163,96 @@ public final class DpFedAvg implements Aggregator, PrivacyGuarantee {
         if (secureSum()) {
             return aggregateSecureSum(global, updates, context, clip, denominator);
         }
-        List<String> names = new ArrayList<>(global.partNames());
-        Map<String, INDArray> sum = new LinkedHashMap<>();
-        List<INDArray> scratch = new ArrayList<>();
-        for (String p : names) {
-            long len = global.part(p).length();
-            sum.put(p, Nd4j.zeros(DataType.FLOAT, len));
-            scratch.add(Nd4j.createUninitialized(DataType.FLOAT, len));
+        ClippedSum sum = new ClippedSum(global, clip);
+        updates.forEach(sum::add);
+        return sum.finish(context, denominator);
+    }
+
+    /**
+     * Streams the continuous-noise rule: each update is clipped, weighted and added to the running sum as it arrives
+     * (in client-id order), exactly the operations {@link #aggregate} performs in the same order, so the result is
+     * the same bits; the noise is added once at the end. With discrete noise or a secure sum the fold buffers the
+     * round's updates and calls {@link #aggregate} (see {@link #streams()}).
+     */
+    @Override
+    public Fold begin(ModelState global, RoundContext context) {
+        if (!streams()) {
+            List<ClientUpdate> held = new ArrayList<>();
+            return new Fold() {
+                @Override
+                public void accept(ClientUpdate update) {
+                    held.add(update);
+                }
+
+                @Override
+                public ModelState finish() {
+                    return aggregate(global, held, context);
+                }
+            };
         }
-        double[] norms = new double[updates.size()];
-        int clipped = 0;
-        for (int k = 0; k < updates.size(); k++) {
-            ClientUpdate u = updates.get(k);
+        double denominator = denominator(context);
+        ClippedSum sum = new ClippedSum(global, clipNorm());
+        return new Fold() {
+            @Override
+            public void accept(ClientUpdate update) {
+                sum.add(update);
+            }
+
+            @Override
+            public ModelState finish() {
+                return sum.finish(context, denominator);
+            }
+        };
+    }
+
+    /** False with discrete noise (an exact integer sum over the flattened model) or a secure sum (one update). */
+    @Override
+    public boolean streams() {
+        return !discrete && !secureSum();
+    }
+
+    private static double denominator(RoundContext context) {
+        double denominator = context.expectedClientsPerRound();
+        if (!(denominator > 0) || Double.isInfinite(denominator)) {
+            throw new IllegalArgumentException("DP-FedAvg needs expected clients per round qW > 0, got "
+                    + denominator);
+        }
+        return denominator;
+    }
+
+    /**
+     * One round's Σ_k w_k·clip(Δ_k) with continuous noise: a sum and a scratch vector per part, and each client's
+     * norm (a double) for adaptive clipping; no update is kept.
+     */
+    private final class ClippedSum {
+        private final ModelState global;
+        private final double clip;
+        private final List<String> names;
+        private final Map<String, INDArray> sum = new LinkedHashMap<>();
+        private final List<INDArray> scratch = new ArrayList<>();
+        private double[] norms = new double[16];
+        private int count;
+        private int clipped;
+
+        ClippedSum(ModelState global, double clip) {
+            this.global = global;
+            this.clip = clip;
+            this.names = new ArrayList<>(global.partNames());
+            for (String p : names) {
+                long len = global.part(p).length();
+                sum.put(p, Nd4j.zeros(DataType.FLOAT, len));
+                scratch.add(Nd4j.createUninitialized(DataType.FLOAT, len));
+            }
+        }
+
+        void add(ClientUpdate u) {
             loadDelta(u, global, names, scratch);
-            norms[k] = Vectors.l2Norm(scratch);
-            double factor = L2Clip.factor(norms[k], clip);
+            double norm = Vectors.l2Norm(scratch);
+            if (count == norms.length) {
+                norms = java.util.Arrays.copyOf(norms, 2 * count);
+            }
+            norms[count++] = norm;
+            double factor = L2Clip.factor(norm, clip);
             if (factor < 1) {
                 clipped++;
             }
@@ -187,21 +261,26 @@ public final class DpFedAvg implements Aggregator, PrivacyGuarantee {
                 sum.get(names.get(i)).addi(scratch.get(i).muli(scale));
             }
         }
-        double noiseStd = updateNoiseMultiplier * clip;
-        ModelState next = noiseAndAverage(global, sum, noiseStd, denominator, context);
-        context.safeMetric("dp_clip_norm", clip);
-        context.metric("dp_clipped_fraction", updates.isEmpty() ? 0 : clipped / (double) updates.size());
-        context.safeMetric("dp_noise_std", noiseStd / denominator);
-        context.metric("dp_clients", updates.size());
-        if (adaptive != null) {
-            GaussianNoise countNoise = noiseMode.create(Seeds.derive(context.seed(), "dp-clip-count-noise"));
-            context.safeMetric("dp_unclipped_estimate", adaptive.update(norms, denominator, countNoise));
-            context.safeMetric("dp_next_clip_norm", adaptive.clipNorm());
+
+        ModelState finish(RoundContext context, double denominator) {
+            double noiseStd = updateNoiseMultiplier * clip;
+            ModelState next = noiseAndAverage(global, sum, noiseStd, denominator, context);
+            scratch.forEach(INDArray::close);
+            context.safeMetric("dp_clip_norm", clip);
+            context.metric("dp_clipped_fraction", count == 0 ? 0 : clipped / (double) count);
+            context.safeMetric("dp_noise_std", noiseStd / denominator);
+            context.metric("dp_clients", count);
+            if (adaptive != null) {
+                GaussianNoise countNoise = noiseMode.create(Seeds.derive(context.seed(), "dp-clip-count-noise"));
+                context.safeMetric("dp_unclipped_estimate", adaptive.update(java.util.Arrays.copyOf(norms, count),
+                        denominator, countNoise));
+                context.safeMetric("dp_next_clip_norm", adaptive.clipNorm());
+            }
+            if (ledger != null) {
+                ledger.charge(context, noiseMultiplier);
+            }
+            return next;
         }
-        if (ledger != null) {
-            ledger.charge(context, noiseMultiplier);
-        }
-        return next;
     }
 
     /** Adds N(0, noiseStd²) to every coordinate of {@code sum} (in place), divides by qW and adds θ. */

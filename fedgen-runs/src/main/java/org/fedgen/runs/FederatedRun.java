@@ -17,10 +17,12 @@ import org.fedgen.core.ModelState;
 import org.fedgen.core.PartPolicy;
 import org.fedgen.core.RoundListener;
 import org.fedgen.core.Server;
+import org.fedgen.core.aggregate.DriftMeter;
 import org.fedgen.core.aggregate.FedAvg;
 import org.fedgen.core.aggregate.FedProx;
 import org.fedgen.core.aggregate.FedSgd;
 import org.fedgen.core.aggregate.MmdAggregator;
+import org.fedgen.core.aggregate.ServerOptimizer;
 import org.fedgen.core.data.Dataset;
 import org.fedgen.core.data.HeldOutSplit;
 import org.fedgen.core.data.images.ClientFolders;
@@ -555,7 +557,29 @@ public final class FederatedRun {
             default -> o.robust().aggregator(o.aggregator(), o.clientsPerRound() == 0 ? o.clients()
                     : o.clientsPerRound());
         };
-        return recipe.aggregator(o, base);
+        // Drift is measured from individual updates: not under secure aggregation, which hides them.
+        boolean averages = o.aggregator() == AggregatorKind.fedavg || o.aggregator() == AggregatorKind.fedprox;
+        Aggregator measured = averages && o.secureAggregation() == null ? new DriftMeter(base) : base;
+        return recipe.aggregator(o, serverOptimizer(o, measured));
+    }
+
+    /**
+     * {@code base} under the configuration's server optimizer, or {@code base} itself for none and for the
+     * centralized baseline: its one client trains the pooled data on its own, and a server step over that client's
+     * round would be a second optimizer the baseline is not meant to have.
+     */
+    static Aggregator serverOptimizer(RunConfig o, Aggregator base) {
+        if (o.centralized()) {
+            return base;
+        }
+        return switch (o.serverOptimizer()) {
+            case none -> base;
+            case avgm -> ServerOptimizer.fedAvgM(base, o.serverLearningRate(), o.serverMomentum());
+            case adam -> ServerOptimizer.fedAdam(base, o.serverLearningRate(), o.serverMomentum(), o.serverBeta2(),
+                    o.serverTau());
+            case yogi -> ServerOptimizer.fedYogi(base, o.serverLearningRate(), o.serverMomentum(), o.serverBeta2(),
+                    o.serverTau());
+        };
     }
 
     /**

@@ -51,6 +51,11 @@ import org.fedgen.runs.table.TableSource;
  * @param images             the run's own image data, or null for the bundled digits; a run records the
  *                           configuration fitted to its data (see {@link FederatedRun})
  * @param table              the user's table to train on instead of the bundled digits, or null for the digits
+ * @param serverOptimizer    server optimizer over the aggregate of the shared parts (learning rate
+ *                           {@code serverLearningRate}); {@code none} keeps the aggregate as it is
+ * @param serverMomentum     the server optimizer's momentum β (FedAvgM) or first-moment decay β₁ (FedAdam, FedYogi)
+ * @param serverBeta2        FedAdam / FedYogi second-moment decay β₂
+ * @param serverTau          FedAdam / FedYogi adaptivity τ
  */
 public record RunConfig(ModelSettings model, int clients, int clientsPerRound, int rounds, int localEpochs,
         int localSteps, int batchSize, double learningRate, AggregatorKind aggregator, double mu,
@@ -58,7 +63,8 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
         PartitionKind partition, double alpha, int labelsPerClient, int workers, long seed, int evalEvery,
         int qualitySamples, int samples, boolean centralized, DpConfig dp, Path out, int maxFailedRounds,
         SecureAggregationSettings secureAggregation, RobustSettings robust, int shardSize, boolean streaming,
-        int checkpointEvery, ImageData images, TableSource table) {
+        int checkpointEvery, ImageData images, TableSource table, ServerOptimizerKind serverOptimizer,
+        double serverMomentum, double serverBeta2, double serverTau) {
 
     /** Shared defaults of the values a model family may override (see {@code GanDefaults}). */
     static final int ROUNDS = 50;
@@ -111,6 +117,10 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
         b.checkpointEvery = checkpointEvery;
         b.images = images;
         b.table = table;
+        b.serverOptimizer = serverOptimizer;
+        b.serverMomentum = serverMomentum;
+        b.serverBeta2 = serverBeta2;
+        b.serverTau = serverTau;
         return b;
     }
 
@@ -155,6 +165,10 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
         private int checkpointEvery = 1;
         private ImageData images;
         private TableSource table;
+        private ServerOptimizerKind serverOptimizer = ServerOptimizerKind.none;
+        private double serverMomentum = 0.9;
+        private double serverBeta2 = 0.99;
+        private double serverTau = 1e-3;
 
         private Builder() {
         }
@@ -219,7 +233,7 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
             return this;
         }
 
-        /** Sets {@code serverLearningRate}: FedSGD server learning rate η_s. */
+        /** Sets {@code serverLearningRate}: server learning rate η_s of FedSGD and of the server optimizer. */
         public Builder serverLearningRate(double v) {
             serverLearningRate = v;
             return this;
@@ -369,6 +383,34 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
             return this;
         }
 
+        /**
+         * Server optimizer over the aggregate (default {@code none}); its learning rate is
+         * {@link #serverLearningRate}. Not with FedSGD (which steps with that rate itself) nor with DP (whose server
+         * momentum is a DP setting).
+         */
+        public Builder serverOptimizer(ServerOptimizerKind v) {
+            serverOptimizer = Objects.requireNonNull(v, "serverOptimizer");
+            return this;
+        }
+
+        /** Server momentum β (FedAvgM) or first-moment decay β₁ (FedAdam, FedYogi); default 0.9. */
+        public Builder serverMomentum(double v) {
+            serverMomentum = v;
+            return this;
+        }
+
+        /** FedAdam / FedYogi second-moment decay β₂; default 0.99. */
+        public Builder serverBeta2(double v) {
+            serverBeta2 = v;
+            return this;
+        }
+
+        /** FedAdam / FedYogi adaptivity τ; default 1e-3. */
+        public Builder serverTau(double v) {
+            serverTau = v;
+            return this;
+        }
+
         /** Streaming aggregation: round memory independent of clients per round. */
         public Builder streaming(boolean v) {
             streaming = v;
@@ -430,11 +472,30 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
             if (table != null) {
                 checkTable();
             }
+            require(serverLearningRate > 0 && Double.isFinite(serverLearningRate), "--server-lr must be finite and"
+                    + " > 0, got " + serverLearningRate);
+            require(serverMomentum >= 0 && serverMomentum < 1, "--server-momentum must be in [0, 1), got "
+                    + serverMomentum);
+            require(serverBeta2 >= 0 && serverBeta2 < 1, "--server-beta2 must be in [0, 1), got " + serverBeta2);
+            require(serverTau > 0 && Double.isFinite(serverTau), "--server-tau must be finite and > 0, got "
+                    + serverTau);
+            if (serverOptimizer != ServerOptimizerKind.none) {
+                require(aggregator == AggregatorKind.fedavg || aggregator == AggregatorKind.fedprox,
+                        "--server-opt " + serverOptimizer + " applies to --aggregator fedavg or fedprox, got "
+                        + aggregator);
+                require(dp == null, "--server-opt " + serverOptimizer + " cannot be combined with --dp-noise: a DP"
+                        + " run's server step is set with --dp-server-lr and --dp-server-momentum");
+                require(secureAggregation == null, "--server-opt " + serverOptimizer + " cannot be combined with"
+                        + " --secure-aggregation yet");
+                require(!(model instanceof GanSettings g && g.topology() == GanTopology.MDGAN), "--server-opt "
+                        + serverOptimizer + " does not apply to mdgan, which averages no client models");
+            }
             return new RunConfig(model, clients, clientsPerRound, d.rounds(), d.localEpochs(), d.localSteps(),
                     d.batchSize(), d.learningRate(), aggregator, mu, serverLearningRate, d.mmdTemperature(), mmdSign,
                     mmdThreshold, mmdDataWeights, partition, alpha, labelsPerClient, workers, seed, d.evalEvery(),
                     qualitySamples, samples, centralized, dp, out, maxFailedRounds, secureAggregation,
-                    robust, shardSize, streaming, checkpointEvery, images, table);
+                    robust, shardSize, streaming, checkpointEvery, images, table, serverOptimizer, serverMomentum,
+                    serverBeta2, serverTau);
         }
 
         /** What a table run cannot do (yet): the GAN family, conditioning, label splits, label-based attacks. */

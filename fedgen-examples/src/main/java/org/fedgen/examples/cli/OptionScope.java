@@ -7,6 +7,7 @@ import org.fedgen.models.gan.GanTopology;
 import org.fedgen.runs.AggregatorKind;
 import org.fedgen.runs.AttackKind;
 import org.fedgen.runs.PartitionKind;
+import org.fedgen.runs.ServerOptimizerKind;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
 
@@ -42,7 +43,16 @@ final class OptionScope {
         need(given, List.of("--class-loss-weight"), o.gan.conditional, "--conditional", "an unconditional GAN");
         String aggregator = "--aggregator " + o.aggregator;
         need(given, List.of("--mu"), o.aggregator == AggregatorKind.fedprox, "--aggregator fedprox", aggregator);
-        need(given, List.of("--server-lr"), o.aggregator == AggregatorKind.fedsgd, "--aggregator fedsgd", aggregator);
+        String serverOpt = "--server-opt " + o.serverOptimizer;
+        need(given, List.of("--server-lr"), o.aggregator == AggregatorKind.fedsgd
+                || o.serverOptimizer != ServerOptimizerKind.none, "--aggregator fedsgd or a --server-opt",
+                aggregator + " " + serverOpt);
+        need(given, List.of("--server-momentum"), o.serverOptimizer != ServerOptimizerKind.none, "a --server-opt",
+                serverOpt);
+        need(given, List.of("--server-beta2", "--server-tau"), o.serverOptimizer == ServerOptimizerKind.adam
+                || o.serverOptimizer == ServerOptimizerKind.yogi, "--server-opt adam or yogi", serverOpt);
+        need(given, List.of("--server-opt"), !o.centralized, "a federated run (the centralized baseline has no "
+                + "server step)", "--centralized");
         need(given, List.of("--mmd-temperature", "--mmd-sign", "--mmd-threshold", "--mmd-data-weights"),
                 o.aggregator == AggregatorKind.mmd || t == GanTopology.IFLGAN, "--aggregator mmd or --topology iflgan",
                 t == null ? aggregator : aggregator + " " + topology);

@@ -5,6 +5,7 @@ import org.fedgen.runs.AggregatorKind;
 import org.fedgen.runs.ModelSettings;
 import org.fedgen.runs.PartitionKind;
 import org.fedgen.runs.RunConfig;
+import org.fedgen.runs.ServerOptimizerKind;
 import org.fedgen.runs.VaeSettings;
 import org.fedgen.runs.table.TableSource;
 import picocli.CommandLine.Mixin;
@@ -56,8 +57,25 @@ public final class RunOptions {
     @Option(names = "--mu", description = "FedProx proximal coefficient μ (default: ${DEFAULT-VALUE}).")
     public double mu = 0.01;
 
-    @Option(names = "--server-lr", description = "FedSGD server learning rate η_s (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--server-lr", description = "Server learning rate η_s of FedSGD and of --server-opt "
+            + "(default: ${DEFAULT-VALUE}).")
     public double serverLearningRate = 1.0;
+
+    @Option(names = "--server-opt", description = {"Server optimizer over the aggregate (fedavg, fedprox): "
+            + "${COMPLETION-CANDIDATES}", "(default: ${DEFAULT-VALUE}); avgm = FedAvgM, adam = FedAdam, yogi = "
+            + "FedYogi (Reddi et al. 2021), with --server-lr."})
+    public ServerOptimizerKind serverOptimizer = ServerOptimizerKind.none;
+
+    @Option(names = "--server-momentum", description = "Server momentum β (avgm) or first-moment decay β1 (adam, "
+            + "yogi) (default: ${DEFAULT-VALUE}).")
+    public double serverMomentum = 0.9;
+
+    @Option(names = "--server-beta2", description = "Second-moment decay β2 of adam and yogi (default: "
+            + "${DEFAULT-VALUE}).")
+    public double serverBeta2 = 0.99;
+
+    @Option(names = "--server-tau", description = "Adaptivity τ of adam and yogi (default: ${DEFAULT-VALUE}).")
+    public double serverTau = 1e-3;
 
     @Option(names = "--mmd-temperature", description = "MMD aggregator softmax temperature τ (default: 0.01; "
             + "iflgan 1).")
@@ -191,6 +209,8 @@ public final class RunOptions {
                 .out(out).maxFailedRounds(maxFailedRounds).shardSize(shardSize).streaming(streaming)
                 .checkpointEvery(checkpointEvery).secureAggregation(secureAggregation.toSettings())
                 .robust(robust.toSettings()).images(images.toSettings())
-                .table(images.table() == null ? null : new TableSource(images.table(), schema, partitionBy)).build();
+                .table(images.table() == null ? null : new TableSource(images.table(), schema, partitionBy))
+                .serverOptimizer(serverOptimizer).serverMomentum(serverMomentum).serverBeta2(serverBeta2)
+                .serverTau(serverTau).build();
     }
 }

@@ -58,6 +58,18 @@ class CliErrorPathTest {
     }
 
     @Test
+    void trainRefusesServerOptimizerOptionsThatWouldBeIgnored() {
+        oneLine(errLines(2, "train", "--server-lr", "0.5"), "--server-lr applies only with --aggregator fedsgd or a"
+                + " --server-opt, got --aggregator fedavg --server-opt none");
+        oneLine(errLines(2, "train", "--server-opt", "avgm", "--server-tau", "0.01"),
+                "--server-tau applies only with --server-opt adam or yogi, got --server-opt avgm");
+        oneLine(errLines(2, "train", "--server-opt", "avgm", "--centralized"),
+                "--server-opt applies only with a federated run");
+        oneLine(errLines(2, "train", "--server-opt", "adam", "--aggregator", "fedsgd"),
+                "--server-opt adam applies to --aggregator fedavg or fedprox, got fedsgd");
+    }
+
+    @Test
     void trainRefusesDpOptionsWithoutDpAndDpWithMdGan() {
         oneLine(errLines(2, "train", "--dp-delta", "1e-3"), "--dp-delta applies only with --dp-noise (DP-FedAvg), got "
                 + "no --dp-noise");

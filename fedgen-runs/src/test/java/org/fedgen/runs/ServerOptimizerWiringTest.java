@@ -1,0 +1,94 @@
+package org.fedgen.runs;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
+import org.fedgen.core.Aggregator;
+import org.fedgen.core.aggregate.DriftMeter;
+import org.fedgen.core.aggregate.FedAvg;
+import org.fedgen.core.aggregate.FedProx;
+import org.fedgen.core.aggregate.ServerOptimizer;
+import org.fedgen.core.io.Checkpoint;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServerOptimizerWiringTest {
+    private static final VaeRecipe VAE = new VaeRecipe(VaeSettings.defaults());
+
+    private static Aggregator aggregator(RunConfig.Builder b) {
+        return FederatedRun.aggregator(b.build(), VAE);
+    }
+
+    @Test
+    void eachServerOptimizerWrapsTheMeasuredAverage() {
+        for (ServerOptimizerKind kind : new ServerOptimizerKind[] {ServerOptimizerKind.avgm,
+                ServerOptimizerKind.adam, ServerOptimizerKind.yogi}) {
+            ServerOptimizer opt = assertInstanceOf(ServerOptimizer.class, aggregator(RunConfig.builder()
+                    .serverOptimizer(kind).serverLearningRate(0.5)));
+            assertEquals(kind.name().toUpperCase(java.util.Locale.ROOT), opt.kind().name());
+            DriftMeter meter = assertInstanceOf(DriftMeter.class, opt.inner());
+            assertInstanceOf(FedAvg.class, meter.inner());
+        }
+        DriftMeter prox = assertInstanceOf(DriftMeter.class, ((ServerOptimizer) aggregator(RunConfig.builder()
+                .aggregator(AggregatorKind.fedprox).serverOptimizer(ServerOptimizerKind.avgm))).inner());
+        assertInstanceOf(FedProx.class, prox.inner());
+    }
+
+    @Test
+    void withoutAServerOptimizerOrCentralizedTheAverageIsUsedAsItIs() {
+        assertInstanceOf(FedAvg.class, assertInstanceOf(DriftMeter.class, aggregator(RunConfig.builder())).inner());
+        Aggregator central = aggregator(RunConfig.builder().centralized(true).serverOptimizer(
+                ServerOptimizerKind.avgm));
+        assertInstanceOf(FedAvg.class, assertInstanceOf(DriftMeter.class, central).inner());
+    }
+
+    @Test
+    void aServerOptimizerThatWouldBeIgnoredOrDoubledIsRefusedNamingTheOption() {
+        IllegalArgumentException sgd = assertThrows(IllegalArgumentException.class, () -> RunConfig.builder()
+                .aggregator(AggregatorKind.fedsgd).serverOptimizer(ServerOptimizerKind.adam).build());
+        assertEquals("--server-opt adam applies to --aggregator fedavg or fedprox, got fedsgd", sgd.getMessage());
+        IllegalArgumentException dp = assertThrows(IllegalArgumentException.class, () -> RunConfig.builder()
+                .dp(DpConfig.builder(1.0, 0.5).build()).serverOptimizer(ServerOptimizerKind.avgm).build());
+        assertEquals(true, dp.getMessage().startsWith("--server-opt avgm cannot be combined with --dp-noise"));
+        IllegalArgumentException beta = assertThrows(IllegalArgumentException.class, () -> RunConfig.builder()
+                .serverOptimizer(ServerOptimizerKind.avgm).serverMomentum(1.0).build());
+        assertEquals("--server-momentum must be in [0, 1), got 1.0", beta.getMessage());
+    }
+
+    @Test
+    void aRunResumedWithAServerOptimizerEndsWhereTheStraightRunEnds(@TempDir Path dir) throws Exception {
+        RunConfig.Builder tiny = RunConfig.builder().clients(3).partition(PartitionKind.iid).localSteps(2)
+                .batchSize(8).workers(1).evalEvery(2).qualitySamples(0).samples(0)
+                .serverOptimizer(ServerOptimizerKind.avgm).serverLearningRate(0.7).serverMomentum(0.9);
+        new FederatedRun(tiny.rounds(3).out(dir.resolve("straight")).build()).run();
+        new FederatedRun(tiny.rounds(2).out(dir.resolve("resumed")).build()).run();
+        Checkpoint half = TrainedModel.readFinite(dir.resolve("resumed").resolve(FederatedRun.CHECKPOINT));
+        assertEquals(true, half.aggregatorState().keySet().stream().anyMatch(k -> k.startsWith("m/")),
+                "the momentum is in the checkpoint: " + half.aggregatorState().keySet());
+        FederatedRun.resume(dir.resolve("resumed"), 3).run();
+        Checkpoint a = TrainedModel.readFinite(dir.resolve("straight").resolve(FederatedRun.CHECKPOINT));
+        Checkpoint b = TrainedModel.readFinite(dir.resolve("resumed").resolve(FederatedRun.CHECKPOINT));
+        assertEquals(3, b.round());
+        for (String part : a.model().partNames()) {
+            assertArrayEquals(a.model().part(part).toFloatVector(), b.model().part(part).toFloatVector(), 0f, part);
+        }
+        assertEquals(a.aggregatorState().keySet(), b.aggregatorState().keySet());
+        for (String k : a.aggregatorState().keySet()) {
+            assertArrayEquals(a.aggregatorState().get(k).toFloatVector(), b.aggregatorState().get(k).toFloatVector(),
+                    0f, k);
+        }
+    }
+
+    @Test
+    void theServerOptimizerSettingsRoundTripThroughJson() {
+        RunConfig c = RunConfig.builder().serverOptimizer(ServerOptimizerKind.yogi).serverLearningRate(0.03)
+                .serverMomentum(0.8).serverBeta2(0.9).serverTau(1e-2).build();
+        RunConfig back = RunConfigJson.read(RunConfigJson.write(c), "run.json");
+        assertEquals(c, back);
+        assertSame(ServerOptimizerKind.none, RunConfigJson.read("{}", "run.json").serverOptimizer());
+    }
+}
