@@ -1,13 +1,10 @@
 package org.fedgen.core.aggregate;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.fedgen.core.ClientUpdate;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.RoundContext;
 import org.fedgen.core.StreamingAggregator;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,25 +74,18 @@ public final class FedAvg implements StreamingAggregator {
         return w;
     }
 
+    /**
+     * The fold of {@link #begin} over {@code updates}: buffered and streamed rounds run the same arithmetic, so a run
+     * gives the same bits with and without streaming.
+     */
     @Override
     public ModelState aggregate(ModelState global, List<ClientUpdate> updates, RoundContext context) {
-        double[] w = weights(updates, weighting);
-        if (w == null) {
-            LOG.warn("round {}: no update with examples to average; global parts {} unchanged", context.round(),
-                    global.partNames());
-            return global;
-        }
-        Map<String, INDArray> out = new LinkedHashMap<>();
-        for (String part : global.partNames()) {
-            out.put(part, Payloads.weightedWeights(updates, w, part, global.part(part)));
-        }
-        return ModelState.of(global.round(), out);
+        return StreamingAggregator.foldAll(this, global, updates, context);
     }
 
     /**
      * Folds Σ_k c_k·w_k with c_k = n_k (or 1 when uniform) and divides by Σ_k c_k once at the end, because n is only
-     * known when the last update has arrived; its float32 rounding therefore differs from {@link #aggregate}'s, which
-     * weighs each update by n_k/n, in the last bits.
+     * known when the last update has arrived.
      */
     @Override
     public Fold begin(ModelState global, RoundContext context) {

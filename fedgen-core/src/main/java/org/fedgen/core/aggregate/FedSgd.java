@@ -1,17 +1,12 @@
 package org.fedgen.core.aggregate;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.fedgen.core.ClientUpdate;
 import org.fedgen.core.FitInstructions;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.PayloadKind;
 import org.fedgen.core.RoundContext;
 import org.fedgen.core.StreamingAggregator;
-import org.fedgen.core.util.Vectors;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,34 +39,14 @@ public final class FedSgd implements StreamingAggregator {
         return instructions.toBuilder().payloadKind(PayloadKind.GRADIENT).localEpochs(1).localSteps(0).build();
     }
 
+    /** The fold of {@link #begin} over {@code updates}: the same bits buffered or streamed. */
     @Override
     public ModelState aggregate(ModelState global, List<ClientUpdate> updates, RoundContext context) {
-        for (ClientUpdate u : updates) {
-            requireGradient(u);
-        }
-        double[] w = FedAvg.weights(updates, FedAvg.Weighting.SAMPLES);
-        if (w == null) {
-            LOG.warn("round {}: no gradient with examples; global unchanged", context.round());
-            return global;
-        }
-        Map<String, INDArray> out = new LinkedHashMap<>();
-        for (String part : global.partNames()) {
-            List<INDArray> vs = new ArrayList<>(updates.size() + 1);
-            double[] coef = new double[updates.size() + 1];
-            vs.add(global.part(part));
-            coef[0] = 1.0;
-            for (int i = 0; i < updates.size(); i++) {
-                vs.add(updates.get(i).part(part));
-                coef[i + 1] = -serverLearningRate * w[i];
-            }
-            out.put(part, Vectors.weightedSum(vs, coef));
-        }
-        return ModelState.of(global.round(), out);
+        return StreamingAggregator.foldAll(this, global, updates, context);
     }
 
     /**
-     * Folds Σ_k n_k·g_k and takes the step w_t − (η_s/n)·Σ_k n_k·g_k once at the end; its float32 rounding differs
-     * from {@link #aggregate}'s in the last bits.
+     * Folds Σ_k n_k·g_k and takes the step w_t − (η_s/n)·Σ_k n_k·g_k once at the end.
      */
     @Override
     public Fold begin(ModelState global, RoundContext context) {
