@@ -22,16 +22,20 @@ final class Plots {
     /** Bars of fedgen / libtorch step-time ratios (below 1 = fedgen faster), one per model. */
     static Path stepRatios(Path dir, List<StepComparison.Result> results) {
         CategoryChart chart = new CategoryChartBuilder().width(640).height(400)
-                .title("Local step time, fedgen / libtorch (1 thread, batch 64)").xAxisTitle("model")
-                .yAxisTitle("time ratio").build();
+                .title("CPU time per local step, fedgen / libtorch (1 thread, batch 64)").xAxisTitle("model")
+                .yAxisTitle("fedgen / libtorch (below 1: fedgen faster)").build();
         chart.getStyler().setLegendVisible(false);
         chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setYAxisDecimalPattern("0.00");
+        double top = 1.0;
         List<String> names = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
         for (StepComparison.Result r : results) {
             names.add(r.model().split(" ")[0]);
             ratios.add(r.ratio());
+            top = Math.max(top, r.ratio());
         }
+        chart.getStyler().setYAxisMax(Math.ceil(top * 1.1 * 4) / 4);
         chart.addSeries("fedgen / libtorch", names, ratios);
         return save(chart, dir.resolve("bench-step-ratio.png"));
     }
@@ -57,6 +61,8 @@ final class Plots {
         chart.setYAxisGroupTitle(1, "GiB");
         chart.getStyler().setYAxisMin(0, 0.0);
         chart.getStyler().setYAxisMin(1, 0.0);
+        chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
+        chart.getStyler().setYAxisDecimalPattern("0.0");
         return save(chart, dir.resolve("bench-scale.png"));
     }
 
