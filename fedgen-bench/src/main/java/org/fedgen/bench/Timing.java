@@ -22,11 +22,6 @@ final class Timing {
         return (System.nanoTime() - t0) / 1e6;
     }
 
-    /** Milliseconds since {@code t0} from {@link System#nanoTime()}. */
-    static double since(long t0) {
-        return (System.nanoTime() - t0) / 1e6;
-    }
-
     /** The peak resident set size of this process in kB (VmHWM), or −1 where /proc is not readable. */
     static long peakRssKb() {
         return ProcStatus.field("VmHWM");
