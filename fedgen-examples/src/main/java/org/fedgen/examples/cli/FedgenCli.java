@@ -21,6 +21,9 @@ public final class FedgenCli implements Runnable {
     /** Exit status of any other error (missing file, unwritable output, a run that cannot make progress). */
     static final int FAILED = 1;
 
+    /** JavaCPP's choice of native build variant: "" = generic x86-64, "-avx512" = the AVX-512 build. */
+    private static final String NATIVE_BUILD_PROPERTY = "org.bytedeco.javacpp.platform.extension";
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -86,6 +89,11 @@ public final class FedgenCli implements Runnable {
 
     /** Entry point; exits with the command's status. */
     public static void main(String[] args) {
+        // Both ND4J native builds ship in lib/; JavaCPP would pick the AVX-512 one by itself, which rounds some ops
+        // differently. The generic build stays the default so runs reproduce; ./fedgen passes the user's choice.
+        if (System.getProperty(NATIVE_BUILD_PROPERTY) == null) {
+            System.setProperty(NATIVE_BUILD_PROPERTY, "");
+        }
         System.exit(commandLine().execute(args));
     }
 }

@@ -1,12 +1,8 @@
 package org.fedgen.models.optim;
 
-import org.nd4j.linalg.api.blas.Level1;
+import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.DivOp;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Adam (Kingma and Ba 2015) with bias correction, in the standard convention where ε is added to the
@@ -20,21 +16,30 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>This differs from ND4J's {@code adam_updater} (and DL4J's Adam), which adds ε to the uncorrected √v; the two
  * agree except where √v is comparable to ε. The update is computed as
- * {@code w −= lr·√(1−β2ᵗ)/(1−β1ᵗ) · m / (√v + ε·√(1−β2ᵗ))}, which is algebraically the formula above, in nine
- * in-place passes over the flat vectors using the gradient as scratch, instead of the native {@code adam_updater} op
- * plus the subtraction it would need.
+ * {@code w −= lr·√(1−β2ᵗ)/(1−β1ᵗ) · m / (√v + ε·√(1−β2ᵗ))}, which is algebraically the formula above, in one fused
+ * pass over the vectors (chunks of the native parameter and gradient buffers are copied through small Java arrays;
+ * the moments live on the Java heap), instead of nine ND4J calls that each sweep the vectors. Every element goes
+ * through the float32 operations of the earlier nine-call form in the same order, with the three BLAS saxpy updates
+ * as fused multiply-adds, as OpenBLAS computes them on CPUs with FMA, so both give the same bits there; the gradient
+ * is left as it was.
  */
 public final class FlatAdam implements FlatOptimizer {
+    /** Elements per chunk: the chunk arrays stay in the L1 cache. */
+    private static final int CHUNK = 2048;
+    /** OpenBLAS's saxpy kernel works in blocks of this many elements and finishes the rest in plain C. */
+    private static final int BLAS_BLOCK = 32;
     private final long length;
     private final double beta1;
     private final double beta2;
     private final double epsilon;
-    private final INDArray m;
-    private final INDArray v;
+    private final float[] m;
+    private final float[] v;
+    private final float[] gChunk = new float[CHUNK];
+    private final float[] wChunk = new float[CHUNK];
     private int iteration;
 
     /**
-     * @param length  the parameter vector length, &gt; 0
+     * @param length  the parameter vector length, &gt; 0 and at most {@link Integer#MAX_VALUE}
      * @param beta1   first-moment decay, in [0, 1)
      * @param beta2   second-moment decay, in [0, 1)
      * @param epsilon the term added to √v̂, &gt; 0
@@ -42,6 +47,10 @@ public final class FlatAdam implements FlatOptimizer {
      */
     public FlatAdam(long length, double beta1, double beta2, double epsilon) {
         checkLength(length);
+        if (length > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("Adam vector length must be <= " + Integer.MAX_VALUE + ", got "
+                    + length);
+        }
         if (!(beta1 >= 0 && beta1 < 1)) {
             throw new IllegalArgumentException("Adam beta1 must be in [0, 1), got " + beta1);
         }
@@ -55,15 +64,15 @@ public final class FlatAdam implements FlatOptimizer {
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.epsilon = epsilon;
-        this.m = Nd4j.zeros(DataType.FLOAT, length);
-        this.v = Nd4j.zeros(DataType.FLOAT, length);
+        this.m = new float[(int) length];
+        this.v = new float[(int) length];
     }
 
-    /** Zeroes the moments and the step count, reusing the buffers (native memory is only freed by the GC). */
+    /** Zeroes the moments and the step count, reusing the buffers. */
     @Override
     public void reset() {
-        m.assign(0);
-        v.assign(0);
+        java.util.Arrays.fill(m, 0f);
+        java.util.Arrays.fill(v, 0f);
         iteration = 0;
     }
 
@@ -80,21 +89,75 @@ public final class FlatAdam implements FlatOptimizer {
     @Override
     public void step(INDArray params, INDArray grad, double learningRate) {
         checkStep(length, params, grad, learningRate);
+        requireDense("params", params);
+        requireDense("grad", grad);
         iteration++;
         double c1 = 1 - Math.pow(beta1, iteration);
         double sqrtC2 = Math.sqrt(1 - Math.pow(beta2, iteration));
-        Level1 blas = Nd4j.getBlasWrapper().level1();
-        m.muli(beta1);
-        blas.axpy(length, 1 - beta1, grad, m);
-        Nd4j.exec(new MulOp(grad, grad, grad));
-        v.muli(beta2);
-        blas.axpy(length, 1 - beta2, grad, v);
-        Nd4j.exec(new Sqrt(v, grad));
-        grad.addi(epsilon * sqrtC2);
-        Nd4j.exec(new DivOp(m, grad, grad));
-        blas.axpy(length, -learningRate * sqrtC2 / c1, grad, params);
+        // The scalars as ND4J and BLAS saw them: float32 casts of the double expressions.
+        float b1 = (float) beta1;
+        float a1 = (float) (1 - beta1);
+        float b2 = (float) beta2;
+        float a2 = (float) (1 - beta2);
+        float eps = (float) (epsilon * sqrtC2);
+        float rate = (float) (-learningRate * sqrtC2 / c1);
+        FloatBuffer w = params.data().asNioFloat();
+        FloatBuffer g = grad.data().asNioFloat();
+        int wBase = (int) params.offset();
+        int gBase = (int) grad.offset();
+        int n = (int) length;
+        int fmaEnd = n & -BLAS_BLOCK;
+        for (int from = 0; from < n; from += CHUNK) {
+            int len = Math.min(CHUNK, n - from);
+            g.get(gBase + from, gChunk, 0, len);
+            w.get(wBase + from, wChunk, 0, len);
+            if (from + len <= fmaEnd) {
+                update(from, len, b1, a1, b2, a2, eps, rate);
+            } else {
+                int fused = Math.max(0, fmaEnd - from);
+                update(from, fused, b1, a1, b2, a2, eps, rate);
+                updateTail(from, fused, len, b1, a1, b2, a2, eps, rate);
+            }
+            w.put(wBase + from, wChunk, 0, len);
+        }
     }
 
+    /** The elements past the last whole BLAS block, where saxpy multiplies and adds with two roundings. */
+    private void updateTail(int from, int begin, int len, float b1, float a1, float b2, float a2, float eps,
+            float rate) {
+        for (int i = begin; i < len; i++) {
+            int j = from + i;
+            float gi = gChunk[i];
+            float mi = m[j] * b1 + a1 * gi;
+            float vi = v[j] * b2 + a2 * (gi * gi);
+            m[j] = mi;
+            v[j] = vi;
+            wChunk[i] = wChunk[i] + rate * (mi / ((float) Math.sqrt(vi) + eps));
+        }
+    }
+
+    private void update(int from, int len, float b1, float a1, float b2, float a2, float eps, float rate) {
+        float[] gc = gChunk;
+        float[] wc = wChunk;
+        float[] mm = m;
+        float[] vv = v;
+        for (int i = 0; i < len; i++) {
+            int j = from + i;
+            float gi = gc[i];
+            float mi = Math.fma(a1, gi, mm[j] * b1);
+            float vi = Math.fma(a2, gi * gi, vv[j] * b2);
+            mm[j] = mi;
+            vv[j] = vi;
+            wc[i] = Math.fma(rate, mi / ((float) Math.sqrt(vi) + eps), wc[i]);
+        }
+    }
+
+    private static void requireDense(String name, INDArray a) {
+        if (a.length() > 1 && a.elementWiseStride() != 1) {
+            throw new IllegalArgumentException(name + " must be a contiguous vector, got element-wise stride "
+                    + a.elementWiseStride());
+        }
+    }
     static void checkLength(long length) {
         if (length <= 0) {
             throw new IllegalArgumentException("optimizer vector length must be > 0, got " + length);

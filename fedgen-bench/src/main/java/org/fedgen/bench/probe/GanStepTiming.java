@@ -1,13 +1,16 @@
-package org.fedgen.models.gan;
+package org.fedgen.bench.probe;
 
 import org.fedgen.core.FitInstructions;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.data.Dataset;
 import org.fedgen.core.data.Digits;
+import org.fedgen.models.gan.Gan;
+import org.fedgen.models.gan.GanConfig;
+import org.fedgen.models.gan.GanLoss;
 
 /**
  * Manual measurement (not a test): wall time of one D+G iteration at batch 64 with the default architecture. Run with
- * the test classpath: {@code java -cp ... org.fedgen.models.gan.GanStepTiming [loss]}.
+ * the bench class path: {@code java -cp ... org.fedgen.bench.probe.GanStepTiming [loss]}.
  */
 public final class GanStepTiming {
     private static final java.lang.management.ThreadMXBean CPU =
@@ -16,6 +19,7 @@ public final class GanStepTiming {
     private GanStepTiming() {
     }
 
+    /** Runs the measurement; see the class comment for the arguments. */
     public static void main(String[] args) {
         GanLoss loss = args.length > 0 ? GanLoss.valueOf(args[0]) : GanLoss.NON_SATURATING_BCE;
         Dataset digits = Digits.bundled().range(0, 2000);

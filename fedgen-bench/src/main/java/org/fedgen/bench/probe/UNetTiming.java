@@ -1,14 +1,17 @@
-package org.fedgen.models.ddpm;
+package org.fedgen.bench.probe;
 
 import org.fedgen.core.FitInstructions;
 import org.fedgen.core.data.Dataset;
 import org.fedgen.core.data.Digits;
+import org.fedgen.models.ddpm.Ddpm;
+import org.fedgen.models.ddpm.UNetDenoiser;
 
 /** Not a test: ms per U-Net DDPM training step at batch 64. Arguments: c1 c2 steps. */
-final class UNetTiming {
+public final class UNetTiming {
     private UNetTiming() {
     }
 
+    /** Runs the measurement; see the class comment for the arguments. */
     public static void main(String[] args) {
         int c1 = Integer.parseInt(args[0]);
         int c2 = Integer.parseInt(args[1]);

@@ -1,18 +1,25 @@
-package org.fedgen.models.ddpm;
+package org.fedgen.bench.probe;
 
 import java.util.Map;
 import org.fedgen.core.FitInstructions;
 import org.fedgen.core.data.Dataset;
 import org.fedgen.core.data.Digits;
+import org.fedgen.models.ddpm.AncestralSampler;
+import org.fedgen.models.ddpm.DdimSampler;
+import org.fedgen.models.ddpm.Ddpm;
+import org.fedgen.models.ddpm.MlpDenoiser;
+import org.fedgen.models.ddpm.NoiseSchedule;
+import org.fedgen.models.ddpm.UNetDenoiser;
 
 /**
  * Not a test: measures the MLP DDPM's training step at batch 64 and the sampling time of ancestral DDPM vs DDIM(50)
- * for 100 samples. Run with the test classpath: {@code java -cp ... org.fedgen.models.ddpm.DdpmTiming [steps]}.
+ * for 100 samples. Run with the bench class path: {@code java -cp ... org.fedgen.bench.probe.DdpmTiming [steps]}.
  */
-final class DdpmTiming {
+public final class DdpmTiming {
     private DdpmTiming() {
     }
 
+    /** Runs the measurement; see the class comment for the arguments. */
     public static void main(String[] args) {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         Dataset digits = Digits.bundled();

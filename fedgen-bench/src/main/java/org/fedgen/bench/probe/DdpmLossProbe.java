@@ -1,17 +1,22 @@
-package org.fedgen.models.ddpm;
+package org.fedgen.bench.probe;
 
 import org.fedgen.core.FitInstructions;
 import org.fedgen.core.data.Dataset;
 import org.fedgen.core.data.Digits;
+import org.fedgen.models.ddpm.Activation;
+import org.fedgen.models.ddpm.Ddpm;
+import org.fedgen.models.ddpm.MlpDenoiser;
+import org.fedgen.models.ddpm.NoiseSchedule;
 
 /**
  * Not a test: prints the evaluation ε-loss of the MLP DDPM as centralised training proceeds, and the time per step.
  * Arguments: T lr hundreds-of-steps width depth batch skip(true|false).
  */
-final class DdpmLossProbe {
+public final class DdpmLossProbe {
     private DdpmLossProbe() {
     }
 
+    /** Runs the measurement; see the class comment for the arguments. */
     public static void main(String[] args) {
         Dataset digits = Digits.bundled();
         Dataset eval = digits.range(7000, 7512);

@@ -1,4 +1,4 @@
-package org.fedgen.models.vae;
+package org.fedgen.bench.probe;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -6,16 +6,19 @@ import java.util.Map;
 import org.fedgen.core.FitInstructions;
 import org.fedgen.core.data.Dataset;
 import org.fedgen.core.data.Digits;
+import org.fedgen.models.vae.Vae;
+import org.fedgen.models.vae.VaeConfig;
 
 /**
  * Not a test: measures the time of one Adam step of the 784-400-20 VAE at batch 64. Run with OMP_NUM_THREADS=1 after
- * {@code mvn -o -q -pl fedgen-models -am test-compile}, e.g.
- * {@code java -cp <test classpath> org.fedgen.models.vae.VaeStepBenchmark [steps] [repeats]}.
+ * {@code mvn -B -q package -DskipTests -pl fedgen-bench -am}:
+ * {@code java -cp fedgen-bench/target/fedgen-bench.jar org.fedgen.bench.probe.VaeStepBenchmark [steps] [repeats]}.
  */
 public final class VaeStepBenchmark {
     private VaeStepBenchmark() {
     }
 
+    /** Runs the measurement; see the class comment for the arguments. */
     public static void main(String[] args) {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 300;
         int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 5;
