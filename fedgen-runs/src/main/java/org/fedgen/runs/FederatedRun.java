@@ -286,7 +286,7 @@ public final class FederatedRun {
         }
         ModelRecipe recipe = s.recipe();
         DpRun dp = new DpRun(o, recipe, s.shards());
-        Aggregator aggregator = dp.aggregator(aggregator(o, recipe));
+        Aggregator aggregator = dp.aggregator(aggregator(o, recipe, dp::wrapBase));
         if (resumeFrom != null) {
             aggregator.restoreState(resumeFrom.aggregatorState());
             LOG.info("resuming {} after round {}", out, resumeFrom.round());
@@ -409,6 +409,11 @@ public final class FederatedRun {
 
     /** The configuration's aggregation rule, routed over the model's parts by its recipe. */
     static Aggregator aggregator(RunConfig o, ModelRecipe recipe) {
+        return aggregator(o, recipe, UnaryOperator.identity());
+    }
+
+    /** {@link #aggregator(RunConfig, ModelRecipe)} with {@code wrapBase} applied to the rule before routing. */
+    static Aggregator aggregator(RunConfig o, ModelRecipe recipe, UnaryOperator<Aggregator> wrapBase) {
         Aggregator base = switch (o.aggregator()) {
             case fedavg -> new FedAvg();
             case fedsgd -> new FedSgd(o.serverLearningRate());
@@ -419,7 +424,7 @@ public final class FederatedRun {
             default -> o.robust().aggregator(o.aggregator(), o.clientsPerRound() == 0 ? o.clients()
                     : o.clientsPerRound());
         };
-        return recipe.aggregator(o, base);
+        return recipe.aggregator(o, wrapBase.apply(base));
     }
 
     /**
