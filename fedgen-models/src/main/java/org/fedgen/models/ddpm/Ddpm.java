@@ -285,6 +285,33 @@ public final class Ddpm implements ConditionalGenerativeModel {
     }
 
     /**
+     * Each example's ε-prediction loss mean_j (ε − ε_θ(x_t, t))² at the fixed timestep {@code t}, with noise seeded
+     * by {@code seed}: the per-record score of a loss-based membership-inference attack on a diffusion model.
+     *
+     * @throws IllegalArgumentException if t is outside [1, T]
+     */
+    public double[] exampleLosses(Dataset data, int t, long seed) {
+        int n = checkData(data);
+        if (t < 1 || t > schedule.steps()) {
+            throw new IllegalArgumentException("timestep must be in [1, " + schedule.steps() + "], got " + t);
+        }
+        double[] out = new double[n];
+        TimestepDistribution fixed = TimestepDistribution.fixed(schedule.steps(), t);
+        SplittableRandom unused = new SplittableRandom(0);
+        try (NativeRandom noiseRng = new NativeRandom(Seeds.derive(seed, "ddpm-mia-noise"))) {
+            for (int from = 0; from < n; from += EVAL_CHUNK) {
+                int[] idx = Labels.range(from, Math.min(n, from + EVAL_CHUNK));
+                NoisedBatch nb = new NoisedBatch(idx.length, data.numFeatures());
+                nb.fill(data, idx, fixed, unused, noiseRng);
+                INDArray diff = net.predict(nb.xt, nb.t, nb.labels).sub(nb.eps);
+                double[] r = diff.muli(diff).mean(1).toDoubleVector();
+                System.arraycopy(r, 0, out, from, r.length);
+            }
+        }
+        return out;
+    }
+
+    /**
      * {@code n} samples with the default sampler, in [0, 1]. A conditional model draws labels 0, 1, ..., K−1, 0, ...
      * in turn.
      */

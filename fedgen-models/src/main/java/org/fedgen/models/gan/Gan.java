@@ -355,6 +355,23 @@ public final class Gan implements ConditionalGenerativeModel {
     }
 
     /**
+     * The discriminator's value D(x, y) of each example (a logit for BCE, the critic value for WGAN-GP): the
+     * per-record score of the LOGAN white-box membership-inference attack (Hayes et al. 2019).
+     */
+    public double[] discriminatorScores(Dataset data) {
+        int n = checkData(data);
+        int[] labels = data.hasLabels() && config.conditional() ? data.labels() : null;
+        double[] out = new double[n];
+        for (int start = 0; start < n; start += CHUNK) {
+            int rows = Math.min(CHUNK, n - start);
+            double[] v = nets.logits(data.features().get(NDArrayIndex.interval(start, start + rows),
+                    NDArrayIndex.all()), Labels.slice(labels, start, rows));
+            System.arraycopy(v, 0, out, start, rows);
+        }
+        return out;
+    }
+
+    /**
      * n samples in [0, 1]; a conditional model cycles the labels 0, 1, …, C−1, 0, … over the rows, a source-coded one
      * draws each row's code from {@link GanConfig#sourceWeights()}.
      */

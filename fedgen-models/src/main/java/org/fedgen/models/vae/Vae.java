@@ -31,6 +31,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -351,6 +352,33 @@ public final class Vae implements ConditionalGenerativeModel {
         metrics.put("kl", kl / n);
         metrics.put("numExamples", (double) n);
         return metrics;
+    }
+
+    /**
+     * Each example's ELBO in nats, −(BCE summed over features + KL), with one noise draw per example seeded by
+     * {@code seed}: the per-record score of a loss-based membership-inference attack.
+     */
+    public double[] exampleElbo(Dataset data, long seed) {
+        int n = checkData(data);
+        INDArray oneHot = oneHot(data);
+        double[] out = new double[n];
+        try (NativeRandom noise = new NativeRandom(Seeds.derive(seed, "vae/noise"))) {
+            for (int from = 0; from < n; from += EVAL_CHUNK) {
+                int to = Math.min(from + EVAL_CHUNK, n);
+                VaeBuffers b = gather(data.features(), oneHot, Labels.range(from, to));
+                noise.gaussian(b.eps);
+                network.forward(b);
+                INDArray bce = Transforms.max(b.logits, 0.0, true).subi(b.logits.mul(b.x))
+                        .addi(Transforms.log(Transforms.exp(Transforms.abs(b.logits, true).negi(), false).addi(1.0),
+                                false)).sum(1);
+                INDArray kl = b.mu.mul(b.mu).addi(b.std.mul(b.std)).subi(b.logVar).subi(1.0).sum(1).muli(0.5);
+                double[] r = bce.addi(kl).toDoubleVector();
+                for (int i = 0; i < r.length; i++) {
+                    out[from + i] = -r[i];
+                }
+            }
+        }
+        return out;
     }
 
     /**
