@@ -20,14 +20,18 @@ public final class GhostNorms {
         return Nd4j.zeros(DataType.DOUBLE, rows, 1);
     }
 
-    /** Row-wise squared L2 norms of an [rows, k] matrix, as float64 [rows, 1]. */
+    /**
+     * Row-wise squared L2 norms of an [rows, k] matrix, as float64 [rows, 1]; the norms are taken in the matrix's own
+     * precision (one native pass, no copy) and squared in float64.
+     */
     public static INDArray rowSquares(INDArray m) {
-        return rowDots(m, m);
+        INDArray n = m.norm2(true, 1).castTo(DataType.DOUBLE);
+        return n.muli(n);
     }
 
     /** Row-wise dot products of two [rows, k] matrices, as float64 [rows, 1]. */
     public static INDArray rowDots(INDArray a, INDArray b) {
-        return a.castTo(DataType.DOUBLE).mul(b.castTo(DataType.DOUBLE)).sum(true, 1);
+        return a.mul(b).sum(true, 1).castTo(DataType.DOUBLE);
     }
 
     /**

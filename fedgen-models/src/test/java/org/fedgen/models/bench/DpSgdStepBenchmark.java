@@ -35,9 +35,13 @@ public final class DpSgdStepBenchmark {
         int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         Dataset data = Digits.bundled().range(0, 2000);
         RecordDp dp = RecordDp.builder(1.0, 1.0).noise(TestNoise::seeded).build();
+        // sigma = 0 skips the noise: the cost of the per-example clipping alone
+        RecordDp clipOnly = RecordDp.builder(0.0, 1.0).noise(TestNoise::seeded).build();
         FitInstructions vaeSteps = FitInstructions.builder().localSteps(steps).batchSize(64).seed(7).build();
         compare("VAE 784-400-20", () -> new Vae(VaeConfig.builder().build()),
                 m -> ((Vae) m).privately(dp), data, vaeSteps, repeats);
+        compare("VAE 784-400-20 clipping only", () -> new Vae(VaeConfig.builder().build()),
+                m -> ((Vae) m).privately(clipOnly), data, vaeSteps, repeats);
         for (GanLoss loss : GanLoss.values()) {
             // the layers of the CLI's digits GAN (GanRecipe)
             GanConfig c = GanConfig.builder().latentDim(64).generatorHidden(256, 512).discriminatorHidden(256, 128)
@@ -46,6 +50,8 @@ public final class DpSgdStepBenchmark {
                     .seed(7).trainParts(Set.of(Gan.DISCRIMINATOR)).build();
             compare("GAN discriminator " + loss, () -> new Gan(c), m -> ((Gan) m).privately(dp), data, dSteps,
                     repeats);
+            compare("GAN discriminator " + loss + " clipping only", () -> new Gan(c),
+                    m -> ((Gan) m).privately(clipOnly), data, dSteps, repeats);
         }
     }
 
