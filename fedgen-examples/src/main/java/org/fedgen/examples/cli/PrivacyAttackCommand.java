@@ -57,6 +57,7 @@ public final class PrivacyAttackCommand implements Callable<Integer> {
         Dataset in = members.equals("run") ? mia.runMembers() : read(members, "--members");
         Dataset out = nonMembers.equals("heldout") ? MembershipInference.heldOut() : read(nonMembers,
                 "--non-members");
+        System.out.printf("membership inference on %s (after round %d)%n", checkpoint, model.round());
         for (MembershipInference.Result r : mia.run(in, out)) {
             MembershipMetrics m = r.metrics();
             System.out.printf("%-9s  AUC %.4f [%.4f, %.4f]  TPR@%.0f%%FPR %.4f [%.4f, %.4f]  (%d members, %d"
