@@ -27,16 +27,26 @@ import org.fedgen.privacy.RdpAccountant.Conversion;
  * @param seededNoise            derive the noise from the run seed (reproducible; protects nobody who knows it)
  * @param seededSampling         draw the Poisson sample from the run seed (reproducible; ε is then not a guarantee)
  * @param discreteNoise          quantise clipped deltas and add discrete Gaussian noise (floating-point safe)
+ * @param unit                   what is protected: a client (DP-FedAvg, the default) or a record (DP-SGD in local
+ *                               training; noise, clip, delta and targetEpsilon then apply to DP-SGD)
+ * @param fixedSizeBatches       record-level DP with fixed-size batches instead of Poisson ones; needs
+ *                               {@code allowFixedSizeSampling}, and ε is then labelled not a guarantee
  */
 public record DpConfig(double noise, Double clip, double delta, Double targetEpsilon, List<String> parts, Double q,
         Double clientsPerRound, boolean allowFixedSizeSampling, boolean adaptiveClip, Conversion conversion,
         double serverLearningRate, double serverMomentum, boolean seededNoise, boolean seededSampling,
-        boolean discreteNoise) {
+        boolean discreteNoise, DpUnit unit, boolean fixedSizeBatches) {
 
-    /** Copies {@code parts}. */
+    /** Copies {@code parts}; a null unit is {@link DpUnit#client}. */
     public DpConfig {
         parts = List.copyOf(parts);
         Objects.requireNonNull(conversion, "conversion");
+        unit = unit == null ? DpUnit.client : unit;
+    }
+
+    /** Whether this configuration asks for record-level DP-SGD. */
+    public boolean recordLevel() {
+        return unit == DpUnit.record;
     }
 
     /** A builder with noise multiplier z and clip norm S; the other values default. */
@@ -66,6 +76,8 @@ public record DpConfig(double noise, Double clip, double delta, Double targetEps
         private boolean seededNoise;
         private boolean seededSampling;
         private boolean discreteNoise;
+        private DpUnit unit = DpUnit.client;
+        private boolean fixedSizeBatches;
 
         private Builder(double noise, Double clip) {
             this.noise = noise;
@@ -169,11 +181,26 @@ public record DpConfig(double noise, Double clip, double delta, Double targetEps
             return this;
         }
 
+        /** Sets {@code unit}: what is protected, a client (default) or a record. */
+        public Builder unit(DpUnit v) {
+            unit = Objects.requireNonNull(v, "unit");
+            return this;
+        }
+
+        /**
+         * Sets {@code fixedSizeBatches}: record-level DP-SGD with fixed-size batches (needs
+         * {@code allowFixedSizeSampling}; ε is then not a guarantee).
+         */
+        public Builder fixedSizeBatches(boolean v) {
+            fixedSizeBatches = v;
+            return this;
+        }
+
         /** The configuration, after the record's checks of every value. */
         public DpConfig build() {
             return new DpConfig(noise, clip, delta, targetEpsilon, parts, q, clientsPerRound,
                     allowFixedSizeSampling, adaptiveClip, conversion, serverLearningRate, serverMomentum, seededNoise,
-                    seededSampling, discreteNoise);
+                    seededSampling, discreteNoise, unit, fixedSizeBatches);
         }
     }
 }

@@ -28,6 +28,8 @@ final class DpRun {
     private final DpConfig d;
     private final PrivateFederation federation;
     private final PartPolicy policy;
+    /** The record-level setup, or null for client-level DP or none. */
+    private final RecordDpRun record;
 
     /**
      * @param o      the run's configuration
@@ -37,11 +39,13 @@ final class DpRun {
      */
     DpRun(RunConfig o, ModelRecipe recipe, List<Dataset> shards) {
         this.d = o.dp();
-        if (d == null) {
+        if (d == null || d.recordLevel()) {
             federation = null;
             policy = null;
+            record = d == null ? null : new RecordDpRun(o, recipe, shards);
             return;
         }
+        record = null;
         require(d.clip() != null, "--dp-clip S is required with --dp-noise");
         require(!o.centralized(), "--centralized has one client holding all data; client-level DP needs clients");
         int population = (int) shards.stream().filter(s -> s.size() > 0).count();
@@ -68,9 +72,17 @@ final class DpRun {
         return d != null;
     }
 
-    /** The DP part policy, or {@code nonPrivate} when DP is off. */
+    /** The DP part policy, or {@code nonPrivate} when DP is off or record-level. */
     Aggregator aggregator(Aggregator nonPrivate) {
-        return enabled() ? policy : nonPrivate;
+        return enabled() && record == null ? policy : nonPrivate;
+    }
+
+    /**
+     * The configuration's base rule before the model's recipe routes it: wrapped to charge the record-level ledger
+     * in a record-level run, unchanged otherwise.
+     */
+    Aggregator wrapBase(Aggregator base) {
+        return record != null ? record.wrapBase(base) : base;
     }
 
     /**
@@ -78,12 +90,20 @@ final class DpRun {
      * policy, or secure aggregation over it; nothing when DP is off.
      */
     Simulation.Builder configure(Simulation.Builder b, Aggregator top) {
+        if (record != null) {
+            return record.configure(b);
+        }
         return enabled() ? federation.applyTo(b, top) : b;
     }
 
-    /** The run's ledger; null when DP is off. */
+    /** The run's client-level ledger; null when DP is off or record-level. */
     PrivacyLedger ledger() {
-        return enabled() ? federation.ledger() : null;
+        return enabled() && record == null ? federation.ledger() : null;
+    }
+
+    /** The run's record-level ledger; null unless the run is record-level. */
+    org.fedgen.privacy.RecordLevelLedger recordLedger() {
+        return record != null ? record.ledger() : null;
     }
 
     /** The run's DP configuration as library settings; the library checks the values and names them. */

@@ -402,7 +402,7 @@ public final class FederatedRun {
         }
         ModelRecipe recipe = s.recipe();
         DpRun dp = new DpRun(o, recipe, s.shards());
-        Aggregator aggregator = dp.aggregator(aggregator(o, recipe));
+        Aggregator aggregator = dp.aggregator(aggregator(o, recipe, dp::wrapBase));
         if (resumeFrom != null) {
             aggregator.restoreState(resumeFrom.aggregatorState());
             LOG.info("resuming {} after round {}", out, resumeFrom.round());
@@ -547,6 +547,11 @@ public final class FederatedRun {
 
     /** The configuration's aggregation rule, routed over the model's parts by its recipe. */
     static Aggregator aggregator(RunConfig o, ModelRecipe recipe) {
+        return aggregator(o, recipe, UnaryOperator.identity());
+    }
+
+    /** {@link #aggregator(RunConfig, ModelRecipe)} with {@code wrapBase} applied to the rule before routing. */
+    static Aggregator aggregator(RunConfig o, ModelRecipe recipe, UnaryOperator<Aggregator> wrapBase) {
         Aggregator base = switch (o.aggregator()) {
             case fedavg -> new FedAvg();
             case fedsgd -> new FedSgd(o.serverLearningRate());
@@ -560,7 +565,7 @@ public final class FederatedRun {
         // Drift is measured from individual updates: not under secure aggregation, which hides them.
         boolean averages = o.aggregator() == AggregatorKind.fedavg || o.aggregator() == AggregatorKind.fedprox;
         Aggregator measured = averages && o.secureAggregation() == null ? new DriftMeter(base) : base;
-        return recipe.aggregator(o, serverOptimizer(o, measured));
+        return recipe.aggregator(o, serverOptimizer(o, wrapBase.apply(measured)));
     }
 
     /**

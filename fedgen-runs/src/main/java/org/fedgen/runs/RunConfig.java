@@ -462,7 +462,9 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
             require(!(robust.attack() != AttackKind.none && model instanceof GanSettings g
                     && g.topology() == GanTopology.MDGAN), "--attack cannot be combined with --topology mdgan: MD-GAN"
                     + " clients send no model updates through the simulation's proxies");
-            require(!(aggregator.robust() && dp != null), "--aggregator " + aggregator + " cannot be combined with"
+            // a robust rule only post-processes record-level DP updates
+            require(!(aggregator.robust() && dp != null && !dp.recordLevel()), "--aggregator " + aggregator
+                    + " cannot be combined with"
                     + " --dp-noise: it looks at individual updates, which DP-FedAvg's accounting does not allow");
             require(maxFailedRounds >= 1, "max failed rounds must be >= 1, got " + maxFailedRounds);
             require(shardSize >= 1, "--shard-size must be >= 1, got " + shardSize);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.fedgen.core.Aggregator;
+import org.fedgen.core.ModelState;
 import org.fedgen.core.io.Checkpoint;
 import org.fedgen.core.io.CheckpointFile;
 import org.fedgen.runs.table.CsvTable;
@@ -86,6 +87,16 @@ public final class TrainedModel {
     /** Completed rounds of the run when the checkpoint was written. */
     public long round() {
         return checkpoint.round();
+    }
+
+    /** The global model state of the checkpoint. */
+    ModelState state() {
+        return checkpoint.model();
+    }
+
+    /** The recipe the checkpoint's configuration builds. */
+    ModelRecipe recipe() {
+        return recipe;
     }
 
     /** The checkpoint file. */

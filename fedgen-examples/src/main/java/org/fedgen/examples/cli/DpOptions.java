@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.fedgen.privacy.RdpAccountant.Conversion;
 import org.fedgen.runs.DpConfig;
+import org.fedgen.runs.DpUnit;
 import picocli.CommandLine.Option;
 
 /**
@@ -76,6 +77,18 @@ public final class DpOptions {
             + "integer sum (Canonne, Kamath, Steinke 2020), safe from floating-point attacks."})
     public NoiseKind noiseMode = NoiseKind.continuous;
 
+    @Option(names = "--dp-unit", paramLabel = "UNIT", description = {"What DP protects: client (default: DP-FedAvg "
+            + "on the server hides whether a client took part) or record (DP-SGD inside every client's local "
+            + "training hides each record: Poisson batches with q = B/n_k, per-example clipping to --dp-clip, noise "
+            + "--dp-noise; epsilon per client, the maximum reported as record_epsilon_max and stopped on by "
+            + "--dp-target-epsilon)."})
+    public DpUnit unit = DpUnit.client;
+
+    @Option(names = "--dp-fixed-size-batches", description = {"With --dp-unit record: fixed-size DP-SGD batches "
+            + "instead of Poisson ones. Needs --dp-allow-fixed-size-sampling: epsilon is then reported as not a "
+            + "guarantee."})
+    public boolean fixedSizeBatches;
+
     /** The noise distributions by their CLI names. */
     public enum NoiseKind {
         continuous, discrete
@@ -119,6 +132,8 @@ public final class DpOptions {
         add(given, seededNoise, "--dp-seeded-noise");
         add(given, seededSampling, "--dp-seeded-sampling");
         add(given, noiseMode != NoiseKind.continuous, "--dp-noise-mode");
+        add(given, unit != DpUnit.client, "--dp-unit");
+        add(given, fixedSizeBatches, "--dp-fixed-size-batches");
         if (!given.isEmpty()) {
             throw new IllegalArgumentException(where + " has no differential privacy and would ignore "
                     + String.join(", ", given));
@@ -150,6 +165,6 @@ public final class DpOptions {
                 .clientsPerRound(clientsPerRound).allowFixedSizeSampling(allowFixedSizeSampling)
                 .adaptiveClip(adaptiveClip).conversion(conversion.conversion()).serverLearningRate(serverLearningRate)
                 .serverMomentum(serverMomentum).seededNoise(seededNoise).seededSampling(seededSampling)
-                .discreteNoise(noiseMode == NoiseKind.discrete).build();
+                .discreteNoise(noiseMode == NoiseKind.discrete).unit(unit).fixedSizeBatches(fixedSizeBatches).build();
     }
 }

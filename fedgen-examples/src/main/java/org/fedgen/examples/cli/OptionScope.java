@@ -29,6 +29,8 @@ final class OptionScope {
         List<String> dp = new ArrayList<>(names(DpOptions.class));
         dp.remove("--dp-noise");
         need(given, dp, o.dp.enabled(), "--dp-noise (DP-FedAvg)", "no --dp-noise");
+        need(given, List.of("--dp-fixed-size-batches"), o.dp.unit == org.fedgen.runs.DpUnit.record,
+                "--dp-unit record", "--dp-unit " + o.dp.unit);
         List<String> secagg = new ArrayList<>(names(SecureAggregationOptions.class));
         secagg.remove("--secure-aggregation");
         need(given, secagg, o.secureAggregation.enabled, "--secure-aggregation", "no --secure-aggregation");

@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
  * {@code fedgen privacy}: the (ε, δ) that T rounds of DP-FedAvg with Poisson sampling rate q and noise multiplier z
  * spend, by Rényi-DP accounting, without training; with {@code --target-epsilon} also the number of rounds that fit.
  */
-@Command(name = "privacy", mixinStandardHelpOptions = true, subcommands = PrivacyAuditCommand.class,
+@Command(name = "privacy", mixinStandardHelpOptions = true,
+        subcommands = {PrivacyAuditCommand.class, PrivacyAttackCommand.class},
         description = {"Prints the epsilon (and the Renyi order attaining it) that --rounds rounds of DP-FedAvg with",
             "Poisson sampling rate --q and noise multiplier --z spend at --delta, without training."})
 public final class PrivacyCommand implements Callable<Integer> {

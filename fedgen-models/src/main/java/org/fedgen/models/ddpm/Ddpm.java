@@ -2,6 +2,8 @@ package org.fedgen.models.ddpm;
 
 import static org.fedgen.core.util.Checks.finiteNonNegative;
 
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -12,6 +14,10 @@ import org.fedgen.core.GenerativeModel;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.data.Dataset;
 import org.fedgen.core.util.Seeds;
+import org.fedgen.models.dpsgd.DpSgdPlan;
+import org.fedgen.models.dpsgd.GradientNoise;
+import org.fedgen.models.dpsgd.PoissonBatches;
+import org.fedgen.models.dpsgd.RecordDp;
 import org.fedgen.models.optim.FlatAdam;
 import org.fedgen.models.train.BatchSampler;
 import org.fedgen.models.train.Labels;
@@ -51,6 +57,8 @@ public final class Ddpm implements ConditionalGenerativeModel {
     public static final int DEFAULT_DDIM_STEPS = 50;
 
     private static final int EVAL_CHUNK = 256;
+    /** Private batches are padded to a multiple of this many rows. */
+    private static final int PAD = 8;
 
     private final Denoiser denoiser;
     /** The ε-predictor used for training and sampling: the denoiser, with the input skip unless it is switched off. */
@@ -66,6 +74,8 @@ public final class Ddpm implements ConditionalGenerativeModel {
     private final double guidance;
     private final PartVectors parts;
     private final PartUpdater updater;
+    private RecordDp recordDp;
+    private final Map<Integer, NoisedBatch> privateBatches = new HashMap<>();
 
     private Ddpm(Builder b) {
         this.denoiser = Objects.requireNonNull(b.denoiser, "denoiser");
@@ -93,6 +103,16 @@ public final class Ddpm implements ConditionalGenerativeModel {
     /** A builder; only the denoiser is required. */
     public static Builder builder(Denoiser denoiser) {
         return new Builder(denoiser);
+    }
+
+    /**
+     * Makes {@link #fit} record-level private with DP-SGD on the denoiser (see {@link RecordDp}): each example of a
+     * Poisson batch gets its own timestep and noise draw, and the gradient of its ε-loss is clipped. Needs a denoiser
+     * that computes per-example norms (the MLP); null turns it off. Returns this model.
+     */
+    public Ddpm privately(RecordDp dp) {
+        this.recordDp = dp;
+        return this;
     }
 
     /** The network that predicts the noise; its parameters are the {@code denoiser} part. */
@@ -158,8 +178,11 @@ public final class Ddpm implements ConditionalGenerativeModel {
     public Map<String, Double> fit(Dataset data, FitInstructions instructions, ModelState anchor) {
         int n = checkData(data);
         parts.checkTrainParts(instructions);
-        StepPlan plan = StepPlan.of(instructions, n);
         updater.begin(instructions, anchor);
+        if (recordDp != null) {
+            return fitPrivately(data, instructions, n);
+        }
+        StepPlan plan = StepPlan.of(instructions, n);
         long seed = instructions.seed();
         BatchSampler batches = BatchSampler.fixedSize(n, plan.batchSize(), Seeds.derive(seed, "ddpm-batches"));
         SplittableRandom stepRng = new SplittableRandom(Seeds.derive(seed, "ddpm-steps"));
@@ -176,6 +199,39 @@ public final class Ddpm implements ConditionalGenerativeModel {
         }
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("loss", lossSum / plan.steps());
+        metrics.put("steps", (double) plan.steps());
+        return metrics;
+    }
+
+    /** DP-SGD local training; reports only {@code steps}. */
+    private Map<String, Double> fitPrivately(Dataset data, FitInstructions instructions, int n) {
+        DpSgdPlan plan = DpSgdPlan.of(instructions, n, 1);
+        long seed = instructions.seed();
+        PoissonBatches batches = recordDp.batches(n, plan, seed);
+        GradientNoise dpNoise = recordDp.noise(seed);
+        SplittableRandom stepRng = new SplittableRandom(Seeds.derive(seed, "ddpm-steps"));
+        privateBatches.clear();
+        try (NativeRandom noiseRng = new NativeRandom(Seeds.derive(seed, "ddpm-noise"))) {
+            for (long s = 0; s < plan.steps(); s++) {
+                int[] idx = batches.next();
+                if (idx.length == 0) {
+                    denoiser.gradient().assign(0);
+                } else {
+                    int rows = (idx.length + PAD - 1) / PAD * PAD;
+                    NoisedBatch nb = privateBatches.computeIfAbsent(rows, r -> {
+                        NoisedBatch b = new NoisedBatch(r, data.numFeatures());
+                        b.dropLabels(labelDropout, Seeds.derive(seed, "ddpm-label-dropout", r));
+                        return b;
+                    });
+                    nb.fill(data, Arrays.copyOf(idx, rows), timesteps, stepRng, noiseRng);
+                    net.clippedGradientSum(nb.xt, nb.t, nb.labels, nb.eps, idx.length, recordDp.clip());
+                }
+                recordDp.privatize(dpNoise, plan.expectedBatch(), denoiser.gradient());
+                updater.step(instructions.learningRate());
+            }
+        }
+        privateBatches.clear();
+        Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("steps", (double) plan.steps());
         return metrics;
     }
@@ -226,6 +282,33 @@ public final class Ddpm implements ConditionalGenerativeModel {
         m.put("loss", sum / n);
         m.put("numExamples", (double) n);
         return m;
+    }
+
+    /**
+     * Each example's ε-prediction loss mean_j (ε − ε_θ(x_t, t))² at the fixed timestep {@code t}, with noise seeded
+     * by {@code seed}: the per-record score of a loss-based membership-inference attack on a diffusion model.
+     *
+     * @throws IllegalArgumentException if t is outside [1, T]
+     */
+    public double[] exampleLosses(Dataset data, int t, long seed) {
+        int n = checkData(data);
+        if (t < 1 || t > schedule.steps()) {
+            throw new IllegalArgumentException("timestep must be in [1, " + schedule.steps() + "], got " + t);
+        }
+        double[] out = new double[n];
+        TimestepDistribution fixed = TimestepDistribution.fixed(schedule.steps(), t);
+        SplittableRandom unused = new SplittableRandom(0);
+        try (NativeRandom noiseRng = new NativeRandom(Seeds.derive(seed, "ddpm-mia-noise"))) {
+            for (int from = 0; from < n; from += EVAL_CHUNK) {
+                int[] idx = Labels.range(from, Math.min(n, from + EVAL_CHUNK));
+                NoisedBatch nb = new NoisedBatch(idx.length, data.numFeatures());
+                nb.fill(data, idx, fixed, unused, noiseRng);
+                INDArray diff = net.predict(nb.xt, nb.t, nb.labels).sub(nb.eps);
+                double[] r = diff.muli(diff).mean(1).toDoubleVector();
+                System.arraycopy(r, 0, out, from, r.length);
+            }
+        }
+        return out;
     }
 
     /**

@@ -46,4 +46,16 @@ public interface Denoiser {
         double norm = diff.norm2Number().doubleValue();
         return norm * norm / diff.length();
     }
+
+    /**
+     * Record-level DP-SGD's clipped sum: writes Σ_i min(1, C/‖g_i‖) g_i into {@link #gradient()}, where g_i is the
+     * parameter gradient of example i's own ε-loss mean_j (ε_ij − ε_θ(x_t, t)_ij)² and only the first {@code members}
+     * rows count (the rest are padding).
+     *
+     * @throws IllegalArgumentException if this network has no per-example gradient norms (the default)
+     */
+    default void clippedGradientSum(INDArray xt, int[] t, int[] labels, INDArray eps, int members, double clip) {
+        throw new IllegalArgumentException("record-level DP needs per-example gradient norms, which " + this
+                + " does not compute; use the MLP denoiser");
+    }
 }

@@ -66,6 +66,11 @@ final class EpsilonSkip implements Denoiser {
         return inner.lossAndGradient(xt, t, labels, target);
     }
 
+    @Override
+    public void clippedGradientSum(INDArray xt, int[] t, int[] labels, INDArray eps, int members, double clip) {
+        inner.clippedGradientSum(xt, t, labels, scaledInput(xt, t).rsubi(eps), members, clip);
+    }
+
     /** √(1 − ᾱ_t) x_t row by row, in the work buffer. */
     private INDArray scaledInput(INDArray xt, int[] t) {
         int n = t.length;

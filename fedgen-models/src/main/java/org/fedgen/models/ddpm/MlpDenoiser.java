@@ -1,6 +1,7 @@
 package org.fedgen.models.ddpm;
 
 import java.util.Arrays;
+import org.fedgen.models.dpsgd.GhostNorms;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.random.impl.GaussianDistribution;
@@ -229,8 +230,23 @@ public final class MlpDenoiser implements Denoiser {
         double norm = dOut.norm2Number().doubleValue();
         long count = dOut.length();
         dOut.muli(2.0 / count);
-        backward(buf, xt, dOut);
+        backward(buf, xt, dOut, null);
         return norm * norm / count;
+    }
+
+    /**
+     * Two passes: forward and backward at unit weights collecting ghost norms (dense weights ‖a_i‖²‖δ_i‖², the
+     * conditioning projections ‖c_i‖²‖δ_i‖², biases ‖δ_i‖², and the prior's per-pixel gradients row by row), then
+     * forward again and backward of the clip-weighted loss.
+     */
+    @Override
+    public void clippedGradientSum(INDArray xt, int[] t, int[] labels, INDArray eps, int members, double clip) {
+        INDArray normSq = GhostNorms.accumulator(t.length);
+        Buffers buf = forward(xt, t, labels);
+        backward(buf, xt, buf.out.subi(eps).muli(2.0 / dataDim), normSq);
+        INDArray weights = GhostNorms.clipWeights(normSq, clip, members);
+        buf = forward(xt, t, labels);
+        backward(buf, xt, buf.out.subi(eps).muli(2.0 / dataDim).muliColumnVector(weights), null);
     }
 
     private Buffers forward(INDArray xt, int[] t, int[] labels) {
@@ -296,23 +312,35 @@ public final class MlpDenoiser implements Denoiser {
      * With D = dL/dε_θ: dL/dμ_j = −Σ_i D_ij a_i b_i / k_ij and dL/dσ_j = −2σ_j Σ_i D_ij skip_ij a_i² / k_ij; both times
      * c for the stored μ', σ'.
      */
-    private void priorBackward(Buffers buf, INDArray dOut) {
+    private void priorBackward(Buffers buf, INDArray dOut, INDArray normSq) {
         INDArray work = buf.k;
         // skip·a²/k first, while k is intact, then D·(−a b/k) in the same buffer
         buf.skip.divi(work).muliColumnVector(buf.colA2).muli(dOut);
         buf.skip.sum(buf.priorGradStd, 0);
         buf.sigma2.assign(priorStd).muli(-2.0 * PRIOR_SCALE * PRIOR_SCALE);
+        if (normSq != null) {
+            // row i of skip·(−2c²σ') is example i's gradient of σ'
+            normSq.addi(GhostNorms.rowSquares(buf.skip.mulRowVector(buf.sigma2)));
+        }
         buf.priorGradStd.muli(buf.sigma2.reshape(dataDim));
         work.rdivi(-1.0).muliColumnVector(buf.colAB).muli(dOut);
         work.sum(buf.priorGradMean, 0);
         buf.priorGradMean.muli(PRIOR_SCALE);
+        if (normSq != null) {
+            normSq.addi(GhostNorms.rowSquares(work).muli(PRIOR_SCALE * PRIOR_SCALE));
+        }
     }
 
-    private void backward(Buffers buf, INDArray xt, INDArray dOut) {
+    /** Backward of the loss whose output gradient is dOut; with {@code normSq}, adds each row's ghost norm to it. */
+    private void backward(Buffers buf, INDArray xt, INDArray dOut, INDArray normSq) {
         if (prior != null) {
-            priorBackward(buf, dOut);
+            priorBackward(buf, dOut, normSq);
         }
         int last = hidden.length;
+        INDArray condSq = normSq == null ? null : GhostNorms.rowSquares(buf.cond);
+        if (normSq != null) {
+            GhostNorms.addDense(normSq, GhostNorms.rowSquares(buf.a[last - 1]), dOut, true);
+        }
         Nd4j.gemm(buf.a[last - 1], dOut, gw[last], true, false, 1.0, 0.0);
         dOut.sum(buf.biasGrad[last], 0);
         INDArray dA = buf.d[last - 1];
@@ -322,6 +350,10 @@ public final class MlpDenoiser implements Denoiser {
             activation.derivative(buf.z[l], dz);
             dz.muli(dA);
             INDArray in = l == 0 ? xt : buf.a[l - 1];
+            if (normSq != null) {
+                GhostNorms.addDense(normSq, GhostNorms.rowSquares(in), dz, true);
+                GhostNorms.addDense(normSq, condSq, dz, false);
+            }
             Nd4j.gemm(in, dz, gw[l], true, false, 1.0, 0.0);
             Nd4j.gemm(buf.cond, dz, gu[l], true, false, 1.0, 0.0);
             dz.sum(buf.biasGrad[l], 0);

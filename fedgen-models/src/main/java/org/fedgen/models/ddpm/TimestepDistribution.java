@@ -98,6 +98,15 @@ public final class TimestepDistribution {
         return lo + 1;
     }
 
+    /** All mass on timestep t of {@code steps} (fixed-timestep scores such as a membership attack's). */
+    static TimestepDistribution fixed(int steps, int t) {
+        double[] cdf = new double[steps];
+        for (int k = t - 1; k < steps; k++) {
+            cdf[k] = 1.0;
+        }
+        return new TimestepDistribution(steps, Double.NaN, cdf);
+    }
+
     @Override
     public String toString() {
         return cdf == null ? "uniform(" + steps + ")" : "minSnr(" + steps + ", gamma=" + gamma + ")";

@@ -1,5 +1,6 @@
 package org.fedgen.models.gan;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -10,6 +11,10 @@ import org.fedgen.core.FitInstructions;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.data.Dataset;
 import org.fedgen.core.util.Seeds;
+import org.fedgen.models.dpsgd.DpSgdPlan;
+import org.fedgen.models.dpsgd.GradientNoise;
+import org.fedgen.models.dpsgd.PoissonBatches;
+import org.fedgen.models.dpsgd.RecordDp;
 import org.fedgen.models.optim.FlatAdam;
 import org.fedgen.models.train.BatchSampler;
 import org.fedgen.models.train.Labels;
@@ -45,12 +50,15 @@ public final class Gan implements ConditionalGenerativeModel {
     /** Part name of the discriminator (critic). */
     public static final String DISCRIMINATOR = "discriminator";
     private static final int CHUNK = 256;
+    /** Private batches are padded to a multiple of this many rows. */
+    private static final int PAD = 8;
 
     private final GanConfig config;
     private final GanNetworks nets;
     private final PartVectors parts;
     private final PartUpdater updaterG;
     private final PartUpdater updaterD;
+    private RecordDp recordDp;
 
     /** A GAN with the given architecture; parameters are zero until {@link #initialize} or {@link #load}. */
     public Gan(GanConfig config) {
@@ -65,6 +73,17 @@ public final class Gan implements ConditionalGenerativeModel {
     private static PartUpdater updater(String part, Mlp net, GanConfig config) {
         return new PartUpdater(part, net.params(), net.gradient(), new FlatAdam(net.params().length(),
                 config.beta1(), config.beta2(), config.adamEpsilon()));
+    }
+
+    /**
+     * Makes {@link #fit} record-level private with DP-SGD on the discriminator (see {@link RecordDp}): each example's
+     * whole contribution to the discriminator loss is clipped. The generator sees the records only through the
+     * discriminator, so its steps are post-processing; a conditional GAN whose generator trains locally is refused
+     * at fit time (its labels would come from the records). Null turns it off. Returns this model.
+     */
+    public Gan privately(RecordDp dp) {
+        this.recordDp = dp;
+        return this;
     }
 
     /** The architecture and optimizer settings this GAN was built with. */
@@ -122,6 +141,9 @@ public final class Gan implements ConditionalGenerativeModel {
         boolean trainG = instructions.trains(GENERATOR);
         updaterG.begin(instructions, anchor);
         updaterD.begin(instructions, anchor);
+        if (recordDp != null) {
+            return fitPrivately(data, instructions, n, trainD, trainG);
+        }
         int critic = trainD ? config.criticSteps() : 1;
         StepPlan plan = StepPlan.of(instructions, n, critic);
         int b = plan.batchSize();
@@ -180,6 +202,68 @@ public final class Gan implements ConditionalGenerativeModel {
         m.put("d_steps", (double) dSteps);
         m.put("g_steps", (double) gSteps);
         return m;
+    }
+
+    /**
+     * FL-GAN local training with DP-SGD on D: per D step a Poisson batch of records, as many fakes (with the records'
+     * labels) and interpolates, clipped per-example sums, noise, division by the expected batch. Reports only the
+     * step counts.
+     */
+    private Map<String, Double> fitPrivately(Dataset data, FitInstructions instructions, int n, boolean trainD,
+            boolean trainG) {
+        if (trainG && config.conditional()) {
+            throw new IllegalArgumentException("record-level DP with a conditional GAN whose generator trains on the"
+                    + " client: the generator's labels would be drawn from the records; train only the"
+                    + " discriminator there (topology dpfedavg) or use an unconditional GAN");
+        }
+        int critic = trainD ? config.criticSteps() : 1;
+        DpSgdPlan plan = DpSgdPlan.of(instructions, n, critic);
+        long iterations = plan.steps() / critic;
+        PoissonBatches batches = recordDp.batches(n, plan, instructions.seed());
+        GradientNoise dpNoise = recordDp.noise(instructions.seed());
+        int[] labels = data.hasLabels() ? data.labels() : null;
+        double lr = instructions.learningRate();
+        long dSteps = 0;
+        long gSteps = 0;
+        INDArray zG = Nd4j.create(DataType.FLOAT, plan.expectedBatch(), config.latentDim());
+        try (NativeRandom noise = new NativeRandom(Seeds.derive(instructions.seed(), "gan-fit-noise"))) {
+            for (long it = 0; it < iterations; it++) {
+                for (int c = 0; trainD && c < critic; c++) {
+                    clippedDiscriminatorSum(data, labels, batches.next(), noise);
+                    recordDp.privatize(dpNoise, plan.expectedBatch(), nets.discriminator.gradient());
+                    updaterD.step(lr);
+                    dSteps++;
+                }
+                if (trainG) {
+                    noise.gaussian(zG);
+                    nets.generatorGradient(zG, null, 1.0 / plan.expectedBatch(), false);
+                    updaterG.step(lr);
+                    gSteps++;
+                }
+            }
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("steps", (double) iterations);
+        m.put("d_steps", (double) dSteps);
+        m.put("g_steps", (double) gSteps);
+        return m;
+    }
+
+    /** Σ clip(g_i) of one private D step into D's gradient; zero for an empty batch. */
+    private void clippedDiscriminatorSum(Dataset data, int[] labels, int[] idx, NativeRandom noise) {
+        if (idx.length == 0) {
+            nets.discriminator.gradient().assign(0);
+            return;
+        }
+        int rows = (idx.length + PAD - 1) / PAD * PAD;
+        int[] padded = Arrays.copyOf(idx, rows);
+        INDArray real = Nd4j.create(DataType.FLOAT, rows, config.dataDim());
+        Nd4j.pullRows(data.features(), real, 1, padded);
+        int[] y = Labels.pick(labels, padded);
+        INDArray z = noise.gaussian(rows, config.latentDim());
+        INDArray fake = nets.sample(z, y);
+        INDArray eps = noise.uniform(rows, 1);
+        nets.clippedDiscriminatorSum(real, y, fake, eps, idx.length, recordDp.clip());
     }
 
     /**
@@ -268,6 +352,23 @@ public final class Gan implements ConditionalGenerativeModel {
         m.put("d_fake", fakeScore / n);
         m.put("numExamples", (double) n);
         return m;
+    }
+
+    /**
+     * The discriminator's value D(x, y) of each example (a logit for BCE, the critic value for WGAN-GP): the
+     * per-record score of the LOGAN white-box membership-inference attack (Hayes et al. 2019).
+     */
+    public double[] discriminatorScores(Dataset data) {
+        int n = checkData(data);
+        int[] labels = data.hasLabels() && config.conditional() ? data.labels() : null;
+        double[] out = new double[n];
+        for (int start = 0; start < n; start += CHUNK) {
+            int rows = Math.min(CHUNK, n - start);
+            double[] v = nets.logits(data.features().get(NDArrayIndex.interval(start, start + rows),
+                    NDArrayIndex.all()), Labels.slice(labels, start, rows));
+            System.arraycopy(v, 0, out, start, rows);
+        }
+        return out;
     }
 
     /**

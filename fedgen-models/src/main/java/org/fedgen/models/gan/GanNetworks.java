@@ -3,6 +3,7 @@ package org.fedgen.models.gan;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.fedgen.core.util.Seeds;
+import org.fedgen.models.dpsgd.GhostNorms;
 import org.fedgen.models.train.NativeRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -108,6 +109,34 @@ final class GanNetworks {
         packInto(ws.input(), nr, fake);
         double[] o = flat(discriminator.forward(ws, true));
         double[] d = new double[(nr + nf) * k];
+        double loss = criticDeltas(o, d, nr, nf, realLabels, fakeLabels, realScale, fakeScale);
+        boolean wgan = config.loss() == GanLoss.WGAN_GP;
+        ws.outputDelta().assign(matrix(d, nr + nf, k));
+        discriminator.backward(ws, ws.outputDelta(), true, accumulate, false);
+        if (wgan && config.gradientPenaltyWeight() > 0) {
+            if (nr != nf) {
+                throw new IllegalArgumentException("WGAN-GP needs as many fake rows as real rows, got " + nf
+                        + " fake and " + nr + " real");
+            }
+            Mlp.Workspace pw = discriminator.workspace(nr, SLOT_D_PENALTY);
+            if (config.pack() == 1) {
+                pw.input().assign(real).subi(fake).muliColumnVector(epsilon).addi(fake);
+            } else {
+                packInto(pw.input(), real.sub(fake).muliColumnVector(epsilon).addi(fake));
+            }
+            discriminator.forward(pw, true);
+            loss += penalty.addGradient(pw, config.gradientPenaltyWeight(), realScale, selection(realLabels, nr));
+        }
+        return loss;
+    }
+
+    /**
+     * Writes ∂loss/∂output of the packed critic batch (nr real rows, then nf fake rows) into {@code d} and returns the
+     * weighted loss (see {@link #discriminatorGradient}).
+     */
+    private double criticDeltas(double[] o, double[] d, int nr, int nf, int[] realLabels, int[] fakeLabels,
+            double realScale, double fakeScale) {
+        int k = discriminator.outputSize();
         double loss = 0;
         boolean wgan = config.loss() == GanLoss.WGAN_GP;
         double classWeight = config.classLossWeight();
@@ -132,23 +161,75 @@ final class GanNetworks {
                 loss += classLoss(o, d, k, i, y, realScale * classWeight);
             }
         }
-        ws.outputDelta().assign(matrix(d, nr + nf, k));
-        discriminator.backward(ws, ws.outputDelta(), true, accumulate, false);
-        if (wgan && config.gradientPenaltyWeight() > 0) {
-            if (nr != nf) {
-                throw new IllegalArgumentException("WGAN-GP needs as many fake rows as real rows, got " + nf
-                        + " fake and " + nr + " real");
-            }
-            Mlp.Workspace pw = discriminator.workspace(nr, SLOT_D_PENALTY);
-            if (config.pack() == 1) {
-                pw.input().assign(real).subi(fake).muliColumnVector(epsilon).addi(fake);
-            } else {
-                packInto(pw.input(), real.sub(fake).muliColumnVector(epsilon).addi(fake));
-            }
-            discriminator.forward(pw, true);
-            loss += penalty.addGradient(pw, config.gradientPenaltyWeight(), realScale, selection(realLabels, nr));
-        }
         return loss;
+    }
+
+    /**
+     * Writes Σ_i min(1, C/‖g_i‖) g_i into the discriminator's gradient vector, where g_i is the gradient of example
+     * i's whole contribution to the summed discriminator loss: real row i, fake row i (which carries row i's label)
+     * and, for WGAN-GP, the penalty at the interpolate of the two. Row i's norm comes from ghost norms of the three
+     * outer products per weight matrix (real, fake, penalty: {@link GhostNorms#addCross} for the pairs); then one
+     * backward pass of the clip-weighted loss. Rows from {@code members} on weigh 0 (padding).
+     *
+     * @throws IllegalArgumentException for a packing discriminator (its rows mix examples)
+     */
+    void clippedDiscriminatorSum(INDArray real, int[] labels, INDArray fake, INDArray epsilon, int members,
+            double clip) {
+        if (config.pack() != 1) {
+            throw new IllegalArgumentException("record-level DP needs one example per critic row, but the"
+                    + " discriminator packs " + config.pack() + " examples per row (use pack 1)");
+        }
+        int m = (int) real.rows();
+        checkLabels(labels, m);
+        int k = discriminator.outputSize();
+        Mlp.Workspace ws = discriminator.workspace(2 * m, SLOT_D_TRAIN);
+        packInto(ws.input(), 0, real);
+        packInto(ws.input(), m, fake);
+        double[] o = flat(discriminator.forward(ws, true));
+        double[] d = new double[2 * m * k];
+        criticDeltas(o, d, m, m, labels, labels, 1.0, 1.0);
+        INDArray deltas = matrix(d, 2 * m, k);
+        ws.outputDelta().assign(deltas);
+        discriminator.backward(ws, ws.outputDelta(), false, false, false);
+        boolean gp = config.loss() == GanLoss.WGAN_GP && config.gradientPenaltyWeight() > 0;
+        Mlp.Workspace pw = null;
+        INDArray selection = selection(labels, m);
+        if (gp) {
+            pw = discriminator.workspace(m, SLOT_D_PENALTY);
+            pw.input().assign(real).subi(fake).muliColumnVector(epsilon).addi(fake);
+            discriminator.forward(pw, true);
+            penalty.pass(pw, config.gradientPenaltyWeight(), 1.0, selection, null, false);
+        }
+        INDArray normSq = GhostNorms.accumulator(m);
+        for (int l = 0; l < discriminator.numLayers(); l++) {
+            INDArray in = l == 0 ? ws.input : ws.act[l - 1];
+            INDArray[] a = {rows(in, 0, m), rows(in, m, 2 * m), null};
+            INDArray[] delta = {rows(ws.delta[l], 0, m), rows(ws.delta[l], m, 2 * m), null};
+            if (gp) {
+                INDArray[] pq = penalty.outerProducts(m, l);
+                a[2] = pq[0];
+                delta[2] = pq[1];
+            }
+            int terms = gp ? 3 : 2;
+            for (int t = 0; t < terms; t++) {
+                GhostNorms.addDense(normSq, GhostNorms.rowSquares(a[t]), delta[t], false);
+                for (int u = t + 1; u < terms; u++) {
+                    GhostNorms.addCross(normSq, GhostNorms.rowDots(a[t], a[u]), delta[t], delta[u], false);
+                }
+            }
+            // bias gradient of row i: δ_real,i + δ_fake,i (the penalty has none)
+            normSq.addi(GhostNorms.rowSquares(delta[0].add(delta[1])));
+        }
+        INDArray weights = GhostNorms.clipWeights(normSq, clip, members);
+        ws.outputDelta().assign(deltas.muliColumnVector(Nd4j.concat(0, weights, weights).castTo(dataType)));
+        discriminator.backward(ws, ws.outputDelta(), true, false, false);
+        if (gp) {
+            penalty.pass(pw, config.gradientPenaltyWeight(), 1.0, selection, weights, true);
+        }
+    }
+
+    private static INDArray rows(INDArray m, int from, int to) {
+        return m.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
     }
 
     /**

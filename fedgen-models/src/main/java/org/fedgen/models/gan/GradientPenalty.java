@@ -48,6 +48,16 @@ final class GradientPenalty {
      * @param selection O, [rows, K], or null for a single-output critic (O = ones)
      */
     double addGradient(Mlp.Workspace ws, double lambda, double scale, INDArray selection) {
+        return pass(ws, lambda, scale, selection, null, true);
+    }
+
+    /**
+     * The penalty of rows weighted by {@code rowWeights} [rows, 1] (row i's term times w_i), added to the gradient
+     * when {@code write}; otherwise the gradient is left alone and {@link #outerProducts} then holds each row's
+     * penalty gradient per weight matrix. Returns the weighted P.
+     */
+    double pass(Mlp.Workspace ws, double lambda, double scale, INDArray selection, INDArray rowWeights,
+            boolean write) {
         int hidden = critic.numLayers() - 1;
         Buffers buf = buffers.computeIfAbsent(ws.rows, r -> new Buffers(r));
         INDArray o = selection != null ? selection : buf.onesCol;
@@ -55,6 +65,7 @@ final class GradientPenalty {
             throw new IllegalArgumentException("selection must be [" + ws.rows + ", " + critic.outputSize()
                     + "], got " + java.util.Arrays.toString(o.shape()));
         }
+        buf.selection = o;
         INDArray weightX = critic.weight(0);
         Nd4j.gemm(o, critic.weight(hidden), buf.delta[hidden - 1], false, true, 1.0, 0.0);
         buf.delta[hidden - 1].muli(ws.mask(hidden - 1));
@@ -70,23 +81,41 @@ final class GradientPenalty {
         double penalty = 0;
         for (int i = 0; i < norms.length; i++) {
             double n = norms[i];
-            penalty += (n - 1) * (n - 1);
-            coef[i] = n > 0 ? scale * lambda * 2 * (n - 1) / n : 0.0;
+            double w = rowWeights == null ? 1.0 : rowWeights.getDouble(i, 0);
+            penalty += w * (n - 1) * (n - 1);
+            coef[i] = n > 0 ? w * scale * lambda * 2 * (n - 1) / n : 0.0;
         }
         g.muliColumnVector(Nd4j.createFromArray(coef).castTo(g.dataType()).reshape(norms.length, 1));
 
-        Nd4j.gemm(g, buf.delta[0], critic.weightGradient(0), true, false, 1.0, 1.0);
+        if (write) {
+            Nd4j.gemm(g, buf.delta[0], critic.weightGradient(0), true, false, 1.0, 1.0);
+        }
         Nd4j.gemm(g, weightX, buf.r[0], false, false, 1.0, 0.0);
         for (int l = 0; l < hidden; l++) {
             buf.r[l].muli(ws.mask(l));
             if (l + 1 < hidden) {
-                Nd4j.gemm(buf.r[l], buf.delta[l + 1], critic.weightGradient(l + 1), true, false, 1.0, 1.0);
+                if (write) {
+                    Nd4j.gemm(buf.r[l], buf.delta[l + 1], critic.weightGradient(l + 1), true, false, 1.0, 1.0);
+                }
                 Nd4j.gemm(buf.r[l], critic.weight(l + 1), buf.r[l + 1], false, false, 1.0, 0.0);
-            } else {
+            } else if (write) {
                 Nd4j.gemm(buf.r[l], o, critic.weightGradient(hidden), true, false, 1.0, 1.0);
             }
         }
         return scale * lambda * penalty;
+    }
+
+    /**
+     * After {@link #pass} on {@code rows} rows: for weight matrix l the pair (p, q) of [rows, ·] matrices whose row
+     * outer products p_iᵀ q_i are row i's penalty gradient of W_l (the biases get none).
+     */
+    INDArray[] outerProducts(int rows, int l) {
+        Buffers buf = buffers.get(rows);
+        int hidden = critic.numLayers() - 1;
+        if (l == 0) {
+            return new INDArray[] {buf.inputGrad, buf.delta[0]};
+        }
+        return new INDArray[] {buf.r[l - 1], l < hidden ? buf.delta[l] : buf.selection};
     }
 
     /** Per-batch-size buffers. */
@@ -95,6 +124,8 @@ final class GradientPenalty {
         final INDArray[] r;
         final INDArray inputGrad;
         final INDArray onesCol;
+        /** O of the last pass. */
+        INDArray selection;
 
         Buffers(int rows) {
             int hidden = critic.numLayers() - 1;

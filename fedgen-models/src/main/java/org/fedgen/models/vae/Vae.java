@@ -1,5 +1,6 @@
 package org.fedgen.models.vae;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,6 +11,11 @@ import org.fedgen.core.FitInstructions;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.data.Dataset;
 import org.fedgen.core.util.Seeds;
+import org.fedgen.models.dpsgd.DpSgdPlan;
+import org.fedgen.models.dpsgd.GhostNorms;
+import org.fedgen.models.dpsgd.GradientNoise;
+import org.fedgen.models.dpsgd.PoissonBatches;
+import org.fedgen.models.dpsgd.RecordDp;
 import org.fedgen.models.optim.FlatAdam;
 import org.fedgen.models.optim.FlatOptimizer;
 import org.fedgen.models.optim.FlatSgd;
@@ -24,6 +30,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +57,9 @@ public final class Vae implements ConditionalGenerativeModel {
 
     private static final Logger LOG = LoggerFactory.getLogger(Vae.class);
     private static final int EVAL_CHUNK = 256;
-    private static final int MAX_CACHED_BATCH_SIZES = 4;
+    private static final int MAX_CACHED_BATCH_SIZES = 8;
+    /** Private batches are padded to a multiple of this many rows. */
+    private static final int PAD = 8;
 
     private final VaeConfig config;
     private final INDArray encoder;
@@ -62,6 +72,7 @@ public final class Vae implements ConditionalGenerativeModel {
     private final PartUpdater encoderUpdater;
     private final PartUpdater decoderUpdater;
     private final Map<Integer, VaeBuffers> buffers = new HashMap<>();
+    private RecordDp recordDp;
 
     /** A model of the given shape with all parameters zero. */
     public Vae(VaeConfig config) {
@@ -77,6 +88,15 @@ public final class Vae implements ConditionalGenerativeModel {
                 createOptimizer(config, config.encoderSize()));
         this.decoderUpdater = new PartUpdater(DECODER, decoder, decoderGrad,
                 createOptimizer(config, config.decoderSize()));
+    }
+
+    /**
+     * Makes {@link #fit} record-level private with DP-SGD over the trained parts (see {@link RecordDp}); null turns
+     * it off. Returns this model.
+     */
+    public Vae privately(RecordDp dp) {
+        this.recordDp = dp;
+        return this;
     }
 
     /** The architecture and optimizer settings this VAE was built with. */
@@ -151,6 +171,9 @@ public final class Vae implements ConditionalGenerativeModel {
         boolean trainDecoder = trains(instructions, DECODER);
         encoderUpdater.begin(instructions, anchor);
         decoderUpdater.begin(instructions, anchor);
+        if (recordDp != null) {
+            return fitPrivately(data, instructions, n, trainEncoder, trainDecoder);
+        }
         StepPlan plan = StepPlan.of(instructions, n);
         long steps = plan.steps();
         INDArray oneHot = oneHot(data);
@@ -192,6 +215,66 @@ public final class Vae implements ConditionalGenerativeModel {
         metrics.put("steps", (double) steps);
         metrics.put("gradNormMax", gradNormMax);
         return metrics;
+    }
+
+    /**
+     * DP-SGD local training: per step a Poisson batch, per-example clipped gradients of the trained parts (ghost
+     * norms, then one backward pass of the clip-weighted loss), Gaussian noise on the sum, division by the expected
+     * batch size, then the optimiser step (with the proximal term, which depends on no record). Reports only
+     * {@code steps}: losses and norms are functions of the records.
+     */
+    private Map<String, Double> fitPrivately(Dataset data, FitInstructions instructions, int n, boolean trainEncoder,
+            boolean trainDecoder) {
+        DpSgdPlan plan = DpSgdPlan.of(instructions, n, 1);
+        PoissonBatches batches = recordDp.batches(n, plan, instructions.seed());
+        GradientNoise dpNoise = recordDp.noise(instructions.seed());
+        INDArray oneHot = oneHot(data);
+        try (NativeRandom noise = new NativeRandom(Seeds.derive(instructions.seed(), "vae/noise"))) {
+            for (long s = 0; s < plan.steps(); s++) {
+                clippedGradientSum(data.features(), oneHot, batches.next(), noise, trainEncoder, trainDecoder);
+                if (trainEncoder) {
+                    recordDp.privatize(dpNoise, plan.expectedBatch(), encoderGrad);
+                    encoderUpdater.step(instructions.learningRate());
+                }
+                if (trainDecoder) {
+                    recordDp.privatize(dpNoise, plan.expectedBatch(), decoderGrad);
+                    decoderUpdater.step(instructions.learningRate());
+                }
+            }
+        }
+        LOG.debug("VAE private fit: {} DP-SGD steps, q = {}", plan.steps(), plan.q());
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("steps", (double) plan.steps());
+        return metrics;
+    }
+
+    /**
+     * Writes Σ_i clip(g_i) over the records {@code idx} into the gradient vectors of the trained parts (zero for an
+     * empty batch). The batch is padded to a multiple of {@value #PAD} rows with weight 0 so few buffer sizes recur.
+     */
+    private void clippedGradientSum(INDArray features, INDArray oneHot, int[] idx, NativeRandom noise,
+            boolean trainEncoder, boolean trainDecoder) {
+        if (idx.length == 0) {
+            encoderGrad.assign(0);
+            decoderGrad.assign(0);
+            return;
+        }
+        VaeBuffers b = gather(features, oneHot, padded(idx));
+        noise.gaussian(b.eps);
+        clippedSum(b, idx.length, trainEncoder, trainDecoder, recordDp.clip());
+    }
+
+    private static int[] padded(int[] idx) {
+        return Arrays.copyOf(idx, (idx.length + PAD - 1) / PAD * PAD);
+    }
+
+    /** Forward, ghost norms, then the backward pass of the clip-weighted loss of the first {@code members} rows. */
+    private void clippedSum(VaeBuffers b, int members, boolean trainEncoder, boolean trainDecoder, double clip) {
+        network.forward(b);
+        INDArray normSq = GhostNorms.accumulator(b.rows);
+        network.backward(b, trainEncoder, trainDecoder, config.beta(), null, normSq);
+        INDArray weights = GhostNorms.clipWeights(normSq, clip, members);
+        network.backward(b, trainEncoder, trainDecoder, config.beta(), weights, null);
     }
 
     /** The optimizer the configuration names, for a part of the given length. */
@@ -272,6 +355,33 @@ public final class Vae implements ConditionalGenerativeModel {
     }
 
     /**
+     * Each example's ELBO in nats, −(BCE summed over features + KL), with one noise draw per example seeded by
+     * {@code seed}: the per-record score of a loss-based membership-inference attack.
+     */
+    public double[] exampleElbo(Dataset data, long seed) {
+        int n = checkData(data);
+        INDArray oneHot = oneHot(data);
+        double[] out = new double[n];
+        try (NativeRandom noise = new NativeRandom(Seeds.derive(seed, "vae/noise"))) {
+            for (int from = 0; from < n; from += EVAL_CHUNK) {
+                int to = Math.min(from + EVAL_CHUNK, n);
+                VaeBuffers b = gather(data.features(), oneHot, Labels.range(from, to));
+                noise.gaussian(b.eps);
+                network.forward(b);
+                INDArray bce = Transforms.max(b.logits, 0.0, true).subi(b.logits.mul(b.x))
+                        .addi(Transforms.log(Transforms.exp(Transforms.abs(b.logits, true).negi(), false).addi(1.0),
+                                false)).sum(1);
+                INDArray kl = b.mu.mul(b.mu).addi(b.std.mul(b.std)).subi(b.logVar).subi(1.0).sum(1).muli(0.5);
+                double[] r = bce.addi(kl).toDoubleVector();
+                for (int i = 0; i < r.length; i++) {
+                    out[from + i] = -r[i];
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
      * Decodes z ~ N(0, I) and returns the Bernoulli means in [0, 1] as an [n, inputDim] matrix. The conditional model
      * uses the labels 0, 1, ..., numClasses − 1, 0, 1, ... in turn.
      */
@@ -325,6 +435,19 @@ public final class Vae implements ConditionalGenerativeModel {
         double loss = batchLossSum(b, config.beta()) / n;
         network.backward(b, true, true, config.beta());
         return new LossAndGradient(loss, encoderGrad.div(n), decoderGrad.div(n));
+    }
+
+    /**
+     * Test hook: Σ_i min(1, C/‖g_i‖) g_i over all rows of {@code batch} under the noise {@code eps} [n, latent], for
+     * both parts (copies), as the private step computes it before noise. Parameters do not change.
+     */
+    LossAndGradient clippedSum(Dataset batch, INDArray eps, double clip) {
+        int n = checkData(batch);
+        VaeBuffers b = gather(batch.features(), oneHot(batch), padded(Labels.range(0, n)));
+        b.eps.assign(0);
+        b.eps.get(NDArrayIndex.interval(0, n), NDArrayIndex.all()).assign(eps);
+        clippedSum(b, n, true, true, clip);
+        return new LossAndGradient(Double.NaN, encoderGrad.dup(), decoderGrad.dup());
     }
 
     /** Test hook: the layer views of the parameters. */

@@ -1,5 +1,6 @@
 package org.fedgen.models.vae;
 
+import org.fedgen.models.dpsgd.GhostNorms;
 import org.nd4j.autodiff.loss.LossReduce;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.loss.SigmoidCrossEntropyLoss;
@@ -66,21 +67,38 @@ final class VaeNetwork {
      * get gradients; the decoder is still traversed when only the encoder is trained.
      */
     void backward(VaeBuffers b, boolean encoder, boolean decoder, double beta) {
+        backward(b, encoder, decoder, beta, null, null);
+    }
+
+    /**
+     * {@link #backward(VaeBuffers, boolean, boolean, double)} of the weighted loss Σ_i w_i loss_i with
+     * {@code rowWeights} w [rows, 1] (null: all 1). With {@code normSq} non-null nothing is written into the gradient
+     * layout; instead each example's squared gradient norm over the requested parts is added to it (ghost norms).
+     */
+    void backward(VaeBuffers b, boolean encoder, boolean decoder, double beta, INDArray rowWeights, INDArray normSq) {
+        boolean grads = normSq == null;
         // dLoss/dlogits = sigmoid(logits) - x per pixel.
         Nd4j.exec(new Sigmoid(b.logits, b.dLogits));
         b.dLogits.subi(b.x);
-        if (decoder) {
-            Nd4j.gemm(b.d1, b.dLogits, grads.decOutput.weights, true, false, 1.0, 0.0);
-            b.dLogits.sum(grads.decOutput.bias, 0);
+        if (rowWeights != null) {
+            b.dLogits.muliColumnVector(rowWeights);
+        }
+        if (decoder && grads) {
+            Nd4j.gemm(b.d1, b.dLogits, this.grads.decOutput.weights, true, false, 1.0, 0.0);
+            b.dLogits.sum(this.grads.decOutput.bias, 0);
+        } else if (decoder) {
+            GhostNorms.addDense(normSq, GhostNorms.rowSquares(b.d1), b.dLogits, true);
         }
         Nd4j.gemm(b.dLogits, params.decOutput.weights, b.dHidden, false, true, 1.0, 0.0);
         Nd4j.exec(new RectifiedLinearDerivative(b.d1Pre, b.dHidden, b.dHiddenPre));
-        if (decoder) {
-            Nd4j.gemm(b.z, b.dHiddenPre, grads.decHidden.dataWeights, true, false, 1.0, 0.0);
+        if (decoder && grads) {
+            Nd4j.gemm(b.z, b.dHiddenPre, this.grads.decHidden.dataWeights, true, false, 1.0, 0.0);
             if (b.y != null) {
-                Nd4j.gemm(b.y, b.dHiddenPre, grads.decHidden.labelWeights, true, false, 1.0, 0.0);
+                Nd4j.gemm(b.y, b.dHiddenPre, this.grads.decHidden.labelWeights, true, false, 1.0, 0.0);
             }
-            b.dHiddenPre.sum(grads.decHidden.bias, 0);
+            b.dHiddenPre.sum(this.grads.decHidden.bias, 0);
+        } else if (decoder) {
+            GhostNorms.addDense(normSq, inputSquares(b.z, b.y), b.dHiddenPre, true);
         }
         if (!encoder) {
             return;
@@ -88,27 +106,49 @@ final class VaeNetwork {
         Nd4j.gemm(b.dHiddenPre, params.decHidden.dataWeights, b.dz, false, true, 1.0, 0.0);
         // dmu = dz + beta * mu
         Nd4j.exec(new ScalarMultiplication(b.mu, null, b.dMu, beta));
+        if (rowWeights != null) {
+            b.dMu.muliColumnVector(rowWeights);
+        }
         b.dMu.addi(b.dz);
         // dlogvar = 1/2 * (dz * eps * std + beta * (std^2 - 1)), since dz/dlogvar = eps * std / 2.
         Nd4j.exec(new MulOp(b.dz, b.eps, b.dLogVar));
         b.dLogVar.muli(b.std);
         Nd4j.exec(new MulOp(b.std, b.std, b.latentScratch));
         b.latentScratch.subi(1.0);
+        if (rowWeights != null) {
+            b.latentScratch.muliColumnVector(rowWeights);
+        }
         Nd4j.getBlasWrapper().level1().axpy(b.latentScratch.length(), beta, b.latentScratch, b.dLogVar);
         b.dLogVar.muli(0.5);
 
-        Nd4j.gemm(b.h1, b.dMu, grads.encMean.weights, true, false, 1.0, 0.0);
-        b.dMu.sum(grads.encMean.bias, 0);
-        Nd4j.gemm(b.h1, b.dLogVar, grads.encLogVar.weights, true, false, 1.0, 0.0);
-        b.dLogVar.sum(grads.encLogVar.bias, 0);
+        if (grads) {
+            Nd4j.gemm(b.h1, b.dMu, this.grads.encMean.weights, true, false, 1.0, 0.0);
+            b.dMu.sum(this.grads.encMean.bias, 0);
+            Nd4j.gemm(b.h1, b.dLogVar, this.grads.encLogVar.weights, true, false, 1.0, 0.0);
+            b.dLogVar.sum(this.grads.encLogVar.bias, 0);
+        } else {
+            INDArray h1Sq = GhostNorms.rowSquares(b.h1);
+            GhostNorms.addDense(normSq, h1Sq, b.dMu, true);
+            GhostNorms.addDense(normSq, h1Sq, b.dLogVar, true);
+        }
         Nd4j.gemm(b.dMu, params.encMean.weights, b.dHidden, false, true, 1.0, 0.0);
         Nd4j.gemm(b.dLogVar, params.encLogVar.weights, b.dHidden, false, true, 1.0, 1.0);
         Nd4j.exec(new RectifiedLinearDerivative(b.h1Pre, b.dHidden, b.dHiddenPre));
-        Nd4j.gemm(b.x, b.dHiddenPre, grads.encHidden.dataWeights, true, false, 1.0, 0.0);
-        if (b.y != null) {
-            Nd4j.gemm(b.y, b.dHiddenPre, grads.encHidden.labelWeights, true, false, 1.0, 0.0);
+        if (!grads) {
+            GhostNorms.addDense(normSq, inputSquares(b.x, b.y), b.dHiddenPre, true);
+            return;
         }
-        b.dHiddenPre.sum(grads.encHidden.bias, 0);
+        Nd4j.gemm(b.x, b.dHiddenPre, this.grads.encHidden.dataWeights, true, false, 1.0, 0.0);
+        if (b.y != null) {
+            Nd4j.gemm(b.y, b.dHiddenPre, this.grads.encHidden.labelWeights, true, false, 1.0, 0.0);
+        }
+        b.dHiddenPre.sum(this.grads.encHidden.bias, 0);
+    }
+
+    /** ‖[v_i, y_i]‖² per row: a conditional layer's input is the data row and the one-hot label. */
+    private static INDArray inputSquares(INDArray v, INDArray y) {
+        INDArray sq = GhostNorms.rowSquares(v);
+        return y == null ? sq : sq.addi(GhostNorms.rowSquares(y));
     }
 
     private static void affine(INDArray in, INDArray labels, DenseView layer, INDArray out) {
