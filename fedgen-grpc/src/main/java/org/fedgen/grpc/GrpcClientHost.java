@@ -151,6 +151,7 @@ public final class GrpcClientHost {
         Connection c = new Connection();
         try {
             FederationGrpc.newStub(channel).session(c);
+            c.hello();
             return c.ended.get();
         } catch (ExecutionException e) {
             return new End(Kind.LOST, String.valueOf(e.getCause()), c.welcomed);
@@ -229,6 +230,10 @@ public final class GrpcClientHost {
         public void beforeStart(ClientCallStreamObserver<ClientMessage> call) {
             out = new FlowControlledSender<>(call);
             call.setOnReadyHandler(out::onReady);
+        }
+
+        /** Queues the Hello; only once the call has started (before it, the stream cannot say it is ready). */
+        void hello() {
             Hello.Builder h = Hello.newBuilder().setProtocolVersion(Protocol.VERSION);
             b.data.forEach((id, d) -> h.addClients(HostedClient.newBuilder().setId(id)
                     .setNumExamples(d.train().size()).setToken(b.token)));

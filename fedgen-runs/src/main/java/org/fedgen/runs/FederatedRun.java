@@ -121,6 +121,18 @@ public final class FederatedRun {
         return new FederatedRun(o, false, cp, List.of(listeners), null);
     }
 
+    /** The configuration this run trains with (for a resumed run, the one its checkpoint records). */
+    public RunConfig config() {
+        return o;
+    }
+
+    /** This run with {@code more} listeners notified after the ones it has. */
+    public FederatedRun listening(RoundListener... more) {
+        List<RoundListener> all = new ArrayList<>(listeners);
+        all.addAll(List.of(more));
+        return new FederatedRun(o, overwrite, resumeFrom, List.copyOf(all), transport);
+    }
+
     /**
      * This run with its clients reached through {@code transport} instead of simulated: the same split, rounds,
      * aggregation, DP and outputs, so with every client answering the result is the simulation's, bit for bit.
