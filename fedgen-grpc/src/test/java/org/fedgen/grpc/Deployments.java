@@ -29,8 +29,8 @@ final class Deployments {
     }
 
     /** A host of {@code ids} with the data written by {@link ClientSplitWriter} into {@code split}. */
-    static GrpcClientHost.Builder host(int port, Path split, int... ids) {
-        GrpcClientHost.Builder b = GrpcClientHost.builder().target("127.0.0.1:" + port)
+    static GrpcClientHost.Builder host(String host, int port, Path split, int... ids) {
+        GrpcClientHost.Builder b = GrpcClientHost.builder().target(host + ":" + port)
                 .model(json -> FederatedRun.clientModel(RunConfigJson.read(json, "test server")))
                 .generatorScore(KernelMmd.medianHeuristic()::mmd2)
                 .backoff(java.time.Duration.ofMillis(100), java.time.Duration.ofMillis(400))
