@@ -26,6 +26,8 @@ final class RogueClient implements AutoCloseable {
     private final BlockingQueue<ServerMessage> in = new LinkedBlockingQueue<>();
     private final StreamObserver<ClientMessage> out;
     volatile boolean closed;
+    /** The parts of the last model the server sent. */
+    java.util.List<PartHeader> layout = java.util.List.of();
 
     RogueClient(ManagedChannel channel) {
         this.channel = channel;
@@ -71,6 +73,9 @@ final class RogueClient implements AutoCloseable {
             ServerMessage m = next();
             if (m.hasTask()) {
                 return m.getTask();
+            }
+            if (m.hasModelStart()) {
+                layout = m.getModelStart().getPartsList();
             }
         }
     }

@@ -83,7 +83,13 @@ public final class ClientCommand implements Callable<Integer> {
         if (cert != null) {
             b.clientCertificate(cert, key);
         }
-        b.build().run();
+        try {
+            b.build().run();
+        } catch (IllegalStateException e) {
+            // Refused, unreachable or a model that does not fit: the reason is the whole message.
+            System.err.println("fedgen: " + e.getMessage());
+            return FedgenCli.FAILED;
+        }
         System.out.println("run complete");
         return 0;
     }
