@@ -31,7 +31,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -324,23 +323,15 @@ public final class GrpcFederationServer implements AutoCloseable {
 
     /** "0-4, 7" for a set of ids. */
     static String ranges(Set<Integer> ids) {
-        SortedSet<Integer> sorted = new TreeSet<>(ids);
+        List<Integer> sorted = new ArrayList<>(new TreeSet<>(ids));
         StringBuilder sb = new StringBuilder();
-        Integer start = null;
-        Integer prev = null;
-        for (int id : sorted) {
-            if (prev != null && id == prev + 1) {
-                prev = id;
-                continue;
+        for (int i = 0; i < sorted.size(); i++) {
+            int start = sorted.get(i);
+            while (i + 1 < sorted.size() && sorted.get(i + 1) == sorted.get(i) + 1) {
+                i++;
             }
-            if (start != null) {
-                sb.append(sb.length() == 0 ? "" : ", ").append(start).append(start.equals(prev) ? "" : "-" + prev);
-            }
-            start = id;
-            prev = id;
-        }
-        if (start != null) {
-            sb.append(sb.length() == 0 ? "" : ", ").append(start).append(start.equals(prev) ? "" : "-" + prev);
+            sb.append(sb.length() == 0 ? "" : ", ").append(start)
+                    .append(start == sorted.get(i) ? "" : "-" + sorted.get(i));
         }
         return sb.length() == 0 ? "none" : sb.toString();
     }

@@ -294,11 +294,7 @@ final class ServerSession implements StreamObserver<ClientMessage> {
         }
         Pending p = pending.get(taskId);
         if (p == null) {
-            if (finished.contains(taskId)) {
-                refuse(Refusal.REPLAY, "update for task " + taskId + ", which was already answered or given up");
-            } else {
-                refuse(Refusal.TASK, "update for task " + taskId + ", which was not given to this session");
-            }
+            refuseUnknown("update", taskId);
             discarding = taskId;
             return;
         }
@@ -418,11 +414,7 @@ final class ServerSession implements StreamObserver<ClientMessage> {
     private Pending answered(long taskId, int clientId, Boolean fit) {
         Pending p = pending.get(taskId);
         if (p == null) {
-            if (finished.contains(taskId)) {
-                refuse(Refusal.REPLAY, "answer for task " + taskId + ", which was already answered or given up");
-            } else {
-                refuse(Refusal.TASK, "answer for task " + taskId + ", which was not given to this session");
-            }
+            refuseUnknown("answer", taskId);
             return null;
         }
         if (clientId != p.clientId()) {
@@ -439,6 +431,15 @@ final class ServerSession implements StreamObserver<ClientMessage> {
         }
         finished.add(taskId);
         return p;
+    }
+
+    /** Refuses a message for a task that is not pending: a replay if it was answered, else a task not given. */
+    private void refuseUnknown(String what, long taskId) {
+        if (finished.contains(taskId)) {
+            refuse(Refusal.REPLAY, what + " for task " + taskId + ", which was already answered or given up");
+        } else {
+            refuse(Refusal.TASK, what + " for task " + taskId + ", which was not given to this session");
+        }
     }
 
     private void fail(Pending p, String why) {
