@@ -380,7 +380,7 @@ public final class GrpcClientHost {
         @Override
         public void onError(Throwable t) {
             out.closed();
-            end(Kind.LOST, "connection lost: " + io.grpc.Status.fromThrowable(t));
+            end(Kind.LOST, "connection lost: " + Protocol.describe(io.grpc.Status.fromThrowable(t)));
         }
 
         @Override

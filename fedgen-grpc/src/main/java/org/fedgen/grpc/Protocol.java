@@ -87,6 +87,11 @@ public final class Protocol {
         return m;
     }
 
+    /** "UNAVAILABLE: io exception" for a log line: gRPC's own text of a status carries its cause's stack trace. */
+    static String describe(io.grpc.Status s) {
+        return s.getCode() + (s.getDescription() == null ? "" : ": " + s.getDescription());
+    }
+
     /** "encoder[1234], decoder[5678]" for messages. */
     static String describe(Map<String, Long> layout) {
         StringBuilder sb = new StringBuilder();

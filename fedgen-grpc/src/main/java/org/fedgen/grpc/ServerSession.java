@@ -465,7 +465,7 @@ final class ServerSession implements StreamObserver<ClientMessage> {
     @Override
     public void onError(Throwable t) {
         out.closed();
-        close("connection lost: " + io.grpc.Status.fromThrowable(t));
+        close("connection lost: " + Protocol.describe(io.grpc.Status.fromThrowable(t)));
     }
 
     @Override
