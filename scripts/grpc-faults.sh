@@ -69,7 +69,7 @@ fi
 say "B: deployed run with a client killed mid-round, refusals probed"
 mkdir -p b
 (cd b && start server.log "$F" server --port $PORT_B --bind 127.0.0.1 --tokens ../tokens.txt --min-clients 3 \
-   "${JOB[@]}" --rounds 6 --out run)
+   "${JOB[@]}" --rounds 9 --out run)
 start b/host-012.log "$F" client --server 127.0.0.1:$PORT_B --ids 0-2 --data split --token token-0
 # one token for ids 0-2 is refused for ids 1 and 2: the host of 0-2 needs its ids' tokens
 wait_for b/host-012.log "fedgen: " 120
@@ -90,12 +90,14 @@ say "B: client 3 killed (SIGKILL) during round 2"
 head -c 65536 /dev/urandom > /dev/tcp/127.0.0.1/$PORT_B || true
 say "B: 64 KiB of garbage bytes sent to the port"
 start b/client-3-again.log "$F" client --server 127.0.0.1:$PORT_B --id 3 --data split/client-3 --token token-3
-wait_for b/server.log "round   3" 600
+wait_for b/client-3-again.log "joined the run" 600
+wait_for b/server.log "clients  4/4" 900
+say "B: client 3 restarted and rejoined: $(grep -m 1 'clients  4/4' b/server.log)"
 cp="$here/fedgen-grpc/target/test-classes:$here/fedgen-grpc/target/classes:$here/fedgen-examples/target/lib/*"
 kill "${pids[-1]}"; sleep 1   # client 3 leaves cleanly; the probe takes its place for two rounds
 n3=$(python3 -c "import json;print(json.load(open('split/split.json'))['clientData'][3]['train'])")
 java -cp "$cp" org.fedgen.grpc.ProbeMain 127.0.0.1:$PORT_B 3 token-3 "$n3" > b/probe.log 2>&1 || true
-cat b/probe.log | sed 's/^/[probe] /' | grep -v INFO || true
+grep -v INFO b/probe.log | sed 's/^/[probe] /' || true
 start b/client-3-last.log "$F" client --server 127.0.0.1:$PORT_B --id 3 --data split/client-3 --token token-3
 wait_for b/server.log "outputs in" 900
 say "B: refusals logged by the server:"

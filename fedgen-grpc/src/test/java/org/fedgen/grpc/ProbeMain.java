@@ -22,6 +22,7 @@ public final class ProbeMain {
     public static void main(String[] args) throws Exception {
         try (RogueClient r = new RogueClient(Grpc.newChannelBuilder(args[0], InsecureChannelCredentials.create())
                 .build())) {
+            r.timeoutSeconds = 600;
             int id = Integer.parseInt(args[1]);
             r.hello(Protocol.VERSION, id, args[2], Long.parseLong(args[3]));
             System.out.println("probe: server answered " + r.next().getBodyCase());

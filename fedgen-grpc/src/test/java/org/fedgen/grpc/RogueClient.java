@@ -26,6 +26,8 @@ final class RogueClient implements AutoCloseable {
     private final BlockingQueue<ServerMessage> in = new LinkedBlockingQueue<>();
     private final StreamObserver<ClientMessage> out;
     volatile boolean closed;
+    /** How long {@link #next()} waits for a message. */
+    long timeoutSeconds = 10;
     /** The parts of the last model the server sent. */
     java.util.List<PartHeader> layout = java.util.List.of();
 
@@ -58,11 +60,11 @@ final class RogueClient implements AutoCloseable {
                 .addClients(HostedClient.newBuilder().setId(id).setNumExamples(examples).setToken(token))).build());
     }
 
-    /** The next message from the server (10 s at most). */
+    /** The next message from the server ({@link #timeoutSeconds} at most). */
     ServerMessage next() throws InterruptedException {
-        ServerMessage m = in.poll(10, TimeUnit.SECONDS);
+        ServerMessage m = in.poll(timeoutSeconds, TimeUnit.SECONDS);
         if (m == null) {
-            throw new AssertionError("no message from the server within 10 s");
+            throw new AssertionError("no message from the server within " + timeoutSeconds + " s");
         }
         return m;
     }
