@@ -78,17 +78,21 @@ public final class FederatedRun {
     private final boolean overwrite;
     /** The checkpoint this run continues from, or null for a fresh run. */
     private final Checkpoint resumeFrom;
+    /** How the clients are reached, or null when they are simulated in this JVM. */
+    private final ClientTransport transport;
 
     /** @param listeners notified after the run's own outputs (e.g. a progress display) */
     public FederatedRun(RunConfig config, RoundListener... listeners) {
-        this(config, false, null, List.of(listeners));
+        this(config, false, null, List.of(listeners), null);
     }
 
-    private FederatedRun(RunConfig config, boolean overwrite, Checkpoint resumeFrom, List<RoundListener> listeners) {
+    private FederatedRun(RunConfig config, boolean overwrite, Checkpoint resumeFrom, List<RoundListener> listeners,
+            ClientTransport transport) {
         this.o = Objects.requireNonNull(config, "config");
         this.overwrite = overwrite;
         this.resumeFrom = resumeFrom;
         this.listeners = listeners;
+        this.transport = transport;
     }
 
     /**
@@ -126,7 +130,65 @@ public final class FederatedRun {
         if (why != null) {
             throw new IllegalArgumentException("cannot resume the run in " + dir + " yet: " + why);
         }
-        return new FederatedRun(o, false, cp, List.of(listeners));
+        return new FederatedRun(o, false, cp, List.of(listeners), null);
+    }
+
+    /** The configuration this run trains with (for a resumed run, the one its checkpoint records). */
+    public RunConfig config() {
+        return o;
+    }
+
+    /** This run with {@code more} listeners notified after the ones it has. */
+    public FederatedRun listening(RoundListener... more) {
+        List<RoundListener> all = new ArrayList<>(listeners);
+        all.addAll(List.of(more));
+        return new FederatedRun(o, overwrite, resumeFrom, List.copyOf(all), transport);
+    }
+
+    /**
+     * This run with its clients reached through {@code transport} instead of simulated: the same split, rounds,
+     * aggregation, DP and outputs, so with every client answering the result is the simulation's, bit for bit.
+     *
+     * @throws IllegalArgumentException for settings whose clients are simulated by the server itself (attacks,
+     *                                  secure aggregation, MD-GAN, the centralized baseline)
+     */
+    public FederatedRun deployed(ClientTransport transport) {
+        Objects.requireNonNull(transport, "transport");
+        String why = notDeployable(o);
+        if (why != null) {
+            throw new IllegalArgumentException("this run cannot be deployed to remote clients: " + why);
+        }
+        return new FederatedRun(o, overwrite, resumeFrom, listeners, transport);
+    }
+
+    private static String notDeployable(RunConfig o) {
+        if (o.robust().attack() != AttackKind.none) {
+            return "--attack " + o.robust().attack() + " simulates attackers on the server";
+        }
+        if (o.secureAggregation() != null) {
+            return "secure aggregation masks updates on the client, which remote clients do not do yet";
+        }
+        if (o.centralized()) {
+            return "the centralized baseline has no federation";
+        }
+        if (o.model() instanceof GanSettings g && g.topology() == GanTopology.MDGAN) {
+            return "--topology mdgan exchanges generated batches, not model updates";
+        }
+        return null;
+    }
+
+    /**
+     * A factory of the model a client of {@code config} trains, as the simulation's workers create it; what a remote
+     * client host builds from the configuration the server sends.
+     *
+     * @throws IllegalArgumentException for an MD-GAN configuration, whose clients train no model of this kind
+     */
+    public static java.util.function.Supplier<? extends org.fedgen.core.TrainableModel> clientModel(RunConfig config) {
+        String why = notDeployable(config);
+        if (why != null) {
+            throw new IllegalArgumentException("no client model for this configuration: " + why);
+        }
+        return recipe(config, List.of()).factory();
     }
 
     /** Why a configuration's state is not all in its checkpoint, or null if it is. */
@@ -151,7 +213,7 @@ public final class FederatedRun {
      * it, {@link #run()} refuses such a directory.
      */
     public FederatedRun overwriting() {
-        return new FederatedRun(o, true, resumeFrom, listeners);
+        return new FederatedRun(o, true, resumeFrom, listeners, transport);
     }
 
     /**
@@ -409,6 +471,9 @@ public final class FederatedRun {
         }
         boolean mdgan = recipe instanceof GanRecipe g && g.settings().topology() == GanTopology.MDGAN;
         Simulation.Builder simulation = mdgan ? null : simulation(o, s, o.workers(), aggregator);
+        if (transport != null) {
+            simulation.clientLayer(transport::client).roundTimeout(transport.roundTimeout());
+        }
         if (o.secureAggregation() != null) {
             aggregator = secureAggregation(o, s, aggregator, simulation);
         }

@@ -14,7 +14,8 @@ import picocli.CommandLine;
 @Command(name = "fedgen", mixinStandardHelpOptions = true, version = "fedgen 0.1.0-SNAPSHOT",
         description = "Federated training of generative models (VAE, GAN, DDPM) on ND4J, with differential privacy.",
         subcommands = {TrainCommand.class, EvalCommand.class, PrivacyCommand.class, BenchCommand.class,
-            DdpmSampleCommand.class, SampleCommand.class, CommandLine.HelpCommand.class})
+            DdpmSampleCommand.class, SampleCommand.class, SplitCommand.class, ServerCommand.class,
+            ClientCommand.class, CommandLine.HelpCommand.class})
 public final class FedgenCli implements Runnable {
     /** Exit status of a bad value or combination of options. */
     static final int BAD_ARGUMENT = 2;

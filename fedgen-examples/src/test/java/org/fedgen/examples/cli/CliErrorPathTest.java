@@ -135,4 +135,16 @@ class CliErrorPathTest {
                 "--label-dropout 0.0 and --guidance 1.0 need --conditional");
         oneLine(errLines(2, "ddpm-sample", "--checkpoint", "x", "--samples", "0"), "--samples must be >= 1, got 0");
     }
+
+    @Test
+    void deploymentCommandsRefuseBadOptionsInOneLine() {
+        oneLine(errLines(2, "client", "--server", "nohost", "--id", "0", "--data", dir.toString()),
+                "server must be HOST:PORT, got 'nohost'");
+        oneLine(errLines(2, "client", "--server", "h:1", "--ids", "3-1", "--data", dir.toString()),
+                "--ids: range '3-1' is empty or too large");
+        oneLine(errLines(2, "server", "--port", "1", "--tls-cert", "c.pem", "--out", dir.resolve("r").toString()),
+                "--tls-cert and --tls-key go together");
+        oneLine(errLines(2, "server", "--port", "1", "--resume", "--model", "gan"),
+                "--model cannot be combined with --resume");
+    }
 }

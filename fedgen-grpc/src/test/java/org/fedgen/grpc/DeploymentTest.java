@@ -1,0 +1,182 @@
+package org.fedgen.grpc;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.fedgen.core.ModelState;
+import org.fedgen.core.RoundListener;
+import org.fedgen.core.RoundResult;
+import org.fedgen.core.io.CheckpointFile;
+import org.fedgen.runs.ClientSplitWriter;
+import org.fedgen.runs.FederatedRun;
+import org.fedgen.runs.RunConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The deployment runs the simulation's algorithm: a tiny VAE over 3 clients (2 sampled per round, 2 rounds) trained
+ * in-process, and with the clients in gRPC client hosts over 127.0.0.1 sockets, ends with bit-identical global
+ * parameters and metrics rows (wall time excluded) — straight, over TLS, and across a server restart with resume.
+ * A client that drops out mid-round is left out of that round and takes part again once it reconnects.
+ */
+class DeploymentTest {
+    @TempDir
+    static Path dir;
+    static RunConfig sim;
+    static Path split;
+    static ExecutorService threads;
+
+    @BeforeAll
+    static void simulateAndSplit() {
+        sim = Deployments.tinyVae(dir.resolve("sim"), 2);
+        new FederatedRun(sim).run();
+        split = dir.resolve("split");
+        ClientSplitWriter.write(sim, split);
+        threads = Deployments.threads();
+    }
+
+    @AfterAll
+    static void stopThreads() {
+        threads.shutdownNow();
+    }
+
+    @Test
+    void aDeployedRunOverTlsEndsBitIdenticalToTheSimulation() throws Exception {
+        RunConfig dep = sim.toBuilder().out(dir.resolve("deployed")).build();
+        TestCertificates.Pem cert = TestCertificates.selfSigned(dir, "server", "localhost");
+        try (GrpcFederationServer grpc = Deployments.server(dep).tls(cert.cert(), cert.key()).build().start()) {
+            List<CompletableFuture<Void>> running = Deployments.start(threads, List.of(
+                    Deployments.host("localhost", grpc.port(), split, 0, 1).trustCa(cert.cert()).workers(2).build(),
+                    Deployments.host("localhost", grpc.port(), split, 2).trustCa(cert.cert()).build()));
+            new FederatedRun(dep, grpc.minClients(3)).deployed(grpc::proxy).run();
+            grpc.finish("run complete");
+            for (CompletableFuture<Void> f : running) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+            assertTrue(grpc.counters().bytesSent() > 0);
+            assertEquals(0, grpc.counters().refusals().values().stream().mapToLong(Long::longValue).sum());
+        }
+        assertSameRun(dir.resolve("sim"), dir.resolve("deployed"));
+    }
+
+    @Test
+    void aServerRestartedWithResumeEndsBitIdenticalAndTheClientsCarryOn() throws Exception {
+        RunConfig dep = sim.toBuilder().out(dir.resolve("restarted")).build();
+        int port;
+        List<CompletableFuture<Void>> running;
+        RoundListener stopAfterRound1 = new RoundListener() {
+            @Override
+            public boolean beforeRound(long round) {
+                return round < 2;
+            }
+
+            @Override
+            public void onRoundEnd(RoundResult result) {
+            }
+        };
+        try (GrpcFederationServer grpc = Deployments.server(dep).build().start()) {
+            port = grpc.port();
+            running = Deployments.start(threads, List.of(Deployments.host("127.0.0.1", port, split, 0, 1, 2)
+                    .build()));
+            new FederatedRun(dep, grpc.minClients(3), stopAfterRound1).deployed(grpc::proxy).run();
+            // close(), not finish(): the hosts are told the server stops, not that the run is over, and retry.
+        }
+        Thread.sleep(300);
+        assertTrue(!running.get(0).isDone(), "the host waits for the server to come back");
+        FederatedRun resumed = FederatedRun.resume(dep.outputDirectory(), null);
+        try (GrpcFederationServer grpc = Deployments.server(resumed.config()).port(port).build().start()) {
+            resumed.listening(grpc.minClients(3)).deployed(grpc::proxy).run();
+            grpc.finish("run complete");
+            running.get(0).get(30, TimeUnit.SECONDS);
+        }
+        assertSameRun(dir.resolve("sim"), dir.resolve("restarted"));
+    }
+
+    @Test
+    void aClientThatDropsOutMidRoundIsLeftOutOfThatRoundAndRejoinsLater() throws Exception {
+        RunConfig dep = sim.toBuilder().clientsPerRound(0).out(dir.resolve("dropout")).build();
+        try (GrpcFederationServer grpc = Deployments.server(dep).build().start()) {
+            RogueClient crash = new RogueClient(Grpc.newChannelBuilder("127.0.0.1:" + grpc.port(),
+                    InsecureChannelCredentials.create()).build());
+            crash.hello(Protocol.VERSION, 2, "", ClientDataFiles.load(ClientSplitWriter.clientDirectory(split, 2))
+                    .train().size());
+            CompletableFuture<Void> crashed = CompletableFuture.runAsync(() -> {
+                try {
+                    crash.task();
+                    crash.close(); // gone mid-round, with its task unanswered
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, threads);
+            List<CompletableFuture<Void>> running = new ArrayList<>(Deployments.start(threads, List.of(
+                    Deployments.host("127.0.0.1", grpc.port(), split, 0, 1).build())));
+            RoundListener rejoin = new RoundListener() {
+                @Override
+                public void onRoundEnd(RoundResult r) {
+                    if (r.round() == 1) {
+                        running.addAll(Deployments.start(threads, List.of(
+                                Deployments.host("127.0.0.1", grpc.port(), split, 2).build())));
+                    }
+                }
+            };
+            new FederatedRun(dep, grpc.minClients(3), rejoin).deployed(grpc::proxy).run();
+            grpc.finish("run complete");
+            crashed.get(10, TimeUnit.SECONDS);
+            for (CompletableFuture<Void> f : running) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        }
+        List<String> rows = Files.readAllLines(dir.resolve("dropout/metrics.csv"));
+        List<String> header = List.of(rows.get(0).split(","));
+        String[] round1 = rows.get(1).split(",");
+        String[] round2 = rows.get(2).split(",");
+        assertEquals(2, Double.parseDouble(round1[header.indexOf("accepted")]));
+        assertEquals(1, Double.parseDouble(round1[header.indexOf("failed")]));
+        assertEquals(3, Double.parseDouble(round2[header.indexOf("accepted")]));
+        assertEquals(0, Double.parseDouble(round2[header.indexOf("failed")]));
+    }
+
+    static void assertSameRun(Path a, Path b) throws Exception {
+        ModelState x = CheckpointFile.read(a.resolve("checkpoint.fgs")).model();
+        ModelState y = CheckpointFile.read(b.resolve("checkpoint.fgs")).model();
+        assertEquals(x.round(), y.round());
+        assertEquals(x.partNames(), y.partNames());
+        for (String p : x.partNames()) {
+            assertArrayEquals(bits(x, p), bits(y, p), "part " + p);
+        }
+        assertEquals(withoutTime(a.resolve("metrics.csv")), withoutTime(b.resolve("metrics.csv")));
+    }
+
+    static int[] bits(ModelState s, String part) {
+        float[] f = s.part(part).toFloatVector();
+        int[] b = new int[f.length];
+        for (int i = 0; i < f.length; i++) {
+            b[i] = Float.floatToRawIntBits(f[i]);
+        }
+        return b;
+    }
+
+    static List<String> withoutTime(Path csv) throws Exception {
+        List<String> lines = Files.readAllLines(csv);
+        int wall = List.of(lines.get(0).split(",", -1)).indexOf("wall_ms");
+        List<String> out = new ArrayList<>();
+        for (String line : lines) {
+            List<String> cells = new ArrayList<>(List.of(line.split(",", -1)));
+            cells.remove(wall);
+            out.add(String.join(",", cells));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,23 @@
+package org.fedgen.runs;
+
+import java.time.Duration;
+import org.fedgen.core.ClientProxy;
+
+/**
+ * How a deployed run reaches its clients: for every client of the run's split, the proxy the server talks to instead
+ * of the simulated client (for example a remote client behind a network connection). The server keeps everything else
+ * of the run: aggregation, DP, evaluation, checkpoints and outputs.
+ */
+public interface ClientTransport {
+    /**
+     * The proxy for {@code simulated}'s client id. {@code simulated} is the client the split defines; its
+     * {@link ClientProxy#registeredExamples()} is the shard size the remote client must hold, and the bound on what
+     * its updates may claim. It must not be called.
+     */
+    ClientProxy client(ClientProxy simulated);
+
+    /** How long a round waits for the clients' updates; null waits for every sampled client. */
+    default Duration roundTimeout() {
+        return null;
+    }
+}
