@@ -162,6 +162,10 @@ public final class FederatedRun {
     }
 
     private static String notDeployable(RunConfig o) {
+        if (o.images() != null || o.table() != null) {
+            return "a deployed run trains on the bundled digits that fedgen split writes; own images and tables are"
+                    + " not deployable yet";
+        }
         if (o.robust().attack() != AttackKind.none) {
             return "--attack " + o.robust().attack() + " simulates attackers on the server";
         }
@@ -188,7 +192,7 @@ public final class FederatedRun {
         if (why != null) {
             throw new IllegalArgumentException("no client model for this configuration: " + why);
         }
-        return recipe(config, List.of()).factory();
+        return recipe(config, List.of(), 784).factory();
     }
 
     /** Why a configuration's state is not all in its checkpoint, or null if it is. */
