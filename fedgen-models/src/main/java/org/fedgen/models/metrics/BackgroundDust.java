@@ -15,8 +15,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * reference dust is therefore leave-one-out: image i is measured on the background chosen by the other N − 1 images.
  */
 public final class BackgroundDust {
-    /** A pixel is lit above this value (images on the scale [0, 1]). */
-    public static final double LIT = 0.5;
+    /**
+     * A pixel is lit above this value and dark at or below it (images on the scale [0, 1]). Low, because a diffusion
+     * model's speckle is mostly faint grey dots (0.1 to 0.25) that stay visible on a black background.
+     */
+    public static final double LIT = 0.1;
+    /** Images are float32: compared in float, a stored 0.1f is dark as documented. */
+    private static final float LIT_FLOAT = (float) LIT;
     /** A pixel is background when it is dark in at least this percentage of the reference images. */
     public static final int DARK_PERCENT = 99;
 
@@ -36,13 +41,13 @@ public final class BackgroundDust {
      * @throws IllegalArgumentException if the reference is not a non-empty matrix
      */
     public static BackgroundDust of(INDArray reference) {
-        double[][] x = matrix(reference, "reference images");
+        float[][] x = matrix(reference, "reference images");
         int n = x.length;
         int d = x[0].length;
         int[] dark = new int[d];
-        for (double[] row : x) {
+        for (float[] row : x) {
             for (int j = 0; j < d; j++) {
-                if (row[j] <= LIT) {
+                if (row[j] <= LIT_FLOAT) {
                     dark[j]++;
                 }
             }
@@ -56,9 +61,9 @@ public final class BackgroundDust {
         // leave-one-out: image i's own pixel leaves the dark count of the other n - 1 images
         long lit = 0;
         long pairs = 0;
-        for (double[] row : x) {
+        for (float[] row : x) {
             for (int j = 0; j < d; j++) {
-                boolean isLit = row[j] > LIT;
+                boolean isLit = row[j] > LIT_FLOAT;
                 if (n > 1 && isDarkEnough(dark[j] - (isLit ? 0 : 1), n - 1)) {
                     pairs++;
                     lit += isLit ? 1 : 0;
@@ -106,15 +111,15 @@ public final class BackgroundDust {
         return referenceDust > 0 ? d / referenceDust : Double.NaN;
     }
 
-    private double litFraction(double[][] x) {
+    private double litFraction(float[][] x) {
         if (x[0].length != background.length) {
             throw new IllegalArgumentException("images have " + x[0].length + " pixels, the reference "
                     + background.length);
         }
         long lit = 0;
-        for (double[] row : x) {
+        for (float[] row : x) {
             for (int j = 0; j < row.length; j++) {
-                if (background[j] && row[j] > LIT) {
+                if (background[j] && row[j] > LIT_FLOAT) {
                     lit++;
                 }
             }
@@ -122,12 +127,12 @@ public final class BackgroundDust {
         return (double) lit / ((double) x.length * backgroundPixels);
     }
 
-    private static double[][] matrix(INDArray a, String what) {
+    private static float[][] matrix(INDArray a, String what) {
         Objects.requireNonNull(a, what);
         if (a.rank() != 2 || a.rows() < 1 || a.columns() < 1) {
             throw new IllegalArgumentException(what + " must be a non-empty [N, d] matrix, got shape "
                     + Arrays.toString(a.shape()));
         }
-        return a.toDoubleMatrix();
+        return a.toFloatMatrix();
     }
 }

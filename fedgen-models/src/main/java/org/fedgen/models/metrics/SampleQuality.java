@@ -26,8 +26,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * samples; {@code min_class_fraction}: its smallest class fraction; {@code class_fraction_0} … {@code class_fraction_9}:
  * each class fraction.</li>
  * <li>{@code num_samples}: M.</li>
- * <li>{@code dust}: {@link BackgroundDust#dust} of the generated samples, the fraction of lit pixels (&gt; 0.5) where
- * at least 99 % of the real digits are dark; {@code dust_ratio}: that over the real digits' own dust (1 = as clean as
+ * <li>{@code dust}: {@link BackgroundDust#dust} of the generated samples, the fraction of lit pixels (&gt; 0.1) where
+ * at least 99 % of the real digits are dark (&le; 0.1); {@code dust_ratio}: that over the real digits' own dust (1 = as clean as
  * real digits). Listed last so that earlier columns of metrics.csv keep their positions.</li>
  * </ul>
  * Generated samples must be [M, 784] on the digits' pixel scale [0, 1] (map e.g. tanh outputs first). Instances are

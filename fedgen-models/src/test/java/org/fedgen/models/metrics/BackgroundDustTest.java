@@ -12,12 +12,12 @@ import org.nd4j.linalg.factory.Nd4j;
 
 class BackgroundDustTest {
     /**
-     * 100 three-pixel images: pixel 0 is never lit (one image holds exactly 0.5, which is dark), pixel 1 is lit in one
+     * 100 three-pixel images: pixel 0 is never lit (one image holds exactly 0.1, which is dark), pixel 1 is lit in one
      * image (dark in exactly 99 %: background), pixel 2 in two (dark in 98 %: not background).
      */
     private static INDArray reference() {
         double[][] x = new double[100][3];
-        x[7][0] = 0.5;
+        x[7][0] = 0.1;
         x[3][1] = 0.9;
         x[10][2] = 1.0;
         x[11][2] = 0.6;
@@ -42,7 +42,7 @@ class BackgroundDustTest {
         BackgroundDust d = BackgroundDust.of(reference());
         INDArray gen = Nd4j.create(new double[][] {
             {0.6, 0.0, 1.0},   // pixel 0 lit
-            {0.5, 0.51, 1.0},  // 0.5 is not lit, 0.51 is
+            {0.1, 0.11, 1.0},  // 0.1 is not lit, 0.11 is
             {0.0, 0.0, 0.0},
             {1.0, 1.0, 1.0}}); // both lit; pixel 2 never counts
         assertEquals(4.0 / 8, d.dust(gen), 0.0);
