@@ -68,6 +68,8 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
 
     /** Shared defaults of the values a model family may override (see {@code GanDefaults}). */
     static final int ROUNDS = 50;
+    /** The DDPM's rounds: the unconditional MLP DDPM's FID is best near round 20 (docs/results.md). */
+    static final int DDPM_ROUNDS = 20;
     static final int LOCAL_EPOCHS = 2;
     static final int LOCAL_STEPS = 0;
     static final int BATCH_SIZE = 64;
@@ -426,7 +428,8 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
             GanDefaults.Resolved d = model instanceof GanSettings g
                     ? GanDefaults.resolve(g, rounds, localEpochs, localSteps, batchSize, learningRate, evalEvery,
                             mmdTemperature)
-                    : new GanDefaults.Resolved(or(rounds, ROUNDS), or(localEpochs, LOCAL_EPOCHS),
+                    : new GanDefaults.Resolved(or(rounds, model instanceof DdpmSettings ? DDPM_ROUNDS : ROUNDS),
+                            or(localEpochs, LOCAL_EPOCHS),
                             or(localSteps, LOCAL_STEPS), or(batchSize, BATCH_SIZE), or(learningRate, LEARNING_RATE),
                             or(evalEvery, EVAL_EVERY), or(mmdTemperature, MMD_TEMPERATURE));
             require(clients >= 1, "--clients must be >= 1, got " + clients);

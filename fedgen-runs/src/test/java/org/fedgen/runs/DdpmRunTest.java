@@ -33,6 +33,16 @@ class DdpmRunTest {
         return DdpmSettings.builder().mlpWidth(8).mlpDepth(1).timesteps(21).ddimSteps(2);
     }
 
+    /** The DDPM's own defaults: 20 rounds (other families keep 50) and DDIM with 4 steps; given values win. */
+    @Test
+    void ddpmDefaultsToTwentyRoundsAndFourDdimSteps() {
+        RunConfig ddpm = RunConfig.builder().model(DdpmSettings.builder().build()).build();
+        assertEquals(20, ddpm.rounds());
+        assertEquals(4, ((DdpmSettings) ddpm.model()).ddimSteps());
+        assertEquals(50, RunConfig.builder().build().rounds());
+        assertEquals(7, RunConfig.builder().model(DdpmSettings.builder().build()).rounds(7).build().rounds());
+    }
+
     @Test
     void evaluationUsesTheMovingAverageOnceThereIsOne() throws Exception {
         double[] plain = epsLoss("0");

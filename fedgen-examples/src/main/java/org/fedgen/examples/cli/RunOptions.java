@@ -33,7 +33,7 @@ public final class RunOptions {
             description = "Clients sampled per round without replacement; 0 = all (default: ${DEFAULT-VALUE}).")
     public int clientsPerRound = 0;
 
-    @Option(names = "--rounds", description = "Federated rounds (default: 50; GAN: 80 flgan/iflgan, 200 "
+    @Option(names = "--rounds", description = "Federated rounds (default: 50; DDPM 20; GAN: 80 flgan/iflgan, 200 "
             + "conditional, 120 dpfedavg-gan, 20 mdgan).")
     public Integer rounds;
 

@@ -26,6 +26,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * samples; {@code min_class_fraction}: its smallest class fraction; {@code class_fraction_0} … {@code class_fraction_9}:
  * each class fraction.</li>
  * <li>{@code num_samples}: M.</li>
+ * <li>{@code dust}: {@link BackgroundDust#dust} of the generated samples, the fraction of lit pixels (&gt; 0.1) where
+ * at least 99 % of the real digits are dark (&le; 0.1); {@code dust_ratio}: that over the real digits' own dust (1 = as clean as
+ * real digits). Listed last so that earlier columns of metrics.csv keep their positions.</li>
  * </ul>
  * Generated samples must be [M, 784] on the digits' pixel scale [0, 1] (map e.g. tanh outputs first). Instances are
  * thread-safe as far as the classifier is (its methods are synchronized).
@@ -40,9 +43,12 @@ public final class SampleQuality {
     private final GaussianFit realFit;
     private final INDArray realMmdSubset;
     private final KernelMmd mmd = KernelMmd.medianHeuristic();
+    private final BackgroundDust dust;
 
-    private SampleQuality(DigitsClassifier classifier, INDArray realFeatures, INDArray realMmdSubset) {
+    private SampleQuality(DigitsClassifier classifier, INDArray realFeatures, INDArray realMmdSubset,
+            BackgroundDust dust) {
         this.classifier = classifier;
+        this.dust = dust;
         this.realFeatures = realFeatures;
         this.realFit = GaussianFit.of(realFeatures);
         this.realMmdSubset = realMmdSubset;
@@ -61,7 +67,8 @@ public final class SampleQuality {
                     + ", 784], got " + realHeldOut);
         }
         INDArray real = realHeldOut.features();
-        return new SampleQuality(classifier, classifier.features(real), firstRows(real, MMD_SUBSET));
+        return new SampleQuality(classifier, classifier.features(real), firstRows(real, MMD_SUBSET),
+                BackgroundDust.of(real));
     }
 
     /** Shorthand for {@code against(realHeldOut, classifier).evaluate(generated)}. */
@@ -95,6 +102,8 @@ public final class SampleQuality {
             out.put("class_fraction_" + c, fractions[c]);
         }
         out.put("num_samples", (double) generated.rows());
+        out.put("dust", dust.dust(generated));
+        out.put("dust_ratio", dust.ratio(generated));
         return Collections.unmodifiableMap(out);
     }
 

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
@@ -138,7 +140,12 @@ class ClassifierMetricsTest {
         SampleQuality quality = SampleQuality.against(firstHalf, classifier);
         Map<String, Double> real = quality.evaluate(secondHalf.features());
         System.out.println("SampleQuality real vs real: " + real);
-        assertEquals(17, real.size());
+        assertEquals(19, real.size());
+        // dust is listed last, so the columns before it keep their positions in metrics.csv
+        assertEquals(List.of("num_samples", "dust", "dust_ratio"), new ArrayList<>(real.keySet()).subList(16, 19));
+        BackgroundDust dust = BackgroundDust.of(firstHalf.features());
+        assertEquals(dust.dust(secondHalf.features()), real.get("dust"), 0.0);
+        assertEquals(dust.ratio(secondHalf.features()), real.get("dust_ratio"), 0.0);
         for (String key : new String[] {"fid", "mmd", "precision", "recall", "coverage_entropy",
             "min_class_fraction", "class_fraction_0", "class_fraction_9", "num_samples"}) {
             assertTrue(real.containsKey(key), key);
@@ -156,6 +163,9 @@ class ClassifierMetricsTest {
         assertEquals(0.0, bad.get("min_class_fraction"), 0.0);
         assertTrue(bad.get("mmd") > 10 * Math.abs(real.get("mmd")), bad + " vs " + real);
         assertTrue(bad.get("fid") > 50 * real.get("fid"));
+        assertEquals(1.0, bad.get("dust"), 0.0); // every background pixel lit
+        INDArray black = Nd4j.zeros(DataType.FLOAT, 300, 784);
+        assertEquals(0.0, SampleQuality.evaluate(black, firstHalf, classifier).get("dust"), 0.0);
     }
 
     static INDArray boxBlur(INDArray images, int radius) {
