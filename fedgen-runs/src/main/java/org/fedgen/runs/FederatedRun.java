@@ -82,8 +82,9 @@ public final class FederatedRun {
     /**
      * The run recorded in {@code dir}, continuing from its checkpoint with the configuration the checkpoint records.
      * metrics.csv keeps exactly the rows of the checkpoint's rounds (a row written after it, by a run killed before
-     * its checkpoint, is dropped and computed again). Supported for runs whose whole state is in the checkpoint: no DP
-     * (the accountant is not yet restored), no secure aggregation, no IFL-GAN or MD-GAN (their clients keep state), no
+     * its checkpoint, is dropped and computed again). A DP run's privacy ledger and adaptive clip norm are in the
+     * checkpoint, so ε after the resume includes every round before it. Supported for runs whose whole state is in the
+     * checkpoint: no secure aggregation, no IFL-GAN or MD-GAN (their clients keep state), no
      * server step (DP-FedAvg-GAN), no MMD aggregator; the others are refused naming what is missing.
      *
      * @param rounds    total rounds to end at, at least the recorded ones; null = the recorded rounds
@@ -119,9 +120,6 @@ public final class FederatedRun {
 
     /** Why a configuration's state is not all in its checkpoint, or null if it is. */
     private static String notResumable(RunConfig o) {
-        if (o.dp() != null) {
-            return "a DP run's privacy accountant is not restored from the checkpoint";
-        }
         if (o.secureAggregation() != null) {
             return "secure aggregation state is not checkpointed";
         }
