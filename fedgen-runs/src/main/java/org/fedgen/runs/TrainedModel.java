@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.fedgen.core.Aggregator;
+import org.fedgen.core.Server;
 import org.fedgen.core.io.Checkpoint;
 import org.fedgen.core.io.CheckpointFile;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -47,7 +48,7 @@ public final class TrainedModel {
         // The same chain as the run, so the recorded aggregator state has the owners it had.
         Aggregator chain = new DpRun(o, recipe, s.shards()).aggregator(FederatedRun.aggregator(o, recipe));
         try {
-            chain.restoreState(cp.aggregatorState());
+            chain.restoreState(Server.aggregatorEntries(cp.aggregatorState()));
             recipe.factory().get().load(cp.model());
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new IllegalArgumentException(file + ": does not fit the model its configuration describes: "
