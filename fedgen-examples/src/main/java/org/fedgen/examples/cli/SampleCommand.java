@@ -27,6 +27,10 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
     long seed = 7;
 
+    @Option(names = "--labels", split = ",", paramLabel = "DIGIT", description = "Digits to draw, e.g. 0,3,7 "
+            + "(cycled over the samples; conditional GAN or DDPM checkpoints only).")
+    int[] labels;
+
     @Option(names = "--out", description = "Directory for the outputs (default: the checkpoint's directory).")
     Path out;
 
@@ -36,13 +40,14 @@ public final class SampleCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--n must be >= 1, got " + n);
         }
         TrainedModel model = TrainedModel.load(checkpoint);
-        INDArray x = model.sample(n, seed);
+        INDArray x = labels == null ? model.sample(n, seed) : model.sample(n, labels, seed);
         Path dir = out != null ? out : checkpoint.toAbsolutePath().getParent();
         java.nio.file.Files.createDirectories(dir);
         ImageGrid.write(dir.resolve("sample.png"), x.get(NDArrayIndex.interval(0, Math.min(64, n)),
                 NDArrayIndex.all()), 28, 28);
         Digits.writeIdx(dir.resolve("sample-idx3-ubyte"), x, 28, 28);
-        System.out.printf("%d samples of the %s model at round %d (fedgen %s) written to %s%n", n,
+        System.out.printf("%d samples%s of the %s model at round %d (fedgen %s) written to %s%n", n,
+                labels == null ? "" : " of the digits " + java.util.Arrays.toString(labels),
                 model.provenance().config().model().family(), model.round(), model.provenance().fedgenVersion(),
                 dir.toAbsolutePath());
         return 0;
