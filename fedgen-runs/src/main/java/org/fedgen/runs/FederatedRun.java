@@ -293,7 +293,7 @@ public final class FederatedRun {
             outputs.add(new SampleFileListener(out.resolve("samples-idx3-ubyte"), recipe::sample, o.samples(),
                     Seeds.derive(o.seed(), "samples"), 28, 28));
         }
-        outputs.add(new MetricsPlotListener(out.resolve("metrics.png")));
+        outputs.add(new MetricsPlotListener(out.resolve("metrics.png"), earlierRows));
         outputs.addAll(listeners);
         if (mdgan) {
             Server.Builder b = MdGanRun.server(o, (GanRecipe) recipe, s.shards(), aggregator).evaluator(evaluator(o, s),

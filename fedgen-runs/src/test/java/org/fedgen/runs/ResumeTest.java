@@ -173,6 +173,7 @@ class ResumeTest {
         new FederatedRun(o, snapshot).run();
         byte[] straightCheckpoint = Files.readAllBytes(out.resolve("checkpoint.fgs"));
         byte[] straightSamples = Files.readAllBytes(out.resolve("samples-idx3-ubyte"));
+        byte[] straightPlot = Files.readAllBytes(out.resolve("metrics.png"));
         List<String> straightMetrics = withoutTime(out.resolve("metrics.csv"));
         assertEquals(5, straightMetrics.size());
 
@@ -187,6 +188,7 @@ class ResumeTest {
         assertArrayEquals(straightCheckpoint, Files.readAllBytes(out.resolve("checkpoint.fgs")));
         assertArrayEquals(straightSamples, Files.readAllBytes(out.resolve("samples-idx3-ubyte")));
         assertEquals(straightMetrics, withoutTime(out.resolve("metrics.csv")));
+        assertArrayEquals(straightPlot, Files.readAllBytes(out.resolve("metrics.png")), "every round plotted");
         assertFalse(Files.exists(out.resolve(".checkpoint.fgs.77.tmp")));
     }
 
