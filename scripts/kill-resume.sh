@@ -12,6 +12,8 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 work="${1:-/tmp/fedgen-kill-resume}"
 rounds=6
 export OMP_NUM_THREADS=1
+# Small jobs: a small heap leaves memory for the other processes on a shared machine.
+export FEDGEN_JAVA_OPTS="${FEDGEN_JAVA_OPTS:--Xmx2g}"
 common=(--rounds "$rounds" --clients 4 --partition iid --batch-size 16 --eval-every 2 --quality-samples 0
   --samples 20 --workers 1)
 declare -A jobs=(
