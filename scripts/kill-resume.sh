@@ -5,8 +5,9 @@
 # checkpoint.fgs, samples-idx3-ubyte and metrics.png, and metrics.csv without its time columns (names ending in _ms).
 # The straight run uses the same --out as the killed one, because the checkpoint records the output directory.
 #
-# Usage: scripts/kill-resume.sh [WORKDIR]   (default /tmp/fedgen-kill-resume; needs fedgen-examples/target/fedgen.jar:
-#        mvn -B -q package -DskipTests). Exit status 0 when every family matches.
+# Usage: scripts/kill-resume.sh [WORKDIR [FAMILY...]]   (default /tmp/fedgen-kill-resume and every family: vae flgan
+#        iflgan mdgan ddpm dp-seeded; needs fedgen-examples/target/fedgen.jar: mvn -B -q package -DskipTests).
+#        Exit status 0 when every family matches.
 set -uo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 work="${1:-/tmp/fedgen-kill-resume}"
@@ -25,8 +26,12 @@ declare -A jobs=(
   [dp-seeded]="--model vae --local-steps 20 --dp-noise 0.8 --dp-clip 1.0 --dp-q 0.75 --dp-seeded-noise --dp-seeded-sampling"
 )
 order=(vae flgan iflgan mdgan ddpm dp-seeded)
+if [ $# -gt 1 ]; then
+  order=("${@:2}")
+fi
 
 fedgen() { "$here/fedgen" "$@"; }
+# (The killed run is started without this function: $! must be the process that becomes the JVM.)
 rows() { [ -f "$1/metrics.csv" ] && echo $(($(wc -l < "$1/metrics.csv") - 1)) || echo 0; }
 untimed() {
   python3 - "$1" <<'PY'
@@ -52,7 +57,7 @@ for name in "${order[@]}"; do
     echo "   straight run failed, see $log.straight"; failures=$((failures + 1)); continue
   fi
   mv "$dir" "$dir.straight"
-  fedgen train "${args[@]}" --out "$dir" > "$log.killed" 2>&1 &
+  "$here/fedgen" train "${args[@]}" --out "$dir" > "$log.killed" 2>&1 &
   pid=$!
   while kill -0 "$pid" 2> /dev/null && [ "$(rows "$dir")" -lt "$k" ]; do
     sleep 0.05
@@ -62,7 +67,7 @@ for name in "${order[@]}"; do
   status=$?
   got=$(rows "$dir")
   echo "   killed: exit $status with $got metrics rows"
-  if [ "$status" -ne 137 ] || [ "$got" -ge "$rounds" ]; then
+  if [ "$status" -ne 137 ] || [ "$got" -ge "$rounds" ] || grep -q "run ended" "$log.killed"; then
     echo "   the run was not killed mid-way"; failures=$((failures + 1)); continue
   fi
   fedgen train "${args[@]}" --out "$dir" > "$log.rerun" 2>&1
