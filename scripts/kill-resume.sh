@@ -23,7 +23,7 @@ declare -A jobs=(
   [iflgan]="--model gan --topology iflgan --local-steps 10"
   [mdgan]="--model gan --topology mdgan --local-steps 10 --swap-epochs 1"
   [ddpm]="--model ddpm --mlp-width 64 --mlp-depth 1 --timesteps 50 --ddim-steps 5 --local-steps 20"
-  [dp-seeded]="--model vae --local-steps 20 --dp-noise 0.8 --dp-clip 1.0 --dp-q 0.75 --dp-seeded-noise --dp-seeded-sampling"
+  [dp-seeded]="--model vae --local-steps 20 --dp-noise 0.8 --dp-clip 0.01 --dp-q 0.75 --dp-seeded-noise --dp-seeded-sampling"
 )
 order=(vae flgan iflgan mdgan ddpm dp-seeded)
 if [ $# -gt 1 ]; then
