@@ -21,7 +21,9 @@ import org.fedgen.core.privacy.PrivateOutputs;
 import org.fedgen.core.privacy.PrivateRunSetup;
 import org.fedgen.core.sampling.FixedSizeSampler;
 import org.fedgen.core.util.Seeds;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +45,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class Server {
     private static final Logger LOG = LoggerFactory.getLogger(Server.class);
+    /** The prefix of checkpoint state entries that belong to the run rather than to the aggregator. */
+    public static final String RUN_STATE_PREFIX = "run.";
+    private static final String STEP_STATE = RUN_STATE_PREFIX + "step/";
+    private static final String KEEPS_STATE = RUN_STATE_PREFIX + "keeps/";
+    private static final String FAILED_STATE = RUN_STATE_PREFIX + "failed_rounds";
 
     private final List<ClientProxy> clients;
     private final List<Integer> clientIds;
@@ -123,6 +130,86 @@ public final class Server {
             }
         }
         return null;
+    }
+
+    /**
+     * Everything a checkpoint must hold to continue this server's run besides the global state: the aggregator's
+     * {@link Aggregator#state()} under its own keys, and under {@value #RUN_STATE_PREFIX} the server step's state
+     * ({@code run.step/}), which clients keep their own copy of which parts ({@code run.keeps/<id>/<part>}, the
+     * MMD aggregator's decisions) and the count of consecutive failed rounds ({@code run.failed_rounds}). Entries
+     * that would be empty are left out.
+     */
+    public Map<String, INDArray> state() {
+        Map<String, INDArray> s = new LinkedHashMap<>(aggregator.state());
+        if (serverStep != null) {
+            serverStep.state().forEach((k, v) -> s.put(STEP_STATE + k, v));
+        }
+        new TreeMap<>(resumeDecisions).forEach((id, parts) -> {
+            for (String p : parts) {
+                s.put(KEEPS_STATE + id + "/" + p, Nd4j.ones(DataType.FLOAT, 1));
+            }
+        });
+        if (failedRounds > 0) {
+            // Exact in float32: the count stays below maxFailedRounds.
+            s.put(FAILED_STATE, Nd4j.createFromArray((float) failedRounds));
+        }
+        return s;
+    }
+
+    /**
+     * Restores what {@link #state()} returned, before {@link #run()} continues from the checkpoint's round.
+     *
+     * @throws IllegalArgumentException naming an entry that belongs to nothing of this server
+     */
+    public void restoreState(Map<String, INDArray> state) {
+        Map<String, INDArray> step = new LinkedHashMap<>();
+        Map<Integer, Set<String>> keeps = new HashMap<>();
+        int failed = 0;
+        for (Map.Entry<String, INDArray> e : state.entrySet()) {
+            String k = e.getKey();
+            if (k.startsWith(STEP_STATE)) {
+                step.put(k.substring(STEP_STATE.length()), e.getValue());
+            } else if (k.startsWith(KEEPS_STATE)) {
+                String rest = k.substring(KEEPS_STATE.length());
+                int slash = rest.indexOf('/');
+                int id;
+                try {
+                    id = slash < 1 ? -1 : Integer.parseInt(rest.substring(0, slash));
+                } catch (NumberFormatException ex) {
+                    id = -1;
+                }
+                if (!clientIds.contains(id)) {
+                    throw new IllegalArgumentException("state entry '" + k + "' names no client of this server");
+                }
+                keeps.computeIfAbsent(id, x -> new LinkedHashSet<>()).add(rest.substring(slash + 1));
+            } else if (k.equals(FAILED_STATE)) {
+                failed = (int) e.getValue().getDouble(0);
+            } else if (k.startsWith(RUN_STATE_PREFIX)) {
+                throw new IllegalArgumentException("unknown run state entry '" + k + "'");
+            }
+        }
+        aggregator.restoreState(aggregatorEntries(state));
+        if (!step.isEmpty() || serverStep != null) {
+            if (serverStep == null) {
+                throw new IllegalArgumentException("state for a server step " + step.keySet()
+                        + ", but this server has none");
+            }
+            serverStep.restoreState(step);
+        }
+        resumeDecisions.clear();
+        resumeDecisions.putAll(keeps);
+        failedRounds = failed;
+    }
+
+    /** The aggregator's entries of a {@link #state()} map (those not under {@value #RUN_STATE_PREFIX}). */
+    public static Map<String, INDArray> aggregatorEntries(Map<String, INDArray> state) {
+        Map<String, INDArray> a = new LinkedHashMap<>();
+        state.forEach((k, v) -> {
+            if (!k.startsWith(RUN_STATE_PREFIX)) {
+                a.put(k, v);
+            }
+        });
+        return a;
     }
 
     /** A builder; {@code initialState}, {@code aggregator} and at least one client are required. */

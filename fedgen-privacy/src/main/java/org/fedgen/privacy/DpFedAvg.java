@@ -9,6 +9,7 @@ import org.fedgen.core.ModelState;
 import org.fedgen.core.PayloadKind;
 import org.fedgen.core.RoundContext;
 import org.fedgen.core.StreamingAggregator;
+import org.fedgen.core.io.ExactState;
 import org.fedgen.core.privacy.PrivacyGuarantee;
 import org.fedgen.core.privacy.PrivateRunSetup;
 import org.fedgen.core.util.Seeds;
@@ -548,12 +549,12 @@ public final class DpFedAvg implements StreamingAggregator, PrivacyGuarantee {
         return weighting == ClientWeighting.UNIFORM ? 1.0 : Math.min(u.numExamples() / weightCap, 1.0);
     }
 
-    /** The adaptive clip norm ({@code dp_clip_norm}) and the ledger's accumulated RDP (under {@code ledger/}). */
+    /** The adaptive clip norm ({@code dp_clip_norm}, bit-exact) and the ledger's accumulated RDP (under {@code ledger/}). */
     @Override
     public Map<String, INDArray> state() {
         Map<String, INDArray> s = new LinkedHashMap<>();
         if (adaptive != null) {
-            s.put(CLIP_STATE, Nd4j.scalar(adaptive.clipNorm()));
+            s.put(CLIP_STATE, ExactState.ofDoubles(adaptive.clipNorm()));
         }
         if (ledger != null) {
             ledger.state().forEach((k, v) -> s.put(LEDGER_PREFIX + k, v));
@@ -583,7 +584,8 @@ public final class DpFedAvg implements StreamingAggregator, PrivacyGuarantee {
             if (clip == null) {
                 throw new IllegalArgumentException("DP-FedAvg state lacks '" + CLIP_STATE + "', has " + state.keySet());
             }
-            adaptive.restoreClipNorm(clip.getDouble(0));
+            // A float32 scalar is the format before the exact encoding.
+            adaptive.restoreClipNorm(clip.length() == 1 ? clip.getDouble(0) : ExactState.toDouble(CLIP_STATE, clip));
         }
         if (ledger != null) {
             ledger.restoreState(ledgerState);

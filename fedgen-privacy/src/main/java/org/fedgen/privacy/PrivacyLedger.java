@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.Objects;
 import org.fedgen.core.RoundContext;
+import org.fedgen.core.io.ExactState;
 import org.fedgen.privacy.RdpAccountant.Conversion;
 import org.fedgen.privacy.RdpAccountant.PrivacySpent;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -30,6 +30,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * Poisson) records a {@link #caveat}; its ε is then reported as {@value #UNPROVEN_EPSILON}, never as {@code epsilon}.
  */
 public final class PrivacyLedger {
+    private static final String RDP = "rdp";
     private static final String RDP_HI = "rdp_hi";
     private static final String RDP_LO = "rdp_lo";
     private static final String ROUNDS = "rdp_rounds";
@@ -198,54 +199,49 @@ public final class PrivacyLedger {
     }
 
     /**
-     * The accumulated RDP for a checkpoint. Checkpoints hold float32, so each double is split into a float and the
-     * float of its remainder, which keeps about 48 bits: the restored ε matches to ~1e-14 relative.
+     * The accumulated RDP, the rounds charged and the last charged round for a checkpoint, bit-exact
+     * ({@link ExactState}): a resumed run reports the same ε as one that never stopped.
      */
     public Map<String, INDArray> state() {
-        double[] rdp = accountant.totalRdp();
-        float[] hi = new float[rdp.length];
-        float[] lo = new float[rdp.length];
-        for (int i = 0; i < rdp.length; i++) {
-            hi[i] = (float) rdp[i];
-            lo[i] = Double.isFinite(rdp[i]) ? (float) (rdp[i] - hi[i]) : 0f;
-        }
         Map<String, INDArray> s = new LinkedHashMap<>();
-        s.put(RDP_HI, Nd4j.createFromArray(hi));
-        s.put(RDP_LO, Nd4j.createFromArray(lo));
-        // Round counts are exact in float32 below 2^24.
-        s.put(ROUNDS, Nd4j.scalar(DataType.FLOAT, (float) accountant.rounds()));
-        s.put(LAST_ROUND, Nd4j.scalar(DataType.FLOAT, (float) lastRound));
+        s.put(RDP, ExactState.ofDoubles(accountant.totalRdp()));
+        s.put(ROUNDS, ExactState.ofLongs(accountant.rounds()));
+        s.put(LAST_ROUND, ExactState.ofLongs(lastRound));
         return s;
     }
 
     /**
-     * Restores what {@link #state()} returned.
+     * Restores what {@link #state()} returned. The float pairs of checkpoints written before the exact encoding
+     * ({@code rdp_hi}, {@code rdp_lo} and float round counts) are still read, to about 48 bits.
      *
      * @throws IllegalArgumentException if an entry is missing or does not fit the order grid
      */
     public void restoreState(Map<String, INDArray> state) {
-        for (String k : new String[] {RDP_HI, RDP_LO, ROUNDS, LAST_ROUND}) {
+        boolean old = state.containsKey(RDP_HI);
+        for (String k : old ? new String[] {RDP_HI, RDP_LO, ROUNDS, LAST_ROUND} : new String[] {RDP, ROUNDS,
+                LAST_ROUND}) {
             if (!state.containsKey(k)) {
                 throw new IllegalArgumentException("privacy ledger state lacks '" + k + "', has " + state.keySet());
             }
         }
-        float[] hi = state.get(RDP_HI).toFloatVector();
-        float[] lo = state.get(RDP_LO).toFloatVector();
-        if (hi.length != lo.length) {
-            throw new IllegalArgumentException("ledger state: " + hi.length + " RDP values but " + lo.length
-                    + " remainders");
+        if (old) {
+            float[] hi = state.get(RDP_HI).toFloatVector();
+            float[] lo = state.get(RDP_LO).toFloatVector();
+            if (hi.length != lo.length) {
+                throw new IllegalArgumentException("ledger state: " + hi.length + " RDP values but " + lo.length
+                        + " remainders");
+            }
+            double[] rdp = new double[hi.length];
+            for (int i = 0; i < rdp.length; i++) {
+                rdp[i] = (double) hi[i] + lo[i];
+            }
+            accountant.restore(rdp, (long) state.get(ROUNDS).getDouble(0));
+            lastRound = (long) state.get(LAST_ROUND).getDouble(0);
+        } else {
+            accountant.restore(ExactState.toDoubles(RDP, state.get(RDP)), ExactState.toLong(ROUNDS,
+                    state.get(ROUNDS)));
+            lastRound = ExactState.toLong(LAST_ROUND, state.get(LAST_ROUND));
         }
-        double[] rdp = new double[hi.length];
-        for (int i = 0; i < rdp.length; i++) {
-            rdp[i] = (double) hi[i] + lo[i];
-        }
-        accountant.restore(rdp, (long) state.get(ROUNDS).getDouble(0));
-        lastRound = (long) state.get(LAST_ROUND).getDouble(0);
         beforeRound = null;
-    }
-
-    /** The keys of {@link #state()}. */
-    static boolean isLedgerKey(String key) {
-        return key.equals(RDP_HI) || key.equals(RDP_LO) || key.equals(ROUNDS) || key.equals(LAST_ROUND);
     }
 }

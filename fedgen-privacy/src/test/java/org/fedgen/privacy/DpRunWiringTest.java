@@ -1,5 +1,6 @@
 package org.fedgen.privacy;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -142,7 +143,7 @@ class DpRunWiringTest {
         DpFedAvg b = dp(ledger());
         b.restoreState(saved);
         assertEquals(3, b.ledger().rounds());
-        assertEquals(first.spent().epsilon(), b.ledger().spent().epsilon(), 1e-12 * first.spent().epsilon());
+        assertEquals(first.spent().epsilon(), b.ledger().spent().epsilon(), 0.0, "bit-exact");
         List<RoundResult> resumed = new ArrayList<>();
         server(b, 5, null, resumed, after3).run();
         assertEquals(List.of(4L, 5L), resumed.stream().map(RoundResult::round).toList());
@@ -152,7 +153,7 @@ class DpRunWiringTest {
     }
 
     @Test
-    void ledgerStateSurvivesFloat32RoundTripToFullPrecision() {
+    void ledgerStateRoundTripsBitExactThroughACheckpointsFloat32State() {
         PrivacyLedger l = ledger();
         l.charge(1, 0.013, 0.87);
         l.charge(2, 0.02, 1.3);
@@ -160,9 +161,8 @@ class DpRunWiringTest {
         r.restoreState(l.state());
         double[] want = l.accountant().totalRdp();
         double[] got = r.accountant().totalRdp();
-        for (int i = 0; i < want.length; i++) {
-            assertEquals(want[i], got[i], 1e-13 * want[i]);
-        }
+        assertArrayEquals(want, got, 0.0, "bit-exact");
+        assertEquals(l.rounds(), r.rounds());
         assertThrows(IllegalArgumentException.class, () -> r.restoreState(Map.of()));
     }
 

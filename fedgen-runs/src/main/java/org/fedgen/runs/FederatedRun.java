@@ -11,7 +11,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.fedgen.core.Aggregator;
+import org.fedgen.core.ClientProxy;
 import org.fedgen.core.GlobalEvaluator;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.PartPolicy;
@@ -38,20 +42,19 @@ import org.fedgen.core.metrics.KernelMmd;
 import org.fedgen.core.sampling.ClientSampler;
 import org.fedgen.core.sampling.FixedSizeSampler;
 import org.fedgen.core.sim.Simulation;
-import java.util.function.UnaryOperator;
-import org.fedgen.core.ClientProxy;
-import org.fedgen.privacy.secagg.SecAggConfig;
-import org.fedgen.privacy.secagg.SecureAggregation;
 import org.fedgen.core.util.Seeds;
 import org.fedgen.models.gan.GanTopology;
 import org.fedgen.models.metrics.DigitsClassifier;
 import org.fedgen.models.metrics.DigitsSplit;
 import org.fedgen.models.metrics.SampleQuality;
+import org.fedgen.privacy.secagg.SecAggConfig;
+import org.fedgen.privacy.secagg.SecureAggregation;
 import org.fedgen.runs.output.MetricsCsvListener;
 import org.fedgen.runs.output.MetricsPlotListener;
 import org.fedgen.runs.output.SampleFileListener;
 import org.fedgen.runs.output.SampleGridListener;
 import org.fedgen.runs.table.TableShards;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,16 +101,18 @@ public final class FederatedRun {
     /**
      * The run recorded in {@code dir}, continuing from its checkpoint with the configuration the checkpoint records.
      * metrics.csv keeps exactly the rows of the checkpoint's rounds (a row written after it, by a run killed before
-     * its checkpoint, is dropped and computed again). Supported for runs whose whole state is in the checkpoint: no DP
-     * (the accountant is not yet restored), no secure aggregation, no IFL-GAN or MD-GAN (their clients keep state), no
-     * server step (DP-FedAvg-GAN), no MMD aggregator; the others are refused naming what is missing.
+     * its checkpoint, is dropped and computed again). The checkpoint holds the whole run state
+     * ({@link Simulation#state()}): the aggregator chain's (server optimizer moments, EMA, a DP run's privacy ledger
+     * and adaptive clip norm, so ε after the resume includes every round before it), the MMD aggregator's adoption
+     * decisions, the parts clients keep (local-only parts, IFL-GAN clients' own generators) and, for MD-GAN, the
+     * server's generator and Adam state and every client's discriminator and Adam state. Everything else a round
+     * draws is derived from the run seed and the round.
      *
      * @param rounds    total rounds to end at, at least the recorded ones; null = the recorded rounds
      * @param listeners as for the constructor
      * @throws UncheckedIOException     if the checkpoint cannot be read, naming it
      * @throws IllegalArgumentException naming the file if it records no configuration, holds non-finite values, was
-     *                                  made from another data split, {@code rounds} would shorten the run, or the run
-     *                                  cannot be resumed yet
+     *                                  made from another data split, or {@code rounds} would shorten the run
      */
     public static FederatedRun resume(Path dir, Integer rounds, RoundListener... listeners) {
         Path file = dir.resolve(CHECKPOINT);
@@ -118,6 +123,11 @@ public final class FederatedRun {
             throw new UncheckedIOException("cannot resume from " + dir + ": " + e.getMessage(), e);
         }
         RunConfig recorded = RunProvenance.fromJson(cp.provenance(), file.toString()).config();
+        if (recorded.dp() != null && recorded.dp().unit() == DpUnit.record) {
+            // Its per-client ledgers are not in the checkpoint: a resumed run would report too small an epsilon.
+            throw new IllegalArgumentException("cannot resume the run in " + dir + ": a record-level DP run's"
+                    + " per-client privacy ledgers are not restored from the checkpoint yet");
+        }
         if (rounds != null && rounds < recorded.rounds()) {
             throw new IllegalArgumentException("--rounds " + rounds + " would shorten the run in " + dir
                     + ", which records rounds " + recorded.rounds() + "; --rounds may only extend it");
@@ -126,10 +136,6 @@ public final class FederatedRun {
         // The run continues where it is now, even if its directory was moved since it was recorded.
         RunConfig o = recorded.outputDirectory().toAbsolutePath().normalize().equals(dir.toAbsolutePath().normalize())
                 ? b.build() : b.out(dir).build();
-        String why = notResumable(o);
-        if (why != null) {
-            throw new IllegalArgumentException("cannot resume the run in " + dir + " yet: " + why);
-        }
         return new FederatedRun(o, false, cp, List.of(listeners), null);
     }
 
@@ -193,23 +199,6 @@ public final class FederatedRun {
             throw new IllegalArgumentException("no client model for this configuration: " + why);
         }
         return recipe(config, List.of(), 784).factory();
-    }
-
-    /** Why a configuration's state is not all in its checkpoint, or null if it is. */
-    private static String notResumable(RunConfig o) {
-        if (o.dp() != null) {
-            return "a DP run's privacy accountant is not restored from the checkpoint";
-        }
-        if (o.secureAggregation() != null) {
-            return "secure aggregation state is not checkpointed";
-        }
-        if (o.aggregator() == AggregatorKind.mmd) {
-            return "the MMD aggregator's adoption decisions are not checkpointed";
-        }
-        if (o.model() instanceof GanSettings g && g.topology() != GanTopology.FLGAN) {
-            return "--topology " + g.topology() + " keeps client-side or server-step state that is not checkpointed";
-        }
-        return null;
     }
 
     /**
@@ -469,10 +458,6 @@ public final class FederatedRun {
         ModelRecipe recipe = s.recipe();
         DpRun dp = new DpRun(o, recipe, s.shards());
         Aggregator aggregator = dp.aggregator(aggregator(o, recipe, dp::wrapBase));
-        if (resumeFrom != null) {
-            aggregator.restoreState(resumeFrom.aggregatorState());
-            LOG.info("resuming {} after round {}", out, resumeFrom.round());
-        }
         boolean mdgan = recipe instanceof GanRecipe g && g.settings().topology() == GanTopology.MDGAN;
         Simulation.Builder simulation = mdgan ? null : simulation(o, s, o.workers(), aggregator);
         if (transport != null) {
@@ -488,8 +473,10 @@ public final class FederatedRun {
         // metrics.csv before the checkpoint: a crash between the two leaves a row beyond the checkpoint, which a
         // resume drops and recomputes, never a missing row.
         outputs.add(new MetricsCsvListener(out.resolve(METRICS), earlierRows));
-        outputs.add(new CheckpointListener(out.resolve(CHECKPOINT), aggregator, o.checkpointEvery(),
-                provenance.toJson()));
+        // The run's state is the built server's (or simulation's), which exists only after the listeners are given.
+        AtomicReference<Supplier<Map<String, INDArray>>> state = new AtomicReference<>();
+        outputs.add(new CheckpointListener(out.resolve(CHECKPOINT), o.checkpointEvery(), provenance.toJson(),
+                () -> state.get().get()));
         int[] item = s.table() == null ? s.shards().get(0).itemShape() : null;
         if (s.table() == null) {
             outputs.add(new SampleGridListener(out, recipe::sample, Seeds.derive(o.seed(), "grid"), o.evalEvery(),
@@ -502,13 +489,21 @@ public final class FederatedRun {
             outputs.add(new SampleFileListener(out.resolve("samples-idx3-ubyte"), recipe::sample, o.samples(),
                     Seeds.derive(o.seed(), "samples"), item[1], item[2]));
         }
-        outputs.add(new MetricsPlotListener(out.resolve("metrics.png")));
+        outputs.add(new MetricsPlotListener(out.resolve("metrics.png"), earlierRows));
         outputs.addAll(listeners);
         if (mdgan) {
             Server.Builder b = MdGanRun.server(o, (GanRecipe) recipe, s.shards(), aggregator).evaluator(evaluator(o, s),
                     o.evalEvery());
             outputs.forEach(b::listener);
+            if (resumeFrom != null) {
+                b.initialState(resumeFrom.model());
+            }
             Server server = b.build();
+            state.set(server::state);
+            if (resumeFrom != null) {
+                server.restoreState(resumeFrom.aggregatorState());
+                LOG.info("resuming {} after round {}", out, resumeFrom.round());
+            }
             markRun(out, o, s);
             server.run();
             return out;
@@ -518,6 +513,11 @@ public final class FederatedRun {
                 .federatedEvaluation(dp.enabled() ? 0 : o.evalEvery());
         outputs.forEach(b::listener);
         try (Simulation sim = b.build()) {
+            state.set(sim::state);
+            if (resumeFrom != null) {
+                sim.restoreState(resumeFrom.aggregatorState());
+                LOG.info("resuming {} after round {}", out, resumeFrom.round());
+            }
             // Only a run whose every setting was accepted marks the directory as holding a run.
             markRun(out, o, s);
             ModelState last = sim.run();

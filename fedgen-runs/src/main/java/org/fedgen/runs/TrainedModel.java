@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 import org.fedgen.core.Aggregator;
 import org.fedgen.core.ModelState;
+import org.fedgen.core.Server;
 import org.fedgen.core.io.Checkpoint;
 import org.fedgen.core.io.CheckpointFile;
 import org.fedgen.runs.table.CsvTable;
@@ -54,7 +55,7 @@ public final class TrainedModel {
         // The same chain as the run, so the recorded aggregator state has the owners it had.
         Aggregator chain = new DpRun(o, recipe, s.shards()).aggregator(FederatedRun.aggregator(o, recipe));
         try {
-            chain.restoreState(cp.aggregatorState());
+            chain.restoreState(Server.aggregatorEntries(cp.aggregatorState()));
             recipe.factory().get().load(cp.model());
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new IllegalArgumentException(file + ": does not fit the model its configuration describes: "
@@ -137,5 +138,40 @@ public final class TrainedModel {
             throw new IllegalArgumentException("the number of samples must be >= 1, got " + n);
         }
         return recipe.sample(checkpoint.model(), n, seed);
+    }
+
+    /** Whether the model draws samples of requested labels (a conditional GAN or DDPM). */
+    public boolean conditional() {
+        ModelSettings m = provenance.config().model();
+        return m instanceof GanSettings g && g.conditional() || m instanceof DdpmSettings d && d.conditional();
+    }
+
+    /**
+     * n samples [n, 784] in [0, 1] of the requested digits, row i of {@code labels[i % labels.length]}.
+     *
+     * @throws IllegalArgumentException if n &lt; 1, no label is given, a label is not a digit 0..9, or the model is not
+     *                                  conditional (naming the checkpoint and its family)
+     */
+    public INDArray sample(int n, int[] labels, long seed) {
+        if (n < 1) {
+            throw new IllegalArgumentException("the number of samples must be >= 1, got " + n);
+        }
+        if (labels.length == 0) {
+            throw new IllegalArgumentException("give at least one label");
+        }
+        for (int y : labels) {
+            if (y < 0 || y > 9) {
+                throw new IllegalArgumentException("labels must be digits 0..9, got " + y);
+            }
+        }
+        if (!conditional()) {
+            throw new IllegalArgumentException(file + " holds an unconditional " + provenance.config().model()
+                    .family() + " model, which cannot draw requested labels (train with --conditional)");
+        }
+        int[] rows = new int[n];
+        for (int i = 0; i < n; i++) {
+            rows[i] = labels[i % labels.length];
+        }
+        return recipe.sample(checkpoint.model(), rows, seed);
     }
 }

@@ -84,4 +84,40 @@ class TrainedModelTest {
         IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> TrainedModel.load(old));
         assertTrue(none.getMessage().startsWith(old + " records no run configuration"), none.getMessage());
     }
+
+    static Stream<Arguments> conditionalFamilies() {
+        return Stream.of(Arguments.of("gan-conditional", GanSettings.builder().generatorSteps(1).conditional(true)
+                        .build()),
+                Arguments.of("ddpm-guided", DdpmSettings.builder().mlpWidth(8).mlpDepth(1).timesteps(21).ddimSteps(2)
+                        .conditional(true).build()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("conditionalFamilies")
+    void aConditionalCheckpointDrawsTheRequestedDigitsInTurn(String name, ModelSettings model) throws Exception {
+        Path out = new FederatedRun(tiny(model, name).rounds(1).samples(0).build()).run();
+        TrainedModel m = TrainedModel.load(out.resolve("checkpoint.fgs"));
+        assertTrue(m.conditional());
+        // Unrequested, the rows cycle 0..9; asking for exactly that cycle must give the same bits.
+        int[] digits = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+        assertArrayEquals(m.sample(12, 5).data().asFloat(), m.sample(12, digits, 5).data().asFloat());
+        // Labels cycle over the rows: {0, 3, 7} for 6 rows is 0, 3, 7, 0, 3, 7.
+        assertArrayEquals(m.sample(6, new int[] {0, 3, 7, 0, 3, 7}, 9).data().asFloat(),
+                m.sample(6, new int[] {0, 3, 7}, 9).data().asFloat());
+        assertEquals(6 * 784, m.sample(6, new int[] {0, 3, 7}, 9).length());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> m.sample(3, new int[] {3, 10}, 9));
+        assertEquals("labels must be digits 0..9, got 10", e.getMessage());
+    }
+
+    @Test
+    void anUnconditionalCheckpointRefusesLabelsNamingItsFamily() throws Exception {
+        Path out = new FederatedRun(tiny(VaeSettings.defaults(), "vae-labels").rounds(1).samples(0).build()).run();
+        Path file = out.resolve("checkpoint.fgs");
+        TrainedModel m = TrainedModel.load(file);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> m.sample(3, new int[] {0, 3, 7}, 1));
+        assertEquals(file + " holds an unconditional vae model, which cannot draw requested labels (train with "
+                + "--conditional)", e.getMessage());
+    }
 }

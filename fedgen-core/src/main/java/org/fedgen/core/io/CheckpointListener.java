@@ -3,11 +3,14 @@ package org.fedgen.core.io;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.fedgen.core.Aggregator;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.RoundListener;
 import org.fedgen.core.RoundResult;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +22,7 @@ import org.slf4j.LoggerFactory;
 public final class CheckpointListener implements RoundListener {
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointListener.class);
     private final Path file;
-    private final Aggregator aggregator;
+    private final Supplier<Map<String, INDArray>> state;
     private final int every;
     private final String provenance;
     private long lastWritten = -1;
@@ -40,11 +43,22 @@ public final class CheckpointListener implements RoundListener {
      * @param provenance the run's provenance as JSON, stored in every checkpoint (empty: none)
      */
     public CheckpointListener(Path file, Aggregator aggregator, int every, String provenance) {
+        this(file, every, provenance, Objects.requireNonNull(aggregator, "aggregator")::state);
+    }
+
+    /**
+     * @param file       the checkpoint file (replaced each time)
+     * @param every      write after every {@code every}-th round (&gt;= 1)
+     * @param provenance the run's provenance as JSON, stored in every checkpoint (empty: none)
+     * @param state      the run's state besides the global model, e.g. {@link org.fedgen.core.Server#state()},
+     *                   asked for at every write
+     */
+    public CheckpointListener(Path file, int every, String provenance, Supplier<Map<String, INDArray>> state) {
         if (every < 1) {
             throw new IllegalArgumentException("checkpoint interval must be >= 1, got " + every);
         }
         this.file = Objects.requireNonNull(file, "file");
-        this.aggregator = Objects.requireNonNull(aggregator, "aggregator");
+        this.state = Objects.requireNonNull(state, "state");
         this.every = every;
         this.provenance = Objects.requireNonNull(provenance, "provenance");
     }
@@ -63,11 +77,11 @@ public final class CheckpointListener implements RoundListener {
         }
     }
 
-    private void write(ModelState state) {
+    private void write(ModelState global) {
         try {
-            CheckpointFile.write(file, new Checkpoint(state.round(), state, aggregator.state(), provenance));
-            lastWritten = state.round();
-            LOG.debug("checkpoint of round {} written to {}", state.round(), file);
+            CheckpointFile.write(file, new Checkpoint(global.round(), global, state.get(), provenance));
+            lastWritten = global.round();
+            LOG.debug("checkpoint of round {} written to {}", global.round(), file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint " + file, e);
         }

@@ -30,4 +30,17 @@ public final class ClientStore {
     public synchronized boolean isEmpty() {
         return parts.isEmpty();
     }
+
+    /** Copies of the stored parts, in the order they were first stored (what a checkpoint keeps). */
+    public synchronized Map<String, INDArray> snapshot() {
+        Map<String, INDArray> copy = new LinkedHashMap<>();
+        parts.forEach((k, v) -> copy.put(k, v.dup()));
+        return copy;
+    }
+
+    /** Replaces everything stored by copies of {@code stored} (a checkpoint's {@link #snapshot()}). */
+    public synchronized void restore(Map<String, INDArray> stored) {
+        parts.clear();
+        stored.forEach((k, v) -> parts.put(k, v.dup()));
+    }
 }

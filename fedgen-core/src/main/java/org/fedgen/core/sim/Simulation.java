@@ -2,7 +2,10 @@ package org.fedgen.core.sim;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -22,6 +25,7 @@ import org.fedgen.core.data.Dataset;
 import org.fedgen.core.sampling.ClientSampler;
 import org.fedgen.core.sampling.FixedSizeSampler;
 import org.fedgen.core.util.Seeds;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Simulation implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Simulation.class);
+    private static final String CLIENT_STATE = Server.RUN_STATE_PREFIX + "client/";
 
     private final WorkerPool<TrainableModel> pool;
     private final Server server;
@@ -114,6 +119,53 @@ public final class Simulation implements AutoCloseable {
     /** The virtual clients, ascending by id. */
     public List<VirtualClient> clients() {
         return clients;
+    }
+
+    /**
+     * {@link Server#state()} and the parts each client keeps between rounds ({@code run.client/<id>/<part>}: the
+     * local-only parts, the generators of IFL-GAN clients that did not adopt the global one), for a checkpoint.
+     */
+    public Map<String, INDArray> state() {
+        Map<String, INDArray> s = new LinkedHashMap<>(server.state());
+        for (VirtualClient c : clients) {
+            c.store().snapshot().forEach((part, v) -> s.put(CLIENT_STATE + c.clientId() + "/" + part, v));
+        }
+        return s;
+    }
+
+    /**
+     * Restores what {@link #state()} returned, before {@link #run()}.
+     *
+     * @throws IllegalArgumentException naming an entry that belongs to no client or to nothing of the server
+     */
+    public void restoreState(Map<String, INDArray> state) {
+        Map<Integer, Map<String, INDArray>> stores = new HashMap<>();
+        Map<String, INDArray> rest = new LinkedHashMap<>();
+        for (Map.Entry<String, INDArray> e : state.entrySet()) {
+            String k = e.getKey();
+            if (!k.startsWith(CLIENT_STATE)) {
+                rest.put(k, e.getValue());
+                continue;
+            }
+            String tail = k.substring(CLIENT_STATE.length());
+            int slash = tail.indexOf('/');
+            VirtualClient c = null;
+            try {
+                int id = slash < 1 ? -1 : Integer.parseInt(tail.substring(0, slash));
+                c = clients.stream().filter(v -> v.clientId() == id).findFirst().orElse(null);
+            } catch (NumberFormatException ex) {
+                // reported below
+            }
+            if (c == null) {
+                throw new IllegalArgumentException("state entry '" + k + "' names no client of this simulation");
+            }
+            stores.computeIfAbsent(c.clientId(), x -> new LinkedHashMap<>()).put(tail.substring(slash + 1),
+                    e.getValue());
+        }
+        server.restoreState(rest);
+        for (VirtualClient c : clients) {
+            c.store().restore(stores.getOrDefault(c.clientId(), Map.of()));
+        }
     }
 
     /** Runs all rounds and returns the final global state. */

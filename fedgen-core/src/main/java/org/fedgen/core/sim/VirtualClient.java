@@ -45,6 +45,11 @@ public final class VirtualClient implements ClientProxy {
         return id;
     }
 
+    /** The parts this client keeps between rounds. */
+    ClientStore store() {
+        return store;
+    }
+
     /** Number of local training examples. */
     public int numExamples() {
         return train.size();

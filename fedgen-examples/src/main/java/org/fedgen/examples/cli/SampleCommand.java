@@ -28,6 +28,10 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
     long seed = 7;
 
+    @Option(names = "--labels", split = ",", paramLabel = "DIGIT", description = "Digits to draw, e.g. 0,3,7 "
+            + "(cycled over the samples; conditional GAN or DDPM checkpoints only).")
+    int[] labels;
+
     @Option(names = "--out", description = "Directory for the outputs (default: the checkpoint's directory).")
     Path out;
 
@@ -46,12 +50,13 @@ public final class SampleCommand implements Callable<Integer> {
                             .toAbsolutePath());
             return 0;
         }
-        INDArray x = model.sample(n, seed);
+        INDArray x = labels == null ? model.sample(n, seed) : model.sample(n, labels, seed);
         int[] item = model.itemShape();
         ImageGrid.write(dir.resolve("sample.png"), x.get(NDArrayIndex.interval(0, Math.min(64, n)),
                 NDArrayIndex.all()), item[1], item[2]);
         Digits.writeIdx(dir.resolve("sample-idx3-ubyte"), x, item[1], item[2]);
-        System.out.printf("%d samples of the %s model at round %d (fedgen %s) written to %s%n", n,
+        System.out.printf("%d samples%s of the %s model at round %d (fedgen %s) written to %s%n", n,
+                labels == null ? "" : " of the digits " + java.util.Arrays.toString(labels),
                 model.provenance().config().model().family(), model.round(), model.provenance().fedgenVersion(),
                 dir.toAbsolutePath());
         return 0;

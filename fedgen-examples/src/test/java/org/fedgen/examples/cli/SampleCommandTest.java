@@ -77,5 +77,10 @@ class SampleCommandTest {
                 "--timesteps", "50"));
         assertEquals(List.of("fedgen: --timesteps 50 contradicts the checkpoint's timesteps 21 (" + cp + ")"),
                 refused.toString().lines().toList());
+        StringWriter labels = new StringWriter();
+        assertEquals(2, run(new StringWriter(), labels, "sample", "--checkpoint", cp.toString(), "--labels",
+                "0,3,7"));
+        assertEquals(List.of("fedgen: " + cp + " holds an unconditional ddpm model, which cannot draw requested "
+                + "labels (train with --conditional)"), labels.toString().lines().toList());
     }
 }

@@ -2,6 +2,8 @@ package org.fedgen.models.gan;
 
 import static org.fedgen.core.util.Checks.finitePositive;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import org.fedgen.core.data.Dataset;
 import org.fedgen.core.util.Seeds;
@@ -102,5 +104,30 @@ public final class MdGanClient implements MdGanClientEndpoint {
         }
         nets.discriminator.params().assign(parameters.reshape(parameters.length()));
         adam.reset();
+    }
+
+    /**
+     * The discriminator ({@code discriminator}) and its Adam state ({@code adam/}): what this client must keep to
+     * continue a run, and in a deployment persist itself (it never leaves the client otherwise except at swaps).
+     */
+    public Map<String, INDArray> state() {
+        Map<String, INDArray> s = new LinkedHashMap<>();
+        s.put("discriminator", nets.discriminator.params().dup());
+        adam.state().forEach((k, v) -> s.put("adam/" + k, v));
+        return s;
+    }
+
+    /**
+     * Restores what {@link #state()} returned.
+     *
+     * @throws IllegalArgumentException if an entry is missing or does not fit the discriminator
+     */
+    public void restoreState(Map<String, INDArray> s) {
+        INDArray d = s.get("discriminator");
+        if (d == null) {
+            throw new IllegalArgumentException("MD-GAN client state lacks 'discriminator', has " + s.keySet());
+        }
+        importDiscriminator(d);
+        adam.restoreState(MdGanTrainer.under("adam/", s));
     }
 }

@@ -1,11 +1,14 @@
 package org.fedgen.models.gan;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.RoundContext;
 import org.fedgen.core.ServerStep;
 import org.fedgen.models.optim.WeightAverage;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * One MD-GAN round as a {@link ServerStep}: a block of {@link MdGanTrainer} iterations, each an exchange of generated
@@ -86,5 +89,42 @@ public final class MdGanServerStep implements ServerStep {
         return ModelState.builder(round)
                 .part(Gan.GENERATOR, average != null && round > 0 ? average.average() : trainer.generator())
                 .part(Gan.DISCRIMINATOR, clients.get(0).exportDiscriminator()).build();
+    }
+
+    /**
+     * The server's generator and Adam state ({@code server/}), the generator average ({@code average/}) and every
+     * in-process client's discriminator and Adam state ({@code client/<k>/}). In a deployment the clients' part is
+     * theirs to persist (see {@link MdGanClient#state()}); this step can only hold it for in-process clients.
+     */
+    @Override
+    public Map<String, INDArray> state() {
+        Map<String, INDArray> s = new LinkedHashMap<>();
+        trainer.state().forEach((k, v) -> s.put("server/" + k, v));
+        if (average != null) {
+            average.state().forEach((k, v) -> s.put("average/" + k, v));
+        }
+        for (int k = 0; k < clients.size(); k++) {
+            if (!(clients.get(k) instanceof MdGanClient c)) {
+                throw new IllegalStateException("MD-GAN client " + k + " is remote (" + clients.get(k).getClass()
+                        .getSimpleName() + "): it persists its own discriminator, the server cannot checkpoint it");
+            }
+            int id = k;
+            c.state().forEach((name, v) -> s.put("client/" + id + "/" + name, v));
+        }
+        return s;
+    }
+
+    @Override
+    public void restoreState(Map<String, INDArray> s) {
+        trainer.restoreState(MdGanTrainer.under("server/", s));
+        if (average != null) {
+            average.restoreState(MdGanTrainer.under("average/", s));
+        }
+        for (int k = 0; k < clients.size(); k++) {
+            if (!(clients.get(k) instanceof MdGanClient c)) {
+                throw new IllegalStateException("MD-GAN client " + k + " is remote: it restores its own state");
+            }
+            c.restoreState(MdGanTrainer.under("client/" + k + "/", s));
+        }
     }
 }

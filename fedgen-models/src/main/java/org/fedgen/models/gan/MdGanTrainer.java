@@ -1,9 +1,12 @@
 package org.fedgen.models.gan;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import org.fedgen.core.io.ExactState;
 import org.fedgen.core.util.Seeds;
 import org.fedgen.models.optim.FlatAdam;
 import org.fedgen.models.optim.WeightAverage;
@@ -247,5 +250,42 @@ public final class MdGanTrainer {
             }
         }
         return new MdGanTraffic(0, 0, bytes);
+    }
+
+    /** The generator ({@code generator}), its Adam state ({@code adam/}) and the iteration count, for a checkpoint. */
+    public Map<String, INDArray> state() {
+        Map<String, INDArray> s = new LinkedHashMap<>();
+        s.put("generator", generator());
+        adam.state().forEach((k, v) -> s.put("adam/" + k, v));
+        s.put("iteration", ExactState.ofLongs(iteration));
+        return s;
+    }
+
+    /**
+     * Restores what {@link #state()} returned.
+     *
+     * @throws IllegalArgumentException if an entry is missing or does not fit the generator
+     */
+    public void restoreState(Map<String, INDArray> s) {
+        INDArray g = s.get("generator");
+        INDArray t = s.get("iteration");
+        if (g == null || t == null) {
+            throw new IllegalArgumentException("MD-GAN server state lacks 'generator' or 'iteration', has "
+                    + s.keySet());
+        }
+        loadGenerator(g);
+        adam.restoreState(under("adam/", s));
+        iteration = ExactState.toLong("iteration", t);
+    }
+
+    /** The entries of {@code s} under {@code prefix}, with the prefix removed. */
+    static Map<String, INDArray> under(String prefix, Map<String, INDArray> s) {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        s.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                out.put(k.substring(prefix.length()), v);
+            }
+        });
+        return out;
     }
 }

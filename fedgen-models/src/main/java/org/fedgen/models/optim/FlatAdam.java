@@ -1,6 +1,9 @@
 package org.fedgen.models.optim;
 
 import java.nio.FloatBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.fedgen.core.io.ExactState;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -180,5 +183,32 @@ public final class FlatAdam implements FlatOptimizer {
         if (a.dataType() != DataType.FLOAT) {
             throw new IllegalArgumentException(name + " must be FLOAT, got " + a.dataType());
         }
+    }
+
+    /** The moments {@code m}, {@code v} (copies) and the step count {@code t}, for a checkpoint. */
+    public Map<String, INDArray> state() {
+        Map<String, INDArray> s = new LinkedHashMap<>();
+        s.put("m", org.nd4j.linalg.factory.Nd4j.createFromArray(m.clone()));
+        s.put("v", org.nd4j.linalg.factory.Nd4j.createFromArray(v.clone()));
+        s.put("t", ExactState.ofLongs(iteration));
+        return s;
+    }
+
+    /**
+     * Restores what {@link #state()} returned.
+     *
+     * @throws IllegalArgumentException if an entry is missing or has the wrong length
+     */
+    public void restoreState(Map<String, INDArray> s) {
+        for (String k : new String[] {"m", "v", "t"}) {
+            if (!s.containsKey(k)) {
+                throw new IllegalArgumentException("Adam state lacks '" + k + "', has " + s.keySet());
+            }
+        }
+        check("m", s.get("m"), length);
+        check("v", s.get("v"), length);
+        System.arraycopy(s.get("m").reshape(length).toFloatVector(), 0, m, 0, m.length);
+        System.arraycopy(s.get("v").reshape(length).toFloatVector(), 0, v, 0, v.length);
+        iteration = Math.toIntExact(ExactState.toLong("t", s.get("t")));
     }
 }

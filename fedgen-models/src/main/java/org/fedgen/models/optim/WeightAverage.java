@@ -1,5 +1,8 @@
 package org.fedgen.models.optim;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.fedgen.core.io.ExactState;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -68,5 +71,37 @@ public final class WeightAverage {
             throw new IllegalStateException("no weights averaged yet");
         }
         return average.dup();
+    }
+
+    /** The average (a copy, absent before the first update) and the update count, for a checkpoint. */
+    public Map<String, INDArray> state() {
+        Map<String, INDArray> s = new LinkedHashMap<>();
+        if (average != null) {
+            s.put("average", average.dup());
+        }
+        s.put("updates", ExactState.ofLongs(updates));
+        return s;
+    }
+
+    /**
+     * Restores what {@link #state()} returned.
+     *
+     * @throws IllegalArgumentException if the update count is missing or an average is given with no updates
+     */
+    public void restoreState(Map<String, INDArray> s) {
+        if (!s.containsKey("updates")) {
+            throw new IllegalArgumentException("average state lacks 'updates', has " + s.keySet());
+        }
+        long n = ExactState.toLong("updates", s.get("updates"));
+        INDArray a = s.get("average");
+        if ((a == null) != (n == 0)) {
+            throw new IllegalArgumentException("average state has " + n + " updates but " + (a == null ? "no"
+                    : "an") + " average");
+        }
+        if (a != null && a.dataType() != DataType.FLOAT) {
+            throw new IllegalArgumentException("average must be FLOAT, got " + a.dataType());
+        }
+        average = a == null ? null : a.reshape(a.length()).dup();
+        updates = n;
     }
 }

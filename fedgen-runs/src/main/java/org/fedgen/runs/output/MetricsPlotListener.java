@@ -40,7 +40,22 @@ public final class MetricsPlotListener implements RoundListener {
 
     /** @param file the PNG to (re)write */
     public MetricsPlotListener(Path file) {
+        this(file, List.of());
+    }
+
+    /**
+     * @param file    the PNG to (re)write
+     * @param earlier metrics rows of the rounds before this run's first (a resumed run's, read back from its
+     *                metrics.csv), plotted with the new ones; each row's {@code round} is its x value
+     */
+    public MetricsPlotListener(Path file, List<Map<String, Double>> earlier) {
         this.file = Objects.requireNonNull(file, "file");
+        for (Map<String, Double> row : earlier) {
+            Double round = row.get("round");
+            if (round != null) {
+                add(round, row::get);
+            }
+        }
     }
 
     /** The metrics this listener plots when a round reports them. */
@@ -50,17 +65,22 @@ public final class MetricsPlotListener implements RoundListener {
 
     @Override
     public void onRoundEnd(RoundResult r) {
+        if (add(r.round(), r::metric)) {
+            draw();
+        }
+    }
+
+    /** Adds the round's finite plotted metrics ({@code metric} gives null or NaN for absent ones); true if any. */
+    private boolean add(double round, java.util.function.Function<String, Double> metric) {
         boolean changed = false;
         for (String key : PLOTTED.keySet()) {
-            double v = r.metric(key);
-            if (Double.isFinite(v)) {
-                curves.computeIfAbsent(key, k -> new ArrayList<>()).add(new double[] {r.round(), v});
+            Double v = metric.apply(key);
+            if (v != null && Double.isFinite(v)) {
+                curves.computeIfAbsent(key, k -> new ArrayList<>()).add(new double[] {round, v});
                 changed = true;
             }
         }
-        if (changed) {
-            draw();
-        }
+        return changed;
     }
 
     private void draw() {
