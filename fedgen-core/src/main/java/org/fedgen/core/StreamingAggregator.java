@@ -84,6 +84,25 @@ public interface StreamingAggregator extends Aggregator {
         return aggregator instanceof StreamingAggregator s ? s : new Buffering(aggregator);
     }
 
+    /**
+     * A fold that keeps every update and calls {@code aggregator.aggregate} at the end: what a rule whose
+     * {@link #streams()} is false (for some settings) returns from {@link #begin}.
+     */
+    static Fold buffering(Aggregator aggregator, ModelState global, RoundContext context) {
+        List<ClientUpdate> held = new ArrayList<>();
+        return new Fold() {
+            @Override
+            public void accept(ClientUpdate update) {
+                held.add(update);
+            }
+
+            @Override
+            public ModelState finish() {
+                return aggregator.aggregate(global, held, context);
+            }
+        };
+    }
+
     /** Buffers the round's updates and aggregates them at the end; memory grows with clients per round. */
     final class Buffering implements StreamingAggregator {
         private final Aggregator inner;
@@ -104,18 +123,7 @@ public interface StreamingAggregator extends Aggregator {
 
         @Override
         public Fold begin(ModelState global, RoundContext context) {
-            List<ClientUpdate> held = new ArrayList<>();
-            return new Fold() {
-                @Override
-                public void accept(ClientUpdate update) {
-                    held.add(update);
-                }
-
-                @Override
-                public ModelState finish() {
-                    return inner.aggregate(global, held, context);
-                }
-            };
+            return buffering(inner, global, context);
         }
 
         @Override

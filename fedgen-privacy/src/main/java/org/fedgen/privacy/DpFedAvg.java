@@ -178,18 +178,7 @@ public final class DpFedAvg implements StreamingAggregator, PrivacyGuarantee {
     @Override
     public Fold begin(ModelState global, RoundContext context) {
         if (!streams()) {
-            List<ClientUpdate> held = new ArrayList<>();
-            return new Fold() {
-                @Override
-                public void accept(ClientUpdate update) {
-                    held.add(update);
-                }
-
-                @Override
-                public ModelState finish() {
-                    return aggregate(global, held, context);
-                }
-            };
+            return StreamingAggregator.buffering(this, global, context);
         }
         double denominator = denominator(context);
         ClippedSum sum = new ClippedSum(global, clipNorm());

@@ -220,18 +220,7 @@ public final class MmdAggregator implements StreamingAggregator, InspectsIndivid
     @Override
     public Fold begin(ModelState global, RoundContext context) {
         if (maxWeight < 1) {
-            List<ClientUpdate> held = new ArrayList<>();
-            return new Fold() {
-                @Override
-                public void accept(ClientUpdate update) {
-                    held.add(update);
-                }
-
-                @Override
-                public ModelState finish() {
-                    return aggregate(global, held, context);
-                }
-            };
+            return StreamingAggregator.buffering(this, global, context);
         }
         RunningSums sums = new RunningSums(global);
         return new Fold() {
