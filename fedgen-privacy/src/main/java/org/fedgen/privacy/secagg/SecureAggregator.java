@@ -248,10 +248,9 @@ public final class SecureAggregator implements Aggregator, AggregatorDecorator {
             context.metric("secagg_invalid", invalid);
         }
         if (alive.size() < threshold) {
-            int t = threshold;
             clear();
             throw new AggregationFailedException("secure aggregation round " + context.round() + ": "
-                    + alive.size() + " survivors, fewer than the threshold " + t);
+                    + alive.size() + " survivors, fewer than the threshold " + threshold);
         }
         unmask(sum, alive, dropped);
         // Under DP the inner DP-FedAvg gets the sum: it adds the noise and divides by its fixed denominator qW.
@@ -339,11 +338,10 @@ public final class SecureAggregator implements Aggregator, AggregatorDecorator {
     private byte[] reconstruct(Map<Integer, BigInteger> shares, int owner, String what) {
         int have = shares == null ? 0 : shares.size();
         if (have < threshold) {
-            int needed = threshold;
             long r = round;
             clear();
             throw new AggregationFailedException("secure aggregation round " + r + ": " + have + " shares of the "
-                    + what + " of client " + owner + ", fewer than the threshold " + needed);
+                    + what + " of client " + owner + ", fewer than the threshold " + threshold);
         }
         Map<Integer, BigInteger> t = new TreeMap<>();
         for (Map.Entry<Integer, BigInteger> e : shares.entrySet()) {
