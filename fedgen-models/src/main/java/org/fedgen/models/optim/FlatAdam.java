@@ -23,8 +23,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * pass over the vectors (chunks of the native parameter and gradient buffers are copied through small Java arrays;
  * the moments live on the Java heap), instead of nine ND4J calls that each sweep the vectors. Every element goes
  * through the float32 operations of the earlier nine-call form in the same order, with the three BLAS saxpy updates
- * as fused multiply-adds, as OpenBLAS computes them on CPUs with FMA, so both give the same bits there; the gradient
- * is left as it was.
+ * as fused multiply-adds in whole 32-element blocks and as a multiply and an add in the rest, as OpenBLAS's saxpy
+ * kernel for AVX2/AVX-512 computes them. These bits are the same on every machine; the nine-call form's are not,
+ * since OpenBLAS picks its kernel by CPU and some kernels also fuse the last n mod 32 elements. The gradient is left
+ * as it was.
  */
 public final class FlatAdam implements FlatOptimizer {
     /** Elements per chunk: the chunk arrays stay in the L1 cache. */
