@@ -58,7 +58,7 @@ public final class GrpcClientHost {
     private static final Logger LOG = LoggerFactory.getLogger(GrpcClientHost.class);
 
     private final Builder b;
-    private final Map<Integer, VirtualClient> clients = new TreeMap<>();
+    private final Map<Integer, LocalClient> clients = new TreeMap<>();
     private String runConfig;
     private Map<String, Long> layout;
     private WorkerPool<TrainableModel> pool;
@@ -202,7 +202,7 @@ public final class GrpcClientHost {
         }
         pool = new WorkerPool<>(b.workers, factory);
         Set<String> localOnly = Set.copyOf(w.getLocalOnlyPartsList());
-        b.data.forEach((id, d) -> clients.put(id, new VirtualClient(id, d.train(), d.eval(), pool, b.score,
+        b.data.forEach((id, d) -> clients.put(id, new LocalClient(id, d.train(), d.eval(), pool, b.score,
                 localOnly)));
         runConfig = w.getRunConfig();
         layout = mine;
@@ -262,6 +262,22 @@ public final class GrpcClientHost {
 
         @Override
         public void onNext(ServerMessage m) {
+            try {
+                handle(m);
+            } catch (RuntimeException e) {
+                // Thrown into gRPC it would cancel the call with only "Failed to read message": say what failed.
+                LOG.warn("clients {}: cannot handle the server's {} message", ranges(), m.getBodyCase(), e);
+                end(Kind.LOST, "cannot handle the server's " + m.getBodyCase() + " message: " + e);
+            }
+        }
+
+        private void handle(ServerMessage m) {
+            if (!welcomed && m.getBodyCase() != ServerMessage.BodyCase.WELCOME
+                    && m.getBodyCase() != ServerMessage.BodyCase.REFUSAL
+                    && m.getBodyCase() != ServerMessage.BodyCase.SHUTDOWN) {
+                end(Kind.LOST, "the server sent a " + m.getBodyCase() + " message before its Welcome");
+                return;
+            }
             switch (m.getBodyCase()) {
                 case WELCOME -> {
                     String why = configure(m.getWelcome());
@@ -316,7 +332,7 @@ public final class GrpcClientHost {
         private void task(Task t) {
             long id = t.getTaskId();
             int clientId = t.getClientId();
-            VirtualClient client = clients.get(clientId);
+            LocalClient client = clients.get(clientId);
             ModelState global = models.get(t.getModelVersion());
             if (client == null || global == null) {
                 failed(id, clientId, client == null ? "client " + clientId + " is not hosted here"
@@ -331,16 +347,17 @@ public final class GrpcClientHost {
                     failed(id, clientId, "bad instructions: " + e.getMessage());
                     return;
                 }
-                client.fit(global, ins).whenComplete((u, e) -> later(() -> {
+                CompletableFuture<ClientUpdate> f = client.fit(global, ins);
+                f.whenComplete((u, e) -> later(() -> {
                     if (e != null) {
                         failed(id, clientId, String.valueOf(e.getCause() == null ? e : e.getCause()));
-                    } else if (!cancelled.remove(id)) {
+                    } else if (!cancelled.remove(id) && client.claim(f)) {
                         sendUpdate(id, u);
                     }
                 }));
             } else {
                 EvalInstructions ins = new EvalInstructions(t.getEvaluate().getRound(), t.getEvaluate().getSeed());
-                client.evaluate(global, ins).whenComplete((r, e) -> later(() -> {
+                client.evaluate(global, ins, Set.copyOf(t.getEvaluate().getOwnPartsList())).whenComplete((r, e) -> later(() -> {
                     if (e != null) {
                         failed(id, clientId, String.valueOf(e.getCause() == null ? e : e.getCause()));
                     } else if (!cancelled.remove(id)) {
@@ -380,7 +397,9 @@ public final class GrpcClientHost {
         @Override
         public void onError(Throwable t) {
             out.closed();
-            end(Kind.LOST, "connection lost: " + Protocol.describe(io.grpc.Status.fromThrowable(t)));
+            io.grpc.Status s = io.grpc.Status.fromThrowable(t);
+            end(Kind.LOST, "connection lost: " + Protocol.describe(s)
+                    + (s.getCause() == null ? "" : " (" + s.getCause() + ")"));
         }
 
         @Override

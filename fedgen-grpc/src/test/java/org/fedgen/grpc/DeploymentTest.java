@@ -8,6 +8,7 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -107,7 +108,8 @@ class DeploymentTest {
     @Test
     void aClientThatDropsOutMidRoundIsLeftOutOfThatRoundAndRejoinsLater() throws Exception {
         RunConfig dep = sim.toBuilder().clientsPerRound(0).out(dir.resolve("dropout")).build();
-        try (GrpcFederationServer grpc = Deployments.server(dep).build().start()) {
+        try (GrpcFederationServer grpc = Deployments.server(dep).reconnectGrace(Duration.ofMillis(300)).build()
+                .start()) {
             RogueClient crash = new RogueClient(Grpc.newChannelBuilder("127.0.0.1:" + grpc.port(),
                     InsecureChannelCredentials.create()).build());
             crash.hello(Protocol.VERSION, 2, "", ClientDataFiles.load(ClientSplitWriter.clientDirectory(split, 2))
@@ -147,6 +149,48 @@ class DeploymentTest {
         assertEquals(3, Double.parseDouble(round2[header.indexOf("accepted")]));
         assertEquals(0, Double.parseDouble(round2[header.indexOf("failed")]));
     }
+
+    @Test
+    void aHostWhoseFirstSessionIsCutRightAfterRegisteringIsGivenItsTasksAgainAndEndsBitIdentical() throws Exception {
+        RunConfig dep = sim.toBuilder().out(dir.resolve("cut")).build();
+        try (GrpcFederationServer grpc = Deployments.server(dep).build().start();
+                CuttingProxy net = new CuttingProxy(grpc.port(), CUT_IN_THE_FIRST_MODEL)) {
+            List<CompletableFuture<Void>> running = Deployments.start(threads, List.of(
+                    Deployments.host("127.0.0.1", net.port(), split, 0, 1, 2).build()));
+            new FederatedRun(dep, grpc.minClients(3)).deployed(grpc::proxy).run();
+            grpc.finish("run complete");
+            running.get(0).get(30, TimeUnit.SECONDS);
+            assertTrue(net.didCut(), "the first session was cut");
+            assertEquals(2, net.connections(), "the host reconnected once");
+            assertEquals(2L, grpc.counters().snapshot().get("sessions"));
+            assertEquals(1L, grpc.counters().snapshot().get("sessions_lost"));
+        }
+        assertSameRun(dir.resolve("sim"), dir.resolve("cut"));
+    }
+
+    @Test
+    void withoutAReconnectGraceTheTasksOfACutSessionFailAndItsRoundGoesOnWithoutThem() throws Exception {
+        RunConfig dep = sim.toBuilder().out(dir.resolve("cut-no-grace")).build();
+        try (GrpcFederationServer grpc = Deployments.server(dep).reconnectGrace(Duration.ZERO).build().start();
+                CuttingProxy net = new CuttingProxy(grpc.port(), CUT_IN_THE_FIRST_MODEL)) {
+            List<CompletableFuture<Void>> running = Deployments.start(threads, List.of(
+                    Deployments.host("127.0.0.1", net.port(), split, 0, 1, 2).build()));
+            new FederatedRun(dep, grpc.minClients(3)).deployed(grpc::proxy).run();
+            grpc.finish("run complete");
+            running.get(0).get(30, TimeUnit.SECONDS);
+            assertTrue(net.didCut(), "the first session was cut");
+        }
+        List<String> rows = Files.readAllLines(dir.resolve("cut-no-grace/metrics.csv"));
+        List<String> header = List.of(rows.get(0).split(","));
+        String[] round1 = rows.get(1).split(",");
+        String[] round2 = rows.get(2).split(",");
+        assertEquals(0, Double.parseDouble(round1[header.indexOf("accepted")]));
+        assertEquals(2, Double.parseDouble(round1[header.indexOf("failed")]));
+        assertEquals(2, Double.parseDouble(round2[header.indexOf("accepted")]));
+    }
+
+    /** Past the Welcome (about 2 KB) and into the first model (26 104 float32, 104 416 bytes). */
+    private static final long CUT_IN_THE_FIRST_MODEL = 30_000;
 
     static void assertSameRun(Path a, Path b) throws Exception {
         ModelState x = CheckpointFile.read(a.resolve("checkpoint.fgs")).model();
