@@ -362,7 +362,7 @@ public final class GrpcClientHost {
                         failed(id, clientId, String.valueOf(e.getCause() == null ? e : e.getCause()));
                     } else if (!cancelled.remove(id)) {
                         out.send(ClientMessage.newBuilder().setEvalResult(EvalResult.newBuilder().setTaskId(id)
-                                .setClientId(clientId).putAllMetrics(r)).build());
+                                .setClientId(clientId).putAllMetrics(r).addAllMetricOrder(r.keySet())).build());
                     }
                 }));
             }
@@ -379,7 +379,7 @@ public final class GrpcClientHost {
             UpdateStart.Builder h = UpdateStart.newBuilder().setTaskId(id).setClientId(u.clientId())
                     .setRound(u.round()).setNumExamples(u.numExamples()).setKind(Protocol.wire(u.kind()))
                     .addAllParts(Protocol.headers(Protocol.layout(ModelState.of(u.round(), u.parts()))))
-                    .putAllMetrics(u.metrics());
+                    .putAllMetrics(u.metrics()).addAllMetricOrder(u.metrics().keySet());
             out.send(ClientMessage.newBuilder().setUpdateStart(h).build());
             int part = 0;
             for (INDArray v : u.parts().values()) {

@@ -339,8 +339,9 @@ final class ServerSession implements StreamObserver<ClientMessage> {
         } else if (u.getRound() != p.round()) {
             why = "update for round " + u.getRound() + " but task " + taskId + " is of round " + p.round();
             kind = Refusal.TASK;
-        } else if (u.getMetricsCount() > Protocol.MAX_METRICS) {
-            why = u.getMetricsCount() + " metrics, the limit is " + Protocol.MAX_METRICS;
+        } else if (Math.max(u.getMetricsCount(), u.getMetricOrderCount()) > Protocol.MAX_METRICS) {
+            why = Math.max(u.getMetricsCount(), u.getMetricOrderCount()) + " metrics, the limit is "
+                    + Protocol.MAX_METRICS;
             kind = Refusal.OVERSIZED;
         } else if (payload == null) {
             why = "unknown payload kind " + u.getKind();
@@ -405,7 +406,7 @@ final class ServerSession implements StreamObserver<ClientMessage> {
         }
         finished.add(taskId);
         p.future().complete(new ClientUpdate(p.clientId(), h.getRound(), h.getNumExamples(),
-                Protocol.core(h.getKind()), r.parts(), new HashMap<>(h.getMetricsMap())));
+                Protocol.core(h.getKind()), r.parts(), Protocol.ordered(h.getMetricsMap(), h.getMetricOrderList())));
     }
 
     private void stopReceiving() {
@@ -419,13 +420,14 @@ final class ServerSession implements StreamObserver<ClientMessage> {
         if (p == null) {
             return;
         }
-        if (e.getMetricsCount() > Protocol.MAX_METRICS) {
-            refuse(Refusal.OVERSIZED, e.getMetricsCount() + " evaluation metrics, the limit is "
+        if (Math.max(e.getMetricsCount(), e.getMetricOrderCount()) > Protocol.MAX_METRICS) {
+            refuse(Refusal.OVERSIZED, Math.max(e.getMetricsCount(), e.getMetricOrderCount())
+                    + " evaluation metrics, the limit is "
                     + Protocol.MAX_METRICS);
             fail(p, "refused: too many metrics");
             return;
         }
-        p.future().complete(new LinkedHashMap<>(e.getMetricsMap()));
+        p.future().complete(Protocol.ordered(e.getMetricsMap(), e.getMetricOrderList()));
     }
 
     private void taskFailed(TaskFailed f) {

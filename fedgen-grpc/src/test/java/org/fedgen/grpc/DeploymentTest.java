@@ -218,7 +218,9 @@ class DeploymentTest {
         List<String> out = new ArrayList<>();
         for (String line : lines) {
             List<String> cells = new ArrayList<>(List.of(line.split(",", -1)));
-            cells.remove(wall);
+            if (wall >= 0) {
+                cells.remove(wall);
+            }
             out.add(String.join(",", cells));
         }
         return out;
