@@ -51,14 +51,14 @@ class LocalOnlyPartsTest {
     @Test
     void iflGanClientsKeepTheirOwnGeneratorsOnTheirHostsBitIdenticalToTheSimulation() throws Exception {
         RunConfig sim = Deployments.tinyVae(dir.resolve("ifl-sim"), 2).toBuilder()
-                .model(GanSettings.builder().topology(GanTopology.IFLGAN).generatorSteps(1).build())
-                .clientsPerRound(0).evalEvery(1).build();
+                .model(GanSettings.builder().topology(GanTopology.IFLGAN).generatorSteps(1).criticSteps(1).build())
+                .clients(2).clientsPerRound(0).evalEvery(1).build();
         deployedEqualsSimulated(sim, "/" + Gan.GENERATOR, "ifl");
     }
 
     /**
      * Runs {@code sim} in-process (its clients must keep a part ending in {@code kept} in the checkpoint), then
-     * deployed to two client hosts over 127.0.0.1, and compares the two runs bit for bit.
+     * deployed to two client hosts over 127.0.0.1 (the last client on the second), and compares the runs bit for bit.
      */
     private static void deployedEqualsSimulated(RunConfig sim, String kept, String name) throws Exception {
         new FederatedRun(sim).run();
@@ -68,10 +68,12 @@ class LocalOnlyPartsTest {
         ClientSplitWriter.write(sim, split);
         RunConfig dep = sim.toBuilder().out(dir.resolve(name + "-deployed")).build();
         try (GrpcFederationServer grpc = Deployments.server(dep).build().start()) {
+            int last = dep.clients() - 1;
             List<CompletableFuture<Void>> running = Deployments.start(threads, List.of(
-                    Deployments.host("127.0.0.1", grpc.port(), split, 0, 1).build(),
-                    Deployments.host("127.0.0.1", grpc.port(), split, 2).build()));
-            new FederatedRun(dep, grpc.minClients(3)).deployed(grpc::proxy).run();
+                    Deployments.host("127.0.0.1", grpc.port(), split, java.util.stream.IntStream.range(0, last)
+                            .toArray()).build(),
+                    Deployments.host("127.0.0.1", grpc.port(), split, last).build()));
+            new FederatedRun(dep, grpc.minClients(dep.clients())).deployed(grpc::proxy).run();
             grpc.finish("run complete");
             for (CompletableFuture<Void> f : running) {
                 f.get(30, TimeUnit.SECONDS);
