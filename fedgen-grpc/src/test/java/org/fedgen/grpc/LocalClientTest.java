@@ -15,12 +15,13 @@ import org.fedgen.core.FitInstructions;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.PayloadKind;
 import org.fedgen.core.TrainableModel;
+import org.fedgen.core.data.Dataset;
 import org.fedgen.core.sim.WorkerPool;
-import org.fedgen.runs.ClientSplitWriter;
 import org.fedgen.runs.FederatedRun;
 import org.fedgen.runs.RunConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A fit task offered again for the same round (after a lost session) gets the same answer from a client host: the
@@ -34,9 +35,13 @@ class LocalClientTest {
     @Test
     void aRoundAskedAgainIsAnsweredWithTheSameBitsAndTrainsKeptPartsOnce() throws Exception {
         RunConfig cfg = Deployments.tinyVae(dir.resolve("run"), 2);
-        ClientSplitWriter.write(cfg, dir.resolve("split"));
-        GrpcClientHost.ClientData data = ClientDataFiles.load(ClientSplitWriter.clientDirectory(dir.resolve("split"),
-                0));
+        float[] pixels = new float[32 * 784];
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (float) rnd.nextDouble();
+        }
+        Dataset train = new Dataset(Nd4j.create(pixels, new long[] {32, 784}, 'c'), new int[32],
+                new int[] {1, 28, 28});
         Supplier<? extends TrainableModel> factory = FederatedRun.clientModel(cfg);
         ModelState global = factory.get().initialize(3);
         // The encoder is kept on the client (trained and resumed from its own copy); only the decoder is sent.
@@ -44,7 +49,7 @@ class LocalClientTest {
                 .payloadKind(PayloadKind.WEIGHTS).sendParts(Set.of("decoder")).persistParts(Set.of("encoder"))
                 .resumeParts(Set.of("encoder"));
         try (WorkerPool<TrainableModel> pool = new WorkerPool<>(1, factory)) {
-            LocalClient c = new LocalClient(0, data.train(), data.eval(), pool, null, Set.of("encoder"));
+            LocalClient c = new LocalClient(0, train, null, pool, null, Set.of("encoder"));
             c.fit(global, ins.round(1).build()).get(); // round 1 stores the client's own encoder
             CompletableFuture<ClientUpdate> first = c.fit(global, ins.round(2).build());
             assertSame(first, c.fit(global, ins.round(2).build()), "not delivered yet: the same pending answer");

@@ -26,8 +26,10 @@ class TlsTest {
 
     @BeforeAll
     static void certificates() throws Exception {
-        server = TestCertificates.selfSigned(dir, "server", "localhost");
-        client0 = TestCertificates.selfSigned(dir, "client0", "client-0");
+        // One certificate (CN client-0, valid for localhost and 127.0.0.1) serves as the server's and as client 0's:
+        // keytool runs once.
+        server = TestCertificates.shared();
+        client0 = server;
     }
 
     private static GrpcFederationServer.Builder tlsServer() {
