@@ -31,7 +31,7 @@ import org.fedgen.core.GeneratorScore;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.TrainableModel;
 import org.fedgen.core.data.Dataset;
-import org.fedgen.core.sim.VirtualClient;
+import org.fedgen.core.sim.LocalTraining;
 import org.fedgen.core.sim.WorkerPool;
 import org.fedgen.grpc.proto.ClientMessage;
 import org.fedgen.grpc.proto.EvalResult;
@@ -51,8 +51,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The client side of a deployed federation: dials the server, registers one or many client ids with their data, builds
  * the model from the run configuration the server sends, and runs each task exactly as the simulation runs it (the
- * same {@link VirtualClient} local training on W worker threads, one model each), until the server says the run is
- * over. While the server cannot be reached the host retries with exponential backoff.
+ * same {@link LocalTraining} as its virtual clients, on W worker threads with one model each; each client keeps its
+ * own parts between rounds and sessions), until the server says the run is over. While the server cannot be reached
+ * the host retries with exponential backoff.
  */
 public final class GrpcClientHost {
     private static final Logger LOG = LoggerFactory.getLogger(GrpcClientHost.class);
