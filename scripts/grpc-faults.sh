@@ -64,10 +64,10 @@ done
 wait_for a/server1.log "round   1" 600
 # The refused probes run alongside the training (each is a JVM: slow to start on a loaded machine); a probe that
 # reaches the server while it is down retries and is refused by the restarted one.
-("$F" client --server 127.0.0.1:$PORT_A --id 3 --data split/client-3 --token wrong-token > a/wrong-token.log 2>&1
- echo "exit $?" >> a/wrong-token.log) &
-("$F" client --server 127.0.0.1:$PORT_A --id 3 --data split/client-3 --token token-0 > a/other-id.log 2>&1
- echo "exit $?" >> a/other-id.log) &
+(rc=0; "$F" client --server 127.0.0.1:$PORT_A --id 3 --data split/client-3 --token wrong-token > a/wrong-token.log \
+   2>&1 || rc=$?; echo "exit $rc" >> a/wrong-token.log) &
+(rc=0; "$F" client --server 127.0.0.1:$PORT_A --id 3 --data split/client-3 --token token-0 > a/other-id.log 2>&1 \
+   || rc=$?; echo "exit $rc" >> a/other-id.log) &
 done_before=$(grep -c '^round' a/server1.log || true)
 head -c 65536 /dev/urandom > /dev/tcp/127.0.0.1/$PORT_A || true
 say "A: 64 KiB of garbage bytes sent to the port after $done_before rounds"
