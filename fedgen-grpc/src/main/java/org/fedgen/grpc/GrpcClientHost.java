@@ -31,7 +31,7 @@ import org.fedgen.core.GeneratorScore;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.TrainableModel;
 import org.fedgen.core.data.Dataset;
-import org.fedgen.core.sim.VirtualClient;
+import org.fedgen.core.sim.LocalTraining;
 import org.fedgen.core.sim.WorkerPool;
 import org.fedgen.grpc.proto.ClientMessage;
 import org.fedgen.grpc.proto.EvalResult;
@@ -51,14 +51,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The client side of a deployed federation: dials the server, registers one or many client ids with their data, builds
  * the model from the run configuration the server sends, and runs each task exactly as the simulation runs it (the
- * same {@link VirtualClient} local training on W worker threads, one model each), until the server says the run is
- * over. While the server cannot be reached the host retries with exponential backoff.
+ * same {@link LocalTraining} as its virtual clients, on W worker threads with one model each; each client keeps its
+ * own parts between rounds and sessions), until the server says the run is over. While the server cannot be reached
+ * the host retries with exponential backoff.
  */
 public final class GrpcClientHost {
     private static final Logger LOG = LoggerFactory.getLogger(GrpcClientHost.class);
 
     private final Builder b;
-    private final Map<Integer, VirtualClient> clients = new TreeMap<>();
+    private final Map<Integer, LocalClient> clients = new TreeMap<>();
     private String runConfig;
     private Map<String, Long> layout;
     private WorkerPool<TrainableModel> pool;
@@ -202,7 +203,7 @@ public final class GrpcClientHost {
         }
         pool = new WorkerPool<>(b.workers, factory);
         Set<String> localOnly = Set.copyOf(w.getLocalOnlyPartsList());
-        b.data.forEach((id, d) -> clients.put(id, new VirtualClient(id, d.train(), d.eval(), pool, b.score,
+        b.data.forEach((id, d) -> clients.put(id, new LocalClient(id, d.train(), d.eval(), pool, b.score,
                 localOnly)));
         runConfig = w.getRunConfig();
         layout = mine;
@@ -262,6 +263,22 @@ public final class GrpcClientHost {
 
         @Override
         public void onNext(ServerMessage m) {
+            try {
+                handle(m);
+            } catch (RuntimeException e) {
+                // Thrown into gRPC it would cancel the call with only "Failed to read message": say what failed.
+                LOG.warn("clients {}: cannot handle the server's {} message", ranges(), m.getBodyCase(), e);
+                end(Kind.LOST, "cannot handle the server's " + m.getBodyCase() + " message: " + e);
+            }
+        }
+
+        private void handle(ServerMessage m) {
+            if (!welcomed && m.getBodyCase() != ServerMessage.BodyCase.WELCOME
+                    && m.getBodyCase() != ServerMessage.BodyCase.REFUSAL
+                    && m.getBodyCase() != ServerMessage.BodyCase.SHUTDOWN) {
+                end(Kind.LOST, "the server sent a " + m.getBodyCase() + " message before its Welcome");
+                return;
+            }
             switch (m.getBodyCase()) {
                 case WELCOME -> {
                     String why = configure(m.getWelcome());
@@ -316,7 +333,7 @@ public final class GrpcClientHost {
         private void task(Task t) {
             long id = t.getTaskId();
             int clientId = t.getClientId();
-            VirtualClient client = clients.get(clientId);
+            LocalClient client = clients.get(clientId);
             ModelState global = models.get(t.getModelVersion());
             if (client == null || global == null) {
                 failed(id, clientId, client == null ? "client " + clientId + " is not hosted here"
@@ -331,21 +348,22 @@ public final class GrpcClientHost {
                     failed(id, clientId, "bad instructions: " + e.getMessage());
                     return;
                 }
-                client.fit(global, ins).whenComplete((u, e) -> later(() -> {
+                CompletableFuture<ClientUpdate> f = client.fit(global, ins);
+                f.whenComplete((u, e) -> later(() -> {
                     if (e != null) {
                         failed(id, clientId, String.valueOf(e.getCause() == null ? e : e.getCause()));
-                    } else if (!cancelled.remove(id)) {
+                    } else if (!cancelled.remove(id) && client.claim(f)) {
                         sendUpdate(id, u);
                     }
                 }));
             } else {
                 EvalInstructions ins = new EvalInstructions(t.getEvaluate().getRound(), t.getEvaluate().getSeed());
-                client.evaluate(global, ins).whenComplete((r, e) -> later(() -> {
+                client.evaluate(global, ins, Set.copyOf(t.getEvaluate().getOwnPartsList())).whenComplete((r, e) -> later(() -> {
                     if (e != null) {
                         failed(id, clientId, String.valueOf(e.getCause() == null ? e : e.getCause()));
                     } else if (!cancelled.remove(id)) {
                         out.send(ClientMessage.newBuilder().setEvalResult(EvalResult.newBuilder().setTaskId(id)
-                                .setClientId(clientId).putAllMetrics(r)).build());
+                                .setClientId(clientId).putAllMetrics(r).addAllMetricOrder(r.keySet())).build());
                     }
                 }));
             }
@@ -362,7 +380,7 @@ public final class GrpcClientHost {
             UpdateStart.Builder h = UpdateStart.newBuilder().setTaskId(id).setClientId(u.clientId())
                     .setRound(u.round()).setNumExamples(u.numExamples()).setKind(Protocol.wire(u.kind()))
                     .addAllParts(Protocol.headers(Protocol.layout(ModelState.of(u.round(), u.parts()))))
-                    .putAllMetrics(u.metrics());
+                    .putAllMetrics(u.metrics()).addAllMetricOrder(u.metrics().keySet());
             out.send(ClientMessage.newBuilder().setUpdateStart(h).build());
             int part = 0;
             for (INDArray v : u.parts().values()) {
@@ -380,7 +398,9 @@ public final class GrpcClientHost {
         @Override
         public void onError(Throwable t) {
             out.closed();
-            end(Kind.LOST, "connection lost: " + Protocol.describe(io.grpc.Status.fromThrowable(t)));
+            io.grpc.Status s = io.grpc.Status.fromThrowable(t);
+            end(Kind.LOST, "connection lost: " + Protocol.describe(s)
+                    + (s.getCause() == null ? "" : " (" + s.getCause() + ")"));
         }
 
         @Override

@@ -68,6 +68,16 @@ public final class GrpcFederationServer implements AutoCloseable {
     private final TransportCounters counters = new TransportCounters();
     private final Map<Integer, ServerSession> byId = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong(1);
+    /** Tasks of lost sessions waiting for their client to reconnect, by client id (guarded by {@link #byId}). */
+    private final Map<Integer, List<ServerSession.Pending>> orphans = new java.util.HashMap<>();
+    /** The size the run's split gives each client id, where known. */
+    private final Map<Integer, OptionalLong> splitSizes = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ScheduledExecutorService timer =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "fedgen-grpc-reconnect-timer");
+                t.setDaemon(true);
+                return t;
+            });
     private io.grpc.Server server;
 
     private GrpcFederationServer(Builder b) {
@@ -150,12 +160,14 @@ public final class GrpcFederationServer implements AutoCloseable {
      * register the same size, and its updates' claims are capped at it. Fits a {@code ClientTransport}.
      */
     public ClientProxy proxy(ClientProxy simulated) {
-        return new RemoteClientProxy(this, simulated.clientId(), simulated.registeredExamples());
+        splitSizes.put(simulated.clientId(), simulated.registeredExamples());
+        Set<String> own = simulated instanceof org.fedgen.core.sim.VirtualClient v ? v.localOnlyParts() : Set.of();
+        return new RemoteClientProxy(this, simulated.clientId(), simulated.registeredExamples(), own);
     }
 
     /** The proxy of client {@code id}, whose size is unknown to the server. */
     public ClientProxy proxy(int id) {
-        return new RemoteClientProxy(this, id, OptionalLong.empty());
+        return new RemoteClientProxy(this, id, OptionalLong.empty(), Set.of());
     }
 
     /** The number of client ids connected now. */
@@ -246,6 +258,7 @@ public final class GrpcFederationServer implements AutoCloseable {
     }
 
     private void stop() {
+        timer.shutdownNow();
         server.shutdown();
         try {
             if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -269,6 +282,59 @@ public final class GrpcFederationServer implements AutoCloseable {
 
     int maxChunkBytes() {
         return b.maxChunkBytes;
+    }
+
+    OptionalLong splitSize(int id) {
+        return splitSizes.getOrDefault(id, OptionalLong.empty());
+    }
+
+    /**
+     * A task whose session {@code from} died before it was answered: offered at once to the client's live session if
+     * it already has a new one, else held until it reconnects, and failed if it does not within the reconnect grace
+     * (a round deadline, which cancels the task, ends the wait sooner).
+     */
+    void orphan(ServerSession from, ServerSession.Pending task, String why) {
+        if (task.future().isDone()) {
+            return;
+        }
+        int id = task.clientId();
+        ServerSession live;
+        synchronized (byId) {
+            live = byId.get(id);
+            if (live == null || live == from) {
+                if (b.reconnectGrace.isZero()) {
+                    live = null;
+                } else {
+                    try {
+                        timer.schedule(() -> expire(task, why), b.reconnectGrace.toMillis(), TimeUnit.MILLISECONDS);
+                        orphans.computeIfAbsent(id, k -> new ArrayList<>()).add(task);
+                        return;
+                    } catch (java.util.concurrent.RejectedExecutionException e) {
+                        live = null; // the server is stopping
+                    }
+                }
+            }
+        }
+        if (live == null) {
+            task.future().completeExceptionally(new IllegalStateException(why));
+        } else {
+            live.reoffer(task);
+        }
+    }
+
+    private void expire(ServerSession.Pending task, String why) {
+        boolean waiting;
+        synchronized (byId) {
+            List<ServerSession.Pending> l = orphans.get(task.clientId());
+            waiting = l != null && l.remove(task);
+            if (l != null && l.isEmpty()) {
+                orphans.remove(task.clientId());
+            }
+        }
+        if (waiting && !task.future().isDone()) {
+            task.future().completeExceptionally(new IllegalStateException(why + "; it did not reconnect within "
+                    + b.reconnectGrace.toMillis() / 1000.0 + " s"));
+        }
     }
 
     Welcome welcome() {
@@ -296,14 +362,24 @@ public final class GrpcFederationServer implements AutoCloseable {
 
     void register(ServerSession s) {
         List<ServerSession> replaced = new ArrayList<>();
+        List<ServerSession.Pending> waiting = new ArrayList<>();
         synchronized (byId) {
             for (int id : s.ids()) {
                 ServerSession old = byId.put(id, s);
                 if (old != null && old != s) {
                     replaced.add(old);
                 }
+                List<ServerSession.Pending> l = orphans.remove(id);
+                if (l != null) {
+                    waiting.addAll(l);
+                }
             }
             byId.notifyAll();
+        }
+        for (ServerSession.Pending task : waiting) {
+            if (!task.future().isDone()) {
+                s.reoffer(task);
+            }
         }
         for (ServerSession old : replaced) {
             // A host that reconnects before its dead connection was noticed: the new session wins.
@@ -426,6 +502,7 @@ public final class GrpcFederationServer implements AutoCloseable {
         private Map<String, Long> layout = Map.of();
         private int maxChunkBytes = Protocol.DEFAULT_MAX_CHUNK_BYTES;
         private List<String> localOnly = List.of();
+        private Duration reconnectGrace = Duration.ofSeconds(10);
 
         private Builder() {
         }
@@ -491,6 +568,19 @@ public final class GrpcFederationServer implements AutoCloseable {
         /** Parts clients keep their own copy of (a part policy's local-only parts). */
         public Builder localOnlyParts(Set<String> v) {
             localOnly = List.copyOf(v);
+            return this;
+        }
+
+        /**
+         * How long a task whose session was lost waits for its client to reconnect and be offered it again, before
+         * it fails and the round goes on without the client (default 10 s; zero fails it at once). A round deadline
+         * ends the wait sooner.
+         */
+        public Builder reconnectGrace(Duration v) {
+            if (v == null || v.isNegative()) {
+                throw new IllegalArgumentException("reconnect grace must be >= 0, got " + v);
+            }
+            reconnectGrace = v;
             return this;
         }
 

@@ -67,6 +67,22 @@ public final class Protocol {
         return b.build();
     }
 
+    /**
+     * The metrics of a wire map in the order the sender gave ({@code order}; names it does not list follow, sorted),
+     * so that a deployed run's metric columns come in the simulation's order.
+     */
+    static Map<String, Double> ordered(Map<String, Double> metrics, List<String> order) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (String k : order) {
+            Double v = metrics.get(k);
+            if (v != null) {
+                m.put(k, v);
+            }
+        }
+        new java.util.TreeMap<>(metrics).forEach(m::putIfAbsent);
+        return m;
+    }
+
     /** The layout (part name → length, in order) of a state. */
     public static Map<String, Long> layout(ModelState s) {
         Map<String, Long> m = new LinkedHashMap<>();

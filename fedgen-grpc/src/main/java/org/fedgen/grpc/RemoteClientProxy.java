@@ -18,11 +18,13 @@ public final class RemoteClientProxy implements ClientProxy {
     private final GrpcFederationServer server;
     private final int id;
     private final OptionalLong registered;
+    private final java.util.Set<String> ownParts;
 
-    RemoteClientProxy(GrpcFederationServer server, int id, OptionalLong registered) {
+    RemoteClientProxy(GrpcFederationServer server, int id, OptionalLong registered, java.util.Set<String> ownParts) {
         this.server = server;
         this.id = id;
         this.registered = registered;
+        this.ownParts = java.util.Set.copyOf(ownParts);
     }
 
     @Override
@@ -55,7 +57,7 @@ public final class RemoteClientProxy implements ClientProxy {
         if (s == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("client " + id + " is not connected"));
         }
-        return s.evaluate(id, global, instructions);
+        return s.evaluate(id, global, instructions, ownParts);
     }
 
     @Override

@@ -65,9 +65,12 @@ final class ServerSession implements StreamObserver<ClientMessage> {
     private ModelState lastModel;
     private long lastVersion;
 
-    /** A task sent to the host and not yet answered. */
-    private record Pending(long taskId, int clientId, long round, boolean fit, Map<String, Long> expected,
-            CompletableFuture<Object> future) {
+    /**
+     * A task sent to the host and not yet answered; {@code global} and {@code kind} are kept so that the task can be
+     * offered again to the client's next session if this one dies first ({@link #reoffer}).
+     */
+    record Pending(long taskId, int clientId, long round, boolean fit, Map<String, Long> expected,
+            CompletableFuture<Object> future, ModelState global, java.util.function.Consumer<Task.Builder> kind) {
     }
 
     ServerSession(GrpcFederationServer server, FlowControlledSender<ServerMessage> out, String peer,
@@ -119,25 +122,43 @@ final class ServerSession implements StreamObserver<ClientMessage> {
             }
         });
         Pending p = submit(clientId, ins.round(), true, expected, global,
-                b -> b.setFit(Protocol.wire(ins)));
+                b -> b.setFit(Protocol.wire(ins)), new CompletableFuture<>());
         return p.future.thenApply(ClientUpdate.class::cast);
     }
 
-    CompletableFuture<Map<String, Double>> evaluate(int clientId, ModelState global, EvalInstructions ins) {
+    CompletableFuture<Map<String, Double>> evaluate(int clientId, ModelState global, EvalInstructions ins,
+            Set<String> ownParts) {
         Pending p = submit(clientId, ins.round(), false, Map.of(), global,
-                b -> b.setEvaluate(EvalTask.newBuilder().setRound(ins.round()).setSeed(ins.seed())));
+                b -> b.setEvaluate(EvalTask.newBuilder().setRound(ins.round()).setSeed(ins.seed())
+                        .addAllOwnParts(ownParts)), new CompletableFuture<>());
         @SuppressWarnings("unchecked")
         CompletableFuture<Map<String, Double>> f = p.future.thenApply(o -> (Map<String, Double>) o);
         return f;
     }
 
+    /**
+     * Offers a task of a dead session of the same client to this one, answering the same future: training is seeded
+     * by round and client, so the answer is the same bits.
+     */
+    void reoffer(Pending orphan) {
+        String mismatch = dataMismatch(orphan.clientId(), server.splitSize(orphan.clientId()));
+        if (mismatch != null) {
+            orphan.future().completeExceptionally(new IllegalStateException(mismatch));
+            return;
+        }
+        LOG.info("{}: task of client {} for round {} offered again after its session was lost", peer,
+                orphan.clientId(), orphan.round());
+        submit(orphan.clientId(), orphan.round(), orphan.fit(), orphan.expected(), orphan.global(), orphan.kind(),
+                orphan.future());
+    }
+
     private Pending submit(int clientId, long round, boolean fit, Map<String, Long> expected, ModelState global,
-            java.util.function.Consumer<Task.Builder> kind) {
+            java.util.function.Consumer<Task.Builder> kind, CompletableFuture<Object> future) {
         long taskId = server.nextTaskId();
-        Pending p = new Pending(taskId, clientId, round, fit, expected, new CompletableFuture<>());
+        Pending p = new Pending(taskId, clientId, round, fit, expected, future, global, kind);
         pending.put(taskId, p);
         if (closed) {
-            fail(p, "client " + clientId + " disconnected");
+            orphan(p, "client " + clientId + " disconnected");
             return p;
         }
         p.future.whenComplete((v, e) -> {
@@ -148,17 +169,20 @@ final class ServerSession implements StreamObserver<ClientMessage> {
             }
         });
         boolean queued = later(() -> {
+            if (p.future.isDone() || !pending.containsKey(taskId)) {
+                return; // given up (deadline), or handed back to the server while it waited to be sent
+            }
             try {
                 long version = sendModel(global);
                 Task.Builder t = Task.newBuilder().setTaskId(taskId).setClientId(clientId).setModelVersion(version);
                 kind.accept(t);
                 send(ServerMessage.newBuilder().setTask(t).build());
             } catch (RuntimeException e) {
-                fail(p, "client " + clientId + " could not be sent its task: " + e.getMessage());
+                orphan(p, "client " + clientId + " could not be sent its task: " + e.getMessage());
             }
         });
         if (!queued) {
-            fail(p, "client " + clientId + " disconnected");
+            orphan(p, "client " + clientId + " disconnected");
         }
         return p;
     }
@@ -280,8 +304,10 @@ final class ServerSession implements StreamObserver<ClientMessage> {
         h.getClientsList().forEach(c -> n.put(c.getId(), c.getNumExamples()));
         examples = Map.copyOf(n);
         ids = Set.copyOf(claimed);
-        server.register(this);
+        // The Welcome is queued before the ids are registered: registering can start a round at once, and its
+        // model and task, queued on the same sender thread, must reach the host after the Welcome, not before.
         sendQuietly(ServerMessage.newBuilder().setWelcome(server.welcome()).build());
+        server.register(this);
         LOG.info("{}: session for clients {}", peer, GrpcFederationServer.ranges(claimed));
     }
 
@@ -313,8 +339,9 @@ final class ServerSession implements StreamObserver<ClientMessage> {
         } else if (u.getRound() != p.round()) {
             why = "update for round " + u.getRound() + " but task " + taskId + " is of round " + p.round();
             kind = Refusal.TASK;
-        } else if (u.getMetricsCount() > Protocol.MAX_METRICS) {
-            why = u.getMetricsCount() + " metrics, the limit is " + Protocol.MAX_METRICS;
+        } else if (Math.max(u.getMetricsCount(), u.getMetricOrderCount()) > Protocol.MAX_METRICS) {
+            why = Math.max(u.getMetricsCount(), u.getMetricOrderCount()) + " metrics, the limit is "
+                    + Protocol.MAX_METRICS;
             kind = Refusal.OVERSIZED;
         } else if (payload == null) {
             why = "unknown payload kind " + u.getKind();
@@ -379,7 +406,7 @@ final class ServerSession implements StreamObserver<ClientMessage> {
         }
         finished.add(taskId);
         p.future().complete(new ClientUpdate(p.clientId(), h.getRound(), h.getNumExamples(),
-                Protocol.core(h.getKind()), r.parts(), new HashMap<>(h.getMetricsMap())));
+                Protocol.core(h.getKind()), r.parts(), Protocol.ordered(h.getMetricsMap(), h.getMetricOrderList())));
     }
 
     private void stopReceiving() {
@@ -393,13 +420,14 @@ final class ServerSession implements StreamObserver<ClientMessage> {
         if (p == null) {
             return;
         }
-        if (e.getMetricsCount() > Protocol.MAX_METRICS) {
-            refuse(Refusal.OVERSIZED, e.getMetricsCount() + " evaluation metrics, the limit is "
+        if (Math.max(e.getMetricsCount(), e.getMetricOrderCount()) > Protocol.MAX_METRICS) {
+            refuse(Refusal.OVERSIZED, Math.max(e.getMetricsCount(), e.getMetricOrderCount())
+                    + " evaluation metrics, the limit is "
                     + Protocol.MAX_METRICS);
             fail(p, "refused: too many metrics");
             return;
         }
-        p.future().complete(new LinkedHashMap<>(e.getMetricsMap()));
+        p.future().complete(Protocol.ordered(e.getMetricsMap(), e.getMetricOrderList()));
     }
 
     private void taskFailed(TaskFailed f) {
@@ -442,6 +470,14 @@ final class ServerSession implements StreamObserver<ClientMessage> {
         }
     }
 
+    /** Takes {@code p} off this session and gives it to the server to offer again or fail. */
+    private void orphan(Pending p, String why) {
+        if (pending.remove(p.taskId()) != null) {
+            finished.add(p.taskId());
+            server.orphan(this, p, why);
+        }
+    }
+
     private void fail(Pending p, String why) {
         pending.remove(p.taskId());
         finished.add(p.taskId());
@@ -474,22 +510,28 @@ final class ServerSession implements StreamObserver<ClientMessage> {
         close("the client ended its session");
     }
 
-    /** Fails every pending task (the round goes on without them) and forgets this session's ids. */
+    /**
+     * Forgets this session's ids and hands every pending task to the server, which offers it again to the client's
+     * next session if it reconnects in time, and otherwise fails it (the round goes on without it).
+     */
     void close(String why) {
-        if (closed) {
-            return;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            // Unregistered first: a task given to this session after this line is orphaned by submit itself.
+            server.unregister(this);
+            closed = true;
         }
-        closed = true;
         boolean known = !ids.isEmpty();
-        server.unregister(this);
         List<Pending> open = List.copyOf(pending.values());
         for (Pending p : open) {
-            fail(p, "client " + p.clientId() + " disconnected (" + why + ")");
+            orphan(p, "client " + p.clientId() + " disconnected (" + why + ")");
         }
         if (known) {
             server.counters().sessionLost();
             LOG.info("{}: session of clients {} closed: {}{}", peer, GrpcFederationServer.ranges(ids), why,
-                    open.isEmpty() ? "" : "; " + open.size() + " open tasks failed");
+                    open.isEmpty() ? "" : "; " + open.size() + " open tasks wait for the client to reconnect");
         }
         sender.shutdown();
     }

@@ -8,6 +8,7 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -28,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The deployment runs the simulation's algorithm: a tiny VAE over 3 clients (2 sampled per round, 2 rounds) trained
  * in-process, and with the clients in gRPC client hosts over 127.0.0.1 sockets, ends with bit-identical global
- * parameters and metrics rows (wall time excluded) — straight, over TLS, and across a server restart with resume.
- * A client that drops out mid-round is left out of that round and takes part again once it reconnects.
+ * parameters and metrics rows (wall time excluded) — over TLS with a host whose first session is cut and who is given
+ * its tasks again, and across a server restart with resume. A client that drops out mid-round and does not come back
+ * within the reconnect grace is left out of that round and takes part again once it reconnects.
  */
 class DeploymentTest {
     @TempDir
@@ -53,12 +55,16 @@ class DeploymentTest {
     }
 
     @Test
-    void aDeployedRunOverTlsEndsBitIdenticalToTheSimulation() throws Exception {
+    void aDeployedRunOverTlsWhoseFirstSessionIsCutRightAfterRegisteringEndsBitIdenticalToTheSimulation()
+            throws Exception {
         RunConfig dep = sim.toBuilder().out(dir.resolve("deployed")).build();
-        TestCertificates.Pem cert = TestCertificates.selfSigned(dir, "server", "localhost");
-        try (GrpcFederationServer grpc = Deployments.server(dep).tls(cert.cert(), cert.key()).build().start()) {
+        TestCertificates.Pem cert = TestCertificates.shared();
+        try (GrpcFederationServer grpc = Deployments.server(dep).tls(cert.cert(), cert.key()).build().start();
+                CuttingProxy net = new CuttingProxy(grpc.port(), CUT_IN_THE_FIRST_MODEL)) {
+            // Hosts 0-1 reach the server through a relay that cuts their first session in the middle of round 1's
+            // model, right after they registered and were given their tasks; they reconnect and are given them again.
             List<CompletableFuture<Void>> running = Deployments.start(threads, List.of(
-                    Deployments.host("localhost", grpc.port(), split, 0, 1).trustCa(cert.cert()).workers(2).build(),
+                    Deployments.host("localhost", net.port(), split, 0, 1).trustCa(cert.cert()).workers(2).build(),
                     Deployments.host("localhost", grpc.port(), split, 2).trustCa(cert.cert()).build()));
             new FederatedRun(dep, grpc.minClients(3)).deployed(grpc::proxy).run();
             grpc.finish("run complete");
@@ -67,6 +73,10 @@ class DeploymentTest {
             }
             assertTrue(grpc.counters().bytesSent() > 0);
             assertEquals(0, grpc.counters().refusals().values().stream().mapToLong(Long::longValue).sum());
+            assertTrue(net.didCut(), "the first session of hosts 0-1 was cut");
+            assertEquals(2, net.connections(), "hosts 0-1 reconnected once");
+            assertEquals(3L, grpc.counters().snapshot().get("sessions"));
+            assertEquals(1L, grpc.counters().snapshot().get("sessions_lost"));
         }
         assertSameRun(dir.resolve("sim"), dir.resolve("deployed"));
     }
@@ -107,7 +117,8 @@ class DeploymentTest {
     @Test
     void aClientThatDropsOutMidRoundIsLeftOutOfThatRoundAndRejoinsLater() throws Exception {
         RunConfig dep = sim.toBuilder().clientsPerRound(0).out(dir.resolve("dropout")).build();
-        try (GrpcFederationServer grpc = Deployments.server(dep).build().start()) {
+        try (GrpcFederationServer grpc = Deployments.server(dep).reconnectGrace(Duration.ofMillis(300)).build()
+                .start()) {
             RogueClient crash = new RogueClient(Grpc.newChannelBuilder("127.0.0.1:" + grpc.port(),
                     InsecureChannelCredentials.create()).build());
             crash.hello(Protocol.VERSION, 2, "", ClientDataFiles.load(ClientSplitWriter.clientDirectory(split, 2))
@@ -148,6 +159,28 @@ class DeploymentTest {
         assertEquals(0, Double.parseDouble(round2[header.indexOf("failed")]));
     }
 
+    @Test
+    void withoutAReconnectGraceTheTasksOfACutSessionFailAndItsRoundGoesOnWithoutThem() throws Exception {
+        RunConfig dep = sim.toBuilder().rounds(1).evalEvery(1).out(dir.resolve("cut-no-grace")).build();
+        try (GrpcFederationServer grpc = Deployments.server(dep).reconnectGrace(Duration.ZERO).build().start();
+                CuttingProxy net = new CuttingProxy(grpc.port(), CUT_IN_THE_FIRST_MODEL)) {
+            List<CompletableFuture<Void>> running = Deployments.start(threads, List.of(
+                    Deployments.host("127.0.0.1", net.port(), split, 0, 1, 2).build()));
+            new FederatedRun(dep, grpc.minClients(3)).deployed(grpc::proxy).run();
+            grpc.finish("run complete");
+            running.get(0).get(30, TimeUnit.SECONDS);
+            assertTrue(net.didCut(), "the first session was cut");
+        }
+        List<String> rows = Files.readAllLines(dir.resolve("cut-no-grace/metrics.csv"));
+        List<String> header = List.of(rows.get(0).split(","));
+        String[] round1 = rows.get(1).split(",");
+        assertEquals(0, Double.parseDouble(round1[header.indexOf("accepted")]));
+        assertEquals(2, Double.parseDouble(round1[header.indexOf("failed")]));
+    }
+
+    /** Past the Welcome (about 2 KB) and into the first model (26 104 float32, 104 416 bytes). */
+    private static final long CUT_IN_THE_FIRST_MODEL = 30_000;
+
     static void assertSameRun(Path a, Path b) throws Exception {
         ModelState x = CheckpointFile.read(a.resolve("checkpoint.fgs")).model();
         ModelState y = CheckpointFile.read(b.resolve("checkpoint.fgs")).model();
@@ -174,7 +207,9 @@ class DeploymentTest {
         List<String> out = new ArrayList<>();
         for (String line : lines) {
             List<String> cells = new ArrayList<>(List.of(line.split(",", -1)));
-            cells.remove(wall);
+            if (wall >= 0) {
+                cells.remove(wall);
+            }
             out.add(String.join(",", cells));
         }
         return out;

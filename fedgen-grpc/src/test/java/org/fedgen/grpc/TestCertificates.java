@@ -17,8 +17,27 @@ final class TestCertificates {
     record Pem(Path cert, Path key) {
     }
 
-    /** A self-signed RSA certificate for {@code cn}, valid for 127.0.0.1 and localhost. */
-    static Pem selfSigned(Path dir, String name, String cn) throws Exception {
+    private static final java.util.Map<String, Pem> MADE = new java.util.HashMap<>();
+
+    /** The test classes' certificate: CN {@code client-0} (so it also names client 0), for localhost and 127.0.0.1. */
+    static Pem shared() throws Exception {
+        return selfSigned(null, "shared", "client-0");
+    }
+
+    /**
+     * A self-signed RSA certificate for {@code cn}, valid for 127.0.0.1 and localhost; made once per JVM for a name
+     * and CN (keytool is a process of its own, slow to start) and then shared by the test classes.
+     */
+    static synchronized Pem selfSigned(Path dir, String name, String cn) throws Exception {
+        Pem made = MADE.get(name + "/" + cn);
+        if (made == null || !Files.exists(made.cert())) {
+            made = make(Files.createTempDirectory("fedgen-test-certs"), name, cn);
+            MADE.put(name + "/" + cn, made);
+        }
+        return made;
+    }
+
+    private static Pem make(Path dir, String name, String cn) throws Exception {
         Path store = dir.resolve(name + ".p12");
         String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
         Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", name, "-keyalg", "RSA", "-keysize", "2048",

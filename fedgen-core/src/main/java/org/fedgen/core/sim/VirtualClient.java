@@ -45,6 +45,11 @@ public final class VirtualClient implements ClientProxy {
         return id;
     }
 
+    /** The parts this client always evaluates with its own copy (local-only parts). */
+    public Set<String> localOnlyParts() {
+        return localOnlyParts;
+    }
+
     /** The parts this client keeps between rounds. */
     ClientStore store() {
         return store;

@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
 public final class ServerCommand implements Callable<Integer> {
     /** Options that may accompany --resume: where and how the server listens, not what is computed. */
     private static final Set<String> WITH_RESUME = Set.of("--resume", "--out", "--rounds", "--port", "--bind",
-            "--tls-cert", "--tls-key", "--client-ca", "--tokens", "--min-clients", "--round-timeout", "--verbose");
+            "--tls-cert", "--tls-key", "--client-ca", "--tokens", "--min-clients", "--round-timeout", "--verbose",
+            "--reconnect-grace");
 
     @Mixin
     RunOptions options = new RunOptions();
@@ -69,6 +70,11 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace a run already in the output directory.")
     boolean overwrite;
 
+    @Option(names = "--reconnect-grace", paramLabel = "SECONDS", description = {"How long a task whose "
+            + "connection was lost waits for its client to reconnect", "and be given it again (default: "
+            + "${DEFAULT-VALUE}; 0 = fail it at once)."})
+    double reconnectGrace = 10;
+
     @Spec
     CommandSpec spec;
 
@@ -82,7 +88,11 @@ public final class ServerCommand implements Callable<Integer> {
         if (roundTimeout != null && !(roundTimeout > 0)) {
             throw new IllegalArgumentException("--round-timeout must be > 0 seconds, got " + roundTimeout);
         }
+        if (!(reconnectGrace >= 0) || Double.isInfinite(reconnectGrace)) {
+            throw new IllegalArgumentException("--reconnect-grace must be >= 0 seconds, got " + reconnectGrace);
+        }
         GrpcFederationServer.Builder b = GrpcFederationServer.builder().port(port).bindAddress(bind)
+                .reconnectGrace(Duration.ofMillis(Math.round(reconnectGrace * 1000)))
                 .clients(config.clients()).runConfig(RunConfigJson.write(config))
                 .layout(Protocol.layout(FederatedRun.clientModel(config).get().initialize(0)));
         if (tlsCert != null) {
