@@ -42,6 +42,7 @@ import org.fedgen.privacy.secagg.SecAggMessage;
 import org.fedgen.privacy.secagg.SecAggMessage.UnmaskResponse;
 import org.fedgen.runs.ClientSplitWriter;
 import org.fedgen.runs.ClientTransport;
+import org.fedgen.runs.DpConfig;
 import org.fedgen.runs.FederatedRun;
 import org.fedgen.runs.RunConfig;
 import org.fedgen.runs.SecureAggregationSettings;
@@ -197,6 +198,34 @@ class SecureDeploymentTest {
         ModelState after2 = seen.globals.get(2L);
         assertFalse(java.util.Arrays.equals(DeploymentTest.bits(after1, "decoder"),
                 DeploymentTest.bits(after2, "decoder")), "round 2 changed the model");
+    }
+
+    @Test
+    void centralDpWithDiscreteNoiseOverTheDeployedSecureSumChargesWhatTheSimulationCharges() throws Exception {
+        // Noise is drawn from a SecureRandom, so only the accounting, not the bits, can match the simulation's.
+        RunConfig dp = sim.toBuilder().rounds(1).clientsPerRound(0).dp(DpConfig.builder(1.0, 0.1).q(1.0)
+                .discreteNoise(true).build()).out(dir.resolve("dp-sim")).build();
+        Recording simulated = new Recording();
+        new FederatedRun(dp, simulated.rounds()).run();
+        RunConfig dep = dp.toBuilder().out(dir.resolve("dp-deployed")).build();
+        Recording seen = new Recording();
+        try (GrpcFederationServer grpc = Deployments.server(dep).secureAggregation(true).build().start()) {
+            List<CompletableFuture<Void>> running = Deployments.start(threads, List.of(
+                    Deployments.host("127.0.0.1", grpc.port(), split, 0, 1, 2).build()));
+            new FederatedRun(dep, grpc.minClients(3), seen.rounds()).deployed(seen.transport(grpc)).run();
+            grpc.finish("run complete");
+            running.get(0).get(30, TimeUnit.SECONDS);
+        }
+        Map<String, Double> want = simulated.metrics.get(1L);
+        Map<String, Double> got = seen.metrics.get(1L);
+        for (String m : List.of("epsilon", "dp_sensitivity", "dp_noise_std", "dp_clip_norm")) {
+            assertEquals(want.get(m), got.get(m), m);
+        }
+        assertTrue(got.get("epsilon") > 0);
+        assertEquals(3, seen.updates.size());
+        for (float v : seen.globals.get(1L).part("decoder").toFloatVector()) {
+            assertTrue(Float.isFinite(v), "the noised, unmasked sum is applied as numbers");
+        }
     }
 
     /**
