@@ -228,6 +228,17 @@ class SecureDeploymentTest {
         }
     }
 
+    @Test
+    void aTransportThatCannotCarryTheProtocolIsRefused() {
+        // A transport without the secure aggregation hook: the run must not fall back to plain updates.
+        ClientTransport plainOnly = simulated -> simulated;
+        FederatedRun run = new FederatedRun(sim.toBuilder().out(dir.resolve("refused")).build()).deployed(plainOnly);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                run::run);
+        assertEquals("--secure-aggregation: this run's client transport cannot carry secure aggregation's messages",
+                e.getMessage());
+    }
+
     /**
      * A hand-driven client {@code id} that runs the client side of the protocol (the host's own code), and closes its
      * connection when its fit task arrives: it dropped after sharing its keys, before uploading.
