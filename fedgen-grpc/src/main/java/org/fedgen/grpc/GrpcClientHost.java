@@ -64,8 +64,11 @@ public final class GrpcClientHost {
     private Map<String, Long> layout;
     private WorkerPool<TrainableModel> pool;
 
+    private final HostedSecAggClients secagg;
+
     private GrpcClientHost(Builder b) {
         this.b = b;
+        this.secagg = new HostedSecAggClients(b.data.keySet(), b.requireSecureAggregation);
     }
 
     /** A builder; the target, at least one client and the model factory are required. */
@@ -235,7 +238,7 @@ public final class GrpcClientHost {
 
         /** Queues the Hello; only once the call has started (before it, the stream cannot say it is ready). */
         void hello() {
-            Hello.Builder h = Hello.newBuilder().setProtocolVersion(Protocol.VERSION);
+            Hello.Builder h = Hello.newBuilder().setProtocolVersion(Protocol.VERSION).addFeatures(SecAggWire.FEATURE);
             b.data.forEach((id, d) -> h.addClients(HostedClient.newBuilder().setId(id)
                     .setNumExamples(d.train().size()).setToken(b.token)));
             later(() -> out.send(ClientMessage.newBuilder().setHello(h).build()));
@@ -322,6 +325,11 @@ public final class GrpcClientHost {
                     }
                 }
                 case TASK -> task(m.getTask());
+                case SECAGG_REQUEST -> {
+                    ClientMessage a = ClientMessage.newBuilder().setSecaggReply(secagg.answer(m.getSecaggRequest()))
+                            .build();
+                    later(() -> out.send(a));
+                }
                 case CANCEL -> cancelled.add(m.getCancel().getTaskId());
                 case REFUSAL -> end(Kind.FATAL, "the server refused these clients: " + m.getRefusal().getReason());
                 case SHUTDOWN -> end(m.getShutdown().getRunComplete() ? Kind.COMPLETE : Kind.LOST,
@@ -349,7 +357,7 @@ public final class GrpcClientHost {
                     return;
                 }
                 CompletableFuture<ClientUpdate> f = client.fit(global, ins);
-                f.whenComplete((u, e) -> later(() -> {
+                f.thenApply(u -> secagg.outgoing(u, global, ins)).whenComplete((u, e) -> later(() -> {
                     if (e != null) {
                         failed(id, clientId, String.valueOf(e.getCause() == null ? e : e.getCause()));
                     } else if (!cancelled.remove(id) && client.claim(f)) {
@@ -423,8 +431,19 @@ public final class GrpcClientHost {
         private Duration initialBackoff = Duration.ofMillis(500);
         private Duration maxBackoff = Duration.ofSeconds(10);
         private Duration giveUpAfter = Duration.ofMinutes(5);
+        private boolean requireSecureAggregation;
 
         private Builder() {
+        }
+
+        /**
+         * Whether every update must leave this host masked by secure aggregation (default false: the host masks
+         * whenever the server runs secure aggregation, and sends plain updates otherwise). When true, a task that
+         * asks for a plain update fails without anything being sent.
+         */
+        public Builder requireSecureAggregation(boolean v) {
+            requireSecureAggregation = v;
+            return this;
         }
 
         /** The server, {@code host:port}. */

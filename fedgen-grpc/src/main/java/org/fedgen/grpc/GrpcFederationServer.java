@@ -170,6 +170,15 @@ public final class GrpcFederationServer implements AutoCloseable {
         return new RemoteClientProxy(this, id, OptionalLong.empty(), Set.of());
     }
 
+    /**
+     * The channel secure aggregation's server side reaches the remote clients through ({@code ClientTransport}'s
+     * hook): each request goes to the session hosting the client id, with {@code config} the public parameters the
+     * clients must use; an exchange not answered within {@code timeout} counts the client as dropped.
+     */
+    public GrpcSecAggChannel secureAggregation(org.fedgen.privacy.secagg.SecAggConfig config, Duration timeout) {
+        return new GrpcSecAggChannel(this, config, timeout);
+    }
+
     /** The number of client ids connected now. */
     public int connectedClients() {
         return byId.size();
@@ -335,6 +344,15 @@ public final class GrpcFederationServer implements AutoCloseable {
             task.future().completeExceptionally(new IllegalStateException(why + "; it did not reconnect within "
                     + b.reconnectGrace.toMillis() / 1000.0 + " s"));
         }
+    }
+
+    /** Whether the run uses secure aggregation, so a host must run its client side. */
+    boolean secureAggregation() {
+        return b.secureAggregation;
+    }
+
+    int population() {
+        return b.clients;
     }
 
     Welcome welcome() {
@@ -503,8 +521,18 @@ public final class GrpcFederationServer implements AutoCloseable {
         private int maxChunkBytes = Protocol.DEFAULT_MAX_CHUNK_BYTES;
         private List<String> localOnly = List.of();
         private Duration reconnectGrace = Duration.ofSeconds(10);
+        private boolean secureAggregation;
 
         private Builder() {
+        }
+
+        /**
+         * The run uses secure aggregation: a host that does not run its client side (one built before it) is
+         * refused at its Hello, with that reason.
+         */
+        public Builder secureAggregation(boolean v) {
+            secureAggregation = v;
+            return this;
         }
 
         /** The TCP port (0 = any free one, see {@link #port()}). */

@@ -29,6 +29,8 @@ import org.fedgen.grpc.proto.Shutdown;
 import org.fedgen.grpc.proto.Task;
 import org.fedgen.grpc.proto.TaskFailed;
 import org.fedgen.grpc.proto.UpdateStart;
+import org.fedgen.privacy.secagg.SecAggConfig;
+import org.fedgen.privacy.secagg.SecAggMessage;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -272,6 +274,7 @@ final class ServerSession implements StreamObserver<ClientMessage> {
             case UPDATE_END -> updateEnd(m.getUpdateEnd().getTaskId());
             case EVAL_RESULT -> evalResult(m.getEvalResult());
             case TASK_FAILED -> taskFailed(m.getTaskFailed());
+            case SECAGG_REPLY -> secAggReply(m.getSecaggReply());
             default -> refuseSession(Refusal.PROTOCOL, "an empty or unknown message");
         }
     }
@@ -284,6 +287,11 @@ final class ServerSession implements StreamObserver<ClientMessage> {
         }
         if (h.getClientsCount() == 0) {
             refuseSession(Refusal.PROTOCOL, "Hello names no client id");
+            return;
+        }
+        if (server.secureAggregation() && !h.getFeaturesList().contains(SecAggWire.FEATURE)) {
+            refuseSession(Refusal.PROTOCOL, "this run uses secure aggregation, and the client host does not run"
+                    + " its client side (a fedgen client built before it)");
             return;
         }
         Set<Integer> claimed = new TreeSet<>();
@@ -498,6 +506,74 @@ final class ServerSession implements StreamObserver<ClientMessage> {
         close("refused: " + why);
     }
 
+    // ---- secure aggregation ----
+
+    /** A secure aggregation request sent to one hosted client and not yet answered. */
+    private record Exchange(long id, int clientId, CompletableFuture<SecAggMessage> reply) {
+    }
+
+    private final Map<Long, Exchange> exchanges = new ConcurrentHashMap<>();
+    /** Answered or given-up exchanges: a second reply is a replay. */
+    private final Set<Long> exchanged = ConcurrentHashMap.newKeySet();
+
+    /** Sends {@code request} to hosted client {@code clientId}; the future completes with its checked reply. */
+    CompletableFuture<SecAggMessage> secAgg(int clientId, SecAggMessage request, SecAggConfig config) {
+        long id = server.nextTaskId();
+        Exchange x = new Exchange(id, clientId, new CompletableFuture<>());
+        exchanges.put(id, x);
+        x.reply().whenComplete((v, e) -> {
+            exchanges.remove(id);
+            exchanged.add(id);
+        });
+        if (closed) {
+            x.reply().completeExceptionally(new IllegalStateException("client " + clientId + " disconnected"));
+            return x.reply();
+        }
+        ServerMessage m = ServerMessage.newBuilder().setSecaggRequest(SecAggWire.request(id, clientId, request,
+                config)).build();
+        boolean queued = later(() -> {
+            try {
+                send(m);
+            } catch (RuntimeException e) {
+                x.reply().completeExceptionally(new IllegalStateException("client " + clientId
+                        + " could not be sent its secure aggregation request: " + e.getMessage()));
+            }
+        });
+        if (!queued) {
+            x.reply().completeExceptionally(new IllegalStateException("client " + clientId + " disconnected"));
+        }
+        return x.reply();
+    }
+
+    private void secAggReply(org.fedgen.grpc.proto.SecAggReply r) {
+        Exchange x = exchanges.get(r.getExchangeId());
+        if (x == null) {
+            refuse(exchanged.contains(r.getExchangeId()) ? Refusal.REPLAY : Refusal.TASK, "a secure aggregation"
+                    + " reply for exchange " + r.getExchangeId() + ", which " + (exchanged.contains(r.getExchangeId())
+                    ? "was already answered or given up" : "was not sent to this session"));
+            return;
+        }
+        if (r.getClientId() != x.clientId()) {
+            String why = "client " + r.getClientId() + " answers secure aggregation exchange " + x.id()
+                    + " of client " + x.clientId();
+            refuse(Refusal.IDENTITY, why);
+            x.reply().completeExceptionally(new IllegalStateException("refused: " + why));
+            return;
+        }
+        SecAggMessage m;
+        try {
+            m = SecAggWire.reply(r, x.clientId(), server.population());
+        } catch (IllegalArgumentException e) {
+            if (r.getStepCase() != org.fedgen.grpc.proto.SecAggReply.StepCase.REFUSED) {
+                refuse(Refusal.MALFORMED, "secure aggregation reply of client " + x.clientId() + ": "
+                        + e.getMessage());
+            }
+            x.reply().completeExceptionally(new IllegalStateException(e.getMessage()));
+            return;
+        }
+        x.reply().complete(m);
+    }
+
     @Override
     public void onError(Throwable t) {
         out.closed();
@@ -527,6 +603,11 @@ final class ServerSession implements StreamObserver<ClientMessage> {
         List<Pending> open = List.copyOf(pending.values());
         for (Pending p : open) {
             orphan(p, "client " + p.clientId() + " disconnected (" + why + ")");
+        }
+        for (Exchange x : List.copyOf(exchanges.values())) {
+            exchanges.remove(x.id());
+            x.reply().completeExceptionally(new IllegalStateException("client " + x.clientId() + " disconnected ("
+                    + why + ")"));
         }
         if (known) {
             server.counters().sessionLost();

@@ -2,6 +2,8 @@ package org.fedgen.runs;
 
 import java.time.Duration;
 import org.fedgen.core.ClientProxy;
+import org.fedgen.privacy.secagg.SecAggChannel;
+import org.fedgen.privacy.secagg.SecAggConfig;
 
 /**
  * How a deployed run reaches its clients: for every client of the run's split, the proxy the server talks to instead
@@ -18,6 +20,15 @@ public interface ClientTransport {
 
     /** How long a round waits for the clients' updates; null waits for every sampled client. */
     default Duration roundTimeout() {
+        return null;
+    }
+
+    /**
+     * How secure aggregation's server side reaches the remote clients, which mask their own updates: a channel that
+     * carries the protocol's messages, with {@code config} the public parameters every client must use. Null (the
+     * default) when this transport cannot carry them; a run with secure aggregation is then refused.
+     */
+    default SecAggChannel secureAggregation(SecAggConfig config) {
         return null;
     }
 }

@@ -47,8 +47,10 @@ import org.fedgen.models.gan.GanTopology;
 import org.fedgen.models.metrics.DigitsClassifier;
 import org.fedgen.models.metrics.DigitsSplit;
 import org.fedgen.models.metrics.SampleQuality;
+import org.fedgen.privacy.secagg.SecAggChannel;
 import org.fedgen.privacy.secagg.SecAggConfig;
 import org.fedgen.privacy.secagg.SecureAggregation;
+import org.fedgen.privacy.secagg.SecureAggregator;
 import org.fedgen.runs.output.MetricsCsvListener;
 import org.fedgen.runs.output.MetricsPlotListener;
 import org.fedgen.runs.output.SampleFileListener;
@@ -156,7 +158,8 @@ public final class FederatedRun {
      * aggregation, DP and outputs, so with every client answering the result is the simulation's, bit for bit.
      *
      * @throws IllegalArgumentException for settings whose clients are simulated by the server itself (attacks,
-     *                                  secure aggregation, MD-GAN, the centralized baseline)
+     *                                  MD-GAN, the centralized baseline); secure aggregation needs a transport that
+     *                                  carries it ({@link ClientTransport#secureAggregation}), checked by {@link #run()}
      */
     public FederatedRun deployed(ClientTransport transport) {
         Objects.requireNonNull(transport, "transport");
@@ -174,9 +177,6 @@ public final class FederatedRun {
         }
         if (o.robust().attack() != AttackKind.none) {
             return "--attack " + o.robust().attack() + " simulates attackers on the server";
-        }
-        if (o.secureAggregation() != null) {
-            return "secure aggregation masks updates on the client, which remote clients do not do yet";
         }
         if (o.centralized()) {
             return "the centralized baseline has no federation";
@@ -464,7 +464,7 @@ public final class FederatedRun {
             simulation.clientLayer(transport::client).roundTimeout(transport.roundTimeout());
         }
         if (o.secureAggregation() != null) {
-            aggregator = secureAggregation(o, s, aggregator, simulation);
+            aggregator = secureAggregation(o, s, aggregator, simulation, transport);
         }
         if (resumeFrom != null && simulation != null) {
             simulation.initialState(resumeFrom.model());
@@ -541,7 +541,7 @@ public final class FederatedRun {
      * returns the new aggregator.
      */
     private static Aggregator secureAggregation(RunConfig o, Setup s, Aggregator aggregator,
-            Simulation.Builder simulation) {
+            Simulation.Builder simulation, ClientTransport transport) {
         SecureAggregationSettings settings = o.secureAggregation();
         if (o.dp() != null) {
             // Clients clip to the DP clip norm with uniform weights, which DP-FedAvg's noise is calibrated to.
@@ -550,6 +550,17 @@ public final class FederatedRun {
         }
         SecAggConfig config = settings.config(s.shards(), o.clientsPerRound());
         int population = (int) s.shards().stream().filter(d -> d.size() > 0).count();
+        if (transport != null) {
+            // Remote clients mask their own updates; the transport carries the protocol's messages to them.
+            SecAggChannel channel = transport.secureAggregation(config);
+            require(channel != null, "--secure-aggregation: this run's client transport cannot carry secure"
+                    + " aggregation's messages");
+            SecureAggregator remote = SecureAggregation.serverSide(config, aggregator, population,
+                    Seeds.derive(o.seed(), "secagg"), channel);
+            LOG.info("secure aggregation with remote clients: {}", remote);
+            simulation.aggregator(remote);
+            return remote;
+        }
         SecureAggregation secagg = SecureAggregation.of(config, aggregator, population,
                 Seeds.derive(o.seed(), "secagg"));
         LOG.info("secure aggregation: {}", secagg.aggregator());

@@ -59,6 +59,10 @@ public final class ClientCommand implements Callable<Integer> {
             + "been unreachable this long (default: ${DEFAULT-VALUE}).")
     long giveUpAfter = 300;
 
+    @Option(names = "--require-secure-aggregation", description = {"Send updates only masked by secure aggregation:",
+            "a task of a server that does not run it fails without anything being sent."})
+    boolean requireSecureAggregation;
+
     @Override
     public Integer call() {
         if ((cert == null) != (key == null)) {
@@ -66,7 +70,8 @@ public final class ClientCommand implements Callable<Integer> {
         }
         GrpcClientHost.Builder b = GrpcClientHost.builder().target(server).workers(workers)
                 .model(json -> FederatedRun.clientModel(RunConfigJson.read(json, "the server's run configuration")))
-                .generatorScore(KernelMmd.medianHeuristic()::mmd2).giveUpAfter(Duration.ofSeconds(giveUpAfter));
+                .generatorScore(KernelMmd.medianHeuristic()::mmd2).giveUpAfter(Duration.ofSeconds(giveUpAfter))
+                .requireSecureAggregation(requireSecureAggregation);
         if (ids.id != null) {
             b.client(ids.id, ClientDataFiles.load(data));
         } else {

@@ -11,6 +11,8 @@ import org.fedgen.grpc.ClientTokens;
 import org.fedgen.grpc.GrpcFederationServer;
 import org.fedgen.grpc.Protocol;
 import org.fedgen.grpc.TransportMetricsListener;
+import org.fedgen.privacy.secagg.SecAggChannel;
+import org.fedgen.privacy.secagg.SecAggConfig;
 import org.fedgen.runs.ClientTransport;
 import org.fedgen.runs.FederatedRun;
 import org.fedgen.runs.RunConfig;
@@ -31,6 +33,9 @@ public final class ServerCommand implements Callable<Integer> {
     private static final Set<String> WITH_RESUME = Set.of("--resume", "--out", "--rounds", "--port", "--bind",
             "--tls-cert", "--tls-key", "--client-ca", "--tokens", "--min-clients", "--round-timeout", "--verbose",
             "--reconnect-grace");
+
+    /** How long a secure aggregation step waits for one client without --round-timeout. */
+    private static final Duration SECAGG_STEP_TIMEOUT = Duration.ofSeconds(60);
 
     @Mixin
     RunOptions options = new RunOptions();
@@ -94,7 +99,8 @@ public final class ServerCommand implements Callable<Integer> {
         GrpcFederationServer.Builder b = GrpcFederationServer.builder().port(port).bindAddress(bind)
                 .reconnectGrace(Duration.ofMillis(Math.round(reconnectGrace * 1000)))
                 .clients(config.clients()).runConfig(RunConfigJson.write(config))
-                .layout(Protocol.layout(FederatedRun.clientModel(config).get().initialize(0)));
+                .layout(Protocol.layout(FederatedRun.clientModel(config).get().initialize(0)))
+                .secureAggregation(config.secureAggregation() != null);
         if (tlsCert != null) {
             b.tls(tlsCert, tlsKey);
         }
@@ -119,6 +125,12 @@ public final class ServerCommand implements Callable<Integer> {
                 @Override
                 public Duration roundTimeout() {
                     return timeout;
+                }
+
+                @Override
+                public SecAggChannel secureAggregation(SecAggConfig secagg) {
+                    // A client that does not answer a protocol step in time is dropped from the round.
+                    return grpc.secureAggregation(secagg, timeout == null ? SECAGG_STEP_TIMEOUT : timeout);
                 }
             };
             System.out.println("listening on port " + grpc.port() + " for " + config.clients() + " clients");

@@ -39,6 +39,24 @@ public final class SecureAggregation {
      * @throws IllegalArgumentException naming the refused rule or parameter
      */
     public static SecureAggregation of(SecAggConfig config, Aggregator rule, int population, long seed) {
+        requireFeasible(config, rule, population);
+        return new SecureAggregation(config, rule, seed);
+    }
+
+    /**
+     * The server side alone, for clients that run their side elsewhere (in other processes, reached through
+     * {@code channel}), with the same refusals as {@link #of}.
+     *
+     * @param channel how the server's requests reach the remote clients' sides
+     * @throws IllegalArgumentException naming the refused rule or parameter
+     */
+    public static SecureAggregator serverSide(SecAggConfig config, Aggregator rule, int population, long seed,
+            SecAggChannel channel) {
+        requireFeasible(config, rule, population);
+        return new SecureAggregator(rule, config, channel, seed);
+    }
+
+    private static void requireFeasible(SecAggConfig config, Aggregator rule, int population) {
         Objects.requireNonNull(config, "config");
         requireSumOnly(rule);
         if (config.threshold() > population) {
@@ -51,7 +69,6 @@ public final class SecureAggregation {
                     + " 2^" + FixedPoint.RING_BITS + " ring sum without overflow for at most " + max
                     + "; use fewer quantisation bits");
         }
-        return new SecureAggregation(config, rule, seed);
     }
 
     /**
