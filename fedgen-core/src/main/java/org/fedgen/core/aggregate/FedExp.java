@@ -27,10 +27,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * cancel in the average, the larger the step: η_g = 1 / (2 (1 − drift)) in terms of {@link DriftMeter}'s metric, up
  * to ε. When η_g is 1 the inner proposal is returned as is, so the first rounds of a run can match FedAvg bit for bit.
  *
- * <p>The chosen step is recorded as {@value #METRIC}. It is computed from individual updates, so this is not for DP
- * runs. Streams when the inner rule does, holding one double (Σ n_k ‖Δ_k‖²) besides the inner fold; stateless.
+ * <p>The chosen step is recorded as {@value #METRIC}. It is computed from individual updates (their norms), so a DP
+ * run refuses it ({@link InspectsIndividualUpdates}). Streams when the inner rule does, holding one double
+ * (Σ n_k ‖Δ_k‖²) besides the inner fold; stateless.
  */
-public final class FedExp implements StreamingAggregator, AggregatorDecorator {
+public final class FedExp implements StreamingAggregator, AggregatorDecorator, InspectsIndividualUpdates {
     /** The metric holding the round's server step size η_g. */
     public static final String METRIC = "server_step";
 

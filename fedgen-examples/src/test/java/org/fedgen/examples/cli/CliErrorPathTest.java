@@ -62,7 +62,8 @@ class CliErrorPathTest {
         oneLine(errLines(2, "train", "--server-lr", "0.5"), "--server-lr applies only with --aggregator fedsgd or"
                 + " --server-opt avgm, adam or yogi, got --aggregator fedavg --server-opt none");
         oneLine(errLines(2, "train", "--server-opt", "fedexp", "--server-lr", "2"), "--server-lr applies only with"
-                + " --aggregator fedsgd or --server-opt avgm, adam or yogi, got --aggregator fedavg --server-opt fedexp");
+                + " --aggregator fedsgd or --server-opt avgm, adam or yogi, got --aggregator fedavg"
+                + " --server-opt fedexp");
         oneLine(errLines(2, "train", "--server-opt", "fedexp", "--server-momentum", "0.9"), "--server-momentum"
                 + " applies only with --server-opt avgm, adam or yogi, got --server-opt fedexp");
         oneLine(errLines(2, "train", "--server-opt", "avgm", "--server-tau", "0.01"),
