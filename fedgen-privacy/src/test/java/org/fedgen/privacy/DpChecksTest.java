@@ -12,6 +12,7 @@ import org.fedgen.core.ClientUpdate;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.RoundContext;
 import org.fedgen.core.aggregate.AggregatorDecorator;
+import org.fedgen.core.aggregate.FedExp;
 import org.fedgen.core.aggregate.InspectsIndividualUpdates;
 import org.fedgen.core.aggregate.ServerOptimizer;
 import org.junit.jupiter.api.Test;
@@ -63,5 +64,12 @@ class DpChecksTest {
         assertThrows(IllegalArgumentException.class,
                 () -> DpChecks.requireCompatible(adamOverFilter, List.of("decoder")));
         assertThrows(IllegalArgumentException.class, () -> DpChecks.requireCompatible(Map.of()));
+    }
+
+    @Test
+    void refusesFedExpAroundDpBecauseItsStepReadsEachUpdatesNorm() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DpChecks.requireCompatible(new FedExp(dp(), FedExp.DEFAULT_EPSILON), List.of("decoder")));
+        assertTrue(e.getMessage().contains("FedExp"), e.getMessage());
     }
 }

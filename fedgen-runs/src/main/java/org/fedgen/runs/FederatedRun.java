@@ -22,6 +22,7 @@ import org.fedgen.core.PartPolicy;
 import org.fedgen.core.RoundListener;
 import org.fedgen.core.Server;
 import org.fedgen.core.aggregate.DriftMeter;
+import org.fedgen.core.aggregate.FedExp;
 import org.fedgen.core.aggregate.FedAvg;
 import org.fedgen.core.aggregate.FedProx;
 import org.fedgen.core.aggregate.FedSgd;
@@ -664,6 +665,7 @@ public final class FederatedRun {
                     o.serverTau());
             case yogi -> ServerOptimizer.fedYogi(base, o.serverLearningRate(), o.serverMomentum(), o.serverBeta2(),
                     o.serverTau());
+            case fedexp -> new FedExp(base, FedExp.DEFAULT_EPSILON);
         };
     }
 

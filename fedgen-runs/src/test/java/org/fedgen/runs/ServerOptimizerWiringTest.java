@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import org.fedgen.core.Aggregator;
 import org.fedgen.core.aggregate.DriftMeter;
 import org.fedgen.core.aggregate.FedAvg;
+import org.fedgen.core.aggregate.FedExp;
 import org.fedgen.core.aggregate.FedProx;
+import org.fedgen.core.aggregate.IterateAverage;
 import org.fedgen.core.aggregate.ServerOptimizer;
 import org.fedgen.core.io.Checkpoint;
 import org.junit.jupiter.api.Test;
@@ -36,6 +38,41 @@ class ServerOptimizerWiringTest {
         DriftMeter prox = assertInstanceOf(DriftMeter.class, ((ServerOptimizer) aggregator(RunConfig.builder()
                 .aggregator(AggregatorKind.fedprox).serverOptimizer(ServerOptimizerKind.avgm))).inner());
         assertInstanceOf(FedProx.class, prox.inner());
+    }
+
+    @Test
+    void fedExpWrapsTheMeasuredAverageAndTheVaeEvaluatesItsLastTwoIterates() {
+        IterateAverage avg = assertInstanceOf(IterateAverage.class, aggregator(RunConfig.builder()
+                .serverOptimizer(ServerOptimizerKind.fedexp)));
+        FedExp exp = assertInstanceOf(FedExp.class, avg.inner());
+        assertEquals(FedExp.DEFAULT_EPSILON, exp.epsilon());
+        assertInstanceOf(FedAvg.class, assertInstanceOf(DriftMeter.class, exp.inner()).inner());
+        Aggregator central = aggregator(RunConfig.builder().centralized(true).serverOptimizer(
+                ServerOptimizerKind.fedexp));
+        assertInstanceOf(FedAvg.class, assertInstanceOf(DriftMeter.class, central).inner());
+    }
+
+    @Test
+    void aFedExpRunResumedEndsWhereTheStraightRunEnds(@TempDir Path dir) throws Exception {
+        RunConfig.Builder tiny = RunConfig.builder().clients(3).partition(PartitionKind.iid).localSteps(2)
+                .batchSize(8).workers(1).evalEvery(2).qualitySamples(0).samples(0)
+                .serverOptimizer(ServerOptimizerKind.fedexp);
+        new FederatedRun(tiny.rounds(3).out(dir.resolve("straight")).build()).run();
+        new FederatedRun(tiny.rounds(2).out(dir.resolve("resumed")).build()).run();
+        Checkpoint half = TrainedModel.readFinite(dir.resolve("resumed").resolve(FederatedRun.CHECKPOINT));
+        assertEquals(true, half.aggregatorState().keySet().stream().anyMatch(k -> k.startsWith("average/")),
+                "the iterate average is in the checkpoint: " + half.aggregatorState().keySet());
+        FederatedRun.resume(dir.resolve("resumed"), 3).run();
+        Checkpoint a = TrainedModel.readFinite(dir.resolve("straight").resolve(FederatedRun.CHECKPOINT));
+        Checkpoint b = TrainedModel.readFinite(dir.resolve("resumed").resolve(FederatedRun.CHECKPOINT));
+        for (String part : a.model().partNames()) {
+            assertArrayEquals(a.model().part(part).toFloatVector(), b.model().part(part).toFloatVector(), 0f, part);
+        }
+        assertEquals(a.aggregatorState().keySet(), b.aggregatorState().keySet());
+        for (String k : a.aggregatorState().keySet()) {
+            assertArrayEquals(a.aggregatorState().get(k).toFloatVector(), b.aggregatorState().get(k).toFloatVector(),
+                    0f, k);
+        }
     }
 
     @Test

@@ -46,11 +46,12 @@ final class OptionScope {
         String aggregator = "--aggregator " + o.aggregator;
         need(given, List.of("--mu"), o.aggregator == AggregatorKind.fedprox, "--aggregator fedprox", aggregator);
         String serverOpt = "--server-opt " + o.serverOptimizer;
-        need(given, List.of("--server-lr"), o.aggregator == AggregatorKind.fedsgd
-                || o.serverOptimizer != ServerOptimizerKind.none, "--aggregator fedsgd or a --server-opt",
-                aggregator + " " + serverOpt);
-        need(given, List.of("--server-momentum"), o.serverOptimizer != ServerOptimizerKind.none, "a --server-opt",
-                serverOpt);
+        // FedExP sets its own step size each round: it takes neither a learning rate nor a momentum.
+        boolean steppedServer = o.serverOptimizer != ServerOptimizerKind.none
+                && o.serverOptimizer != ServerOptimizerKind.fedexp;
+        need(given, List.of("--server-lr"), o.aggregator == AggregatorKind.fedsgd || steppedServer,
+                "--aggregator fedsgd or --server-opt avgm, adam or yogi", aggregator + " " + serverOpt);
+        need(given, List.of("--server-momentum"), steppedServer, "--server-opt avgm, adam or yogi", serverOpt);
         need(given, List.of("--server-beta2", "--server-tau"), o.serverOptimizer == ServerOptimizerKind.adam
                 || o.serverOptimizer == ServerOptimizerKind.yogi, "--server-opt adam or yogi", serverOpt);
         need(given, List.of("--server-opt"), !o.centralized, "a federated run (the centralized baseline has no "
