@@ -46,12 +46,16 @@ public final class DdpmModels {
     static Denoiser newDenoiser(DdpmSettings s, NoiseSchedule schedule, int height, int width) {
         int classes = s.conditional() ? 10 : 0;
         if (s.denoiser() == DdpmSettings.DenoiserKind.unet) {
+            int[] c = s.unetChannels();
             if (height % 2 != 0 || width % 2 != 0) {
                 throw new IllegalArgumentException("--denoiser unet needs an even image height and width (it halves "
                         + "them once), got " + height + "x" + width + "; use --denoiser mlp or resize the images");
             }
-            int[] c = s.unetChannels();
-            return new UNetDenoiser(height, width, c[0], c[1], 64, classes);
+            if (c.length == 3 && (height % 4 != 0 || width % 4 != 0)) {
+                throw new IllegalArgumentException("--unet-channels with three counts needs an image height and width "
+                        + "that are multiples of 4 (it halves them twice), got " + height + "x" + width);
+            }
+            return new UNetDenoiser(height, width, c, 64, classes);
         }
         int[] hidden = new int[s.mlpDepth()];
         Arrays.fill(hidden, s.mlpWidth());

@@ -13,7 +13,7 @@ import org.fedgen.models.ddpm.Ddpm;
  * @param denoiser     MLP or U-Net denoiser
  * @param mlpWidth     MLP hidden width
  * @param mlpDepth     MLP hidden layers (all but the first residual)
- * @param unetChannels U-Net channels at full and half resolution (two values)
+ * @param unetChannels U-Net channels at full, half and optionally quarter resolution (two or three values)
  * @param schedule     noise schedule
  * @param timesteps    diffusion steps T
  * @param sampler      sampler of grids and sample files
@@ -119,7 +119,7 @@ public record DdpmSettings(DenoiserKind denoiser, int mlpWidth, int mlpDepth, in
             return this;
         }
 
-        /** Sets {@code unetChannels}: U-Net channels at full and half resolution (two values). */
+        /** Sets {@code unetChannels}: U-Net channels at full, half and optionally quarter resolution. */
         public Builder unetChannels(int... v) {
             unetChannels = v.clone();
             return this;
@@ -186,8 +186,9 @@ public record DdpmSettings(DenoiserKind denoiser, int mlpWidth, int mlpDepth, in
         public DdpmSettings build() {
             require(mlpWidth >= 1, "--mlp-width must be >= 1, got " + mlpWidth);
             require(mlpDepth >= 1, "--mlp-depth must be >= 1, got " + mlpDepth);
-            require(unetChannels.length == 2 && unetChannels[0] >= 1 && unetChannels[1] >= 1,
-                    "--unet-channels needs two counts >= 1, got " + Arrays.toString(unetChannels));
+            require((unetChannels.length == 2 || unetChannels.length == 3)
+                    && Arrays.stream(unetChannels).allMatch(c -> c >= 1),
+                    "--unet-channels needs two or three counts >= 1, got " + Arrays.toString(unetChannels));
             int minSteps = schedule == ScheduleKind.linear ? 21 : 1;
             require(timesteps >= minSteps, "--timesteps must be >= " + minSteps + " for the " + schedule
                     + " schedule, got " + timesteps);

@@ -43,6 +43,23 @@ class DdpmRunTest {
         assertEquals(7, RunConfig.builder().model(DdpmSettings.builder().build()).rounds(7).build().rounds());
     }
 
+    /** Two or three U-Net channel counts; a third needs sizes divisible by 4, and each refusal names the value. */
+    @Test
+    void unetTakesAThirdLevelAndRefusesWhatItCannotBuild() {
+        DdpmSettings three = DdpmSettings.builder().denoiser(DdpmSettings.DenoiserKind.unet).unetChannels(2, 3, 4)
+                .timesteps(21).ddimSteps(2).build();
+        // a block cin -> cout has 9 cin cout + cout conv and 64 cout + cout embedding weights: 4160 (embedding)
+        // + 150 + 168 + 252 + 279 + 372 + 408 + 387 (7 -> 3) + 222 (5 -> 2) + 19 (output) = 6417
+        assertEquals("UNetDenoiser{8x12, channels 2/3/4, cond=64, params=6417}",
+                DdpmModels.newDenoiser(three, null, 8, 12).toString());
+        assertEquals("--unet-channels with three counts needs an image height and width that are multiples of 4 (it "
+                + "halves them twice), got 6x8", assertThrows(IllegalArgumentException.class,
+                        () -> DdpmModels.newModel(three, 6, 8)).getMessage());
+        assertEquals("--unet-channels needs two or three counts >= 1, got [2, 3, 4, 5]",
+                assertThrows(IllegalArgumentException.class, () -> DdpmSettings.builder().unetChannels(2, 3, 4, 5)
+                        .build()).getMessage());
+    }
+
     @Test
     void evaluationUsesTheMovingAverageOnceThereIsOne() throws Exception {
         double[] plain = epsLoss("0");

@@ -20,7 +20,7 @@ public final class DdpmOptions {
     public int mlpDepth = 2;
 
     @Option(names = "--unet-channels", split = ",", description = "DDPM U-Net channels at full and half "
-            + "resolution (default: 16,32).")
+            + "resolution, and a third count for a quarter-resolution level (default: 16,32).")
     public int[] unetChannels = {16, 32};
 
     @Option(names = "--schedule", description = "DDPM noise schedule: ${COMPLETION-CANDIDATES} (default: "

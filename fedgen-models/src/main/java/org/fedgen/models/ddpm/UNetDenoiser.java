@@ -25,11 +25,15 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * {@link MlpDenoiser} on CPU but convolutional.
  *
  * <p>Layout (NCHW, 3x3 same-padding convolutions, SiLU): the conditioning vector c (see {@link Conditioning}) goes
- * through a dense layer + SiLU to e; every block is conv → + dense(e) broadcast over the pixels → SiLU.
+ * through a dense layer + SiLU to e; every block is conv → + dense(e) broadcast over the pixels → SiLU. With two
+ * channel counts:
  * <pre>
  *   x [1,H,W] → block(c1) → block(c1) = skip → avg-pool 2 → block(c2) → block(c2) → upsample 2 (nearest)
  *             → concat(skip) → block(c1) → conv(1) → ε_θ
  * </pre>
+ * With three, the half-resolution pair gets a U-Net of its own: block(c2) → block(c2) = skip2 → avg-pool 2 →
+ * block(c3) → block(c3) → upsample 2 → concat(skip2) → block(c2), then upsample as above. Its receptive field (about
+ * 40 pixels against about 18) spans a whole 28x28 digit. The two-level parameters keep their names and order.
  * The SameDiff variables are copied from the flat {@link #params()} vector before each pass and their gradients into
  * the flat {@link #gradient()}, so the optimizer and federation see one {@code denoiser} vector.
  *
@@ -48,6 +52,8 @@ public final class UNetDenoiser implements Denoiser {
     private final int width;
     private final int c1;
     private final int c2;
+    /** Channels at quarter resolution; 0 for the two-level layout. */
+    private final int c3;
     private final Conditioning conditioning;
     private final SameDiff sd;
     private final List<String> names = new ArrayList<>();
@@ -67,17 +73,36 @@ public final class UNetDenoiser implements Denoiser {
      * @param numClasses labels for a conditional model, 0 for unconditional
      */
     public UNetDenoiser(int height, int width, int c1, int c2, int timeDim, int numClasses) {
-        if (height < 2 || width < 2 || height % 2 != 0 || width % 2 != 0) {
-            throw new IllegalArgumentException("image height and width must be even and >= 2, got " + height + "x"
-                    + width);
+        this(height, width, new int[] {c1, c2}, timeDim, numClasses);
+    }
+
+    /**
+     * @param height     image height, even (a multiple of 4 with three channel counts)
+     * @param width      image width, even (a multiple of 4 with three channel counts)
+     * @param channels   channels at full, half and (optionally) quarter resolution: two or three counts
+     * @param timeDim    size of the sinusoidal time embedding (even)
+     * @param numClasses labels for a conditional model, 0 for unconditional
+     */
+    public UNetDenoiser(int height, int width, int[] channels, int timeDim, int numClasses) {
+        if (channels.length != 2 && channels.length != 3) {
+            throw new IllegalArgumentException("a U-Net needs two or three channel counts, got "
+                    + Arrays.toString(channels));
         }
-        if (c1 < 1 || c2 < 1) {
-            throw new IllegalArgumentException("channel counts must be >= 1, got " + c1 + ", " + c2);
+        int f = channels.length == 3 ? 4 : 2;
+        if (height < f || width < f || height % f != 0 || width % f != 0) {
+            throw new IllegalArgumentException("image height and width must be multiples of " + f + " for "
+                    + channels.length + " U-Net levels, got " + height + "x" + width);
+        }
+        for (int c : channels) {
+            if (c < 1) {
+                throw new IllegalArgumentException("channel counts must be >= 1, got " + Arrays.toString(channels));
+            }
         }
         this.height = height;
         this.width = width;
-        this.c1 = c1;
-        this.c2 = c2;
+        this.c1 = channels[0];
+        this.c2 = channels[1];
+        this.c3 = channels.length == 3 ? channels[2] : 0;
         this.conditioning = new Conditioning(timeDim, numClasses);
         this.sd = SameDiff.create();
         sd.setLogExecution(false);
@@ -116,16 +141,25 @@ public final class UNetDenoiser implements Denoiser {
         SDVariable img = sd.reshape(x, -1, 1, height, width);
         SDVariable h = block("d1", img, 1, c1, emb, e);
         SDVariable skip = block("d2", h, c1, c1, emb, e);
-        SDVariable down = sd.cnn.avgPooling2d(skip, Pooling2DConfig.builder().kH(2).kW(2).sH(2).sW(2)
-                .type(Pooling2D.Pooling2DType.AVG).isNHWC(false).build());
+        SDVariable down = pool(skip);
         SDVariable m = block("m1", down, c1, c2, emb, e);
         m = block("m2", m, c2, c2, emb, e);
+        if (c3 > 0) {
+            SDVariable b = block("b1", pool(m), c2, c3, emb, e);
+            b = block("b2", b, c3, c3, emb, e);
+            m = block("v1", sd.concat(1, sd.cnn.upsampling2d(b, 2, 2, true), m), c3 + c2, c2, emb, e);
+        }
         SDVariable up = sd.cnn.upsampling2d(m, 2, 2, true);
         SDVariable u = block("u1", sd.concat(1, up, skip), c2 + c1, c1, emb, e);
         SDVariable out = sd.cnn.conv2d(u, param("out_w", 1.0 / Math.sqrt(9.0 * c1), 3, 3, c1, 1),
                 param("out_b", 0, 1), conv3x3());
         SDVariable flat = sd.reshape(OUTPUT, out, -1, (long) height * width);
         sd.math.square(flat.sub(eps)).mean(LOSS);
+    }
+
+    private SDVariable pool(SDVariable in) {
+        return sd.cnn.avgPooling2d(in, Pooling2DConfig.builder().kH(2).kW(2).sH(2).sW(2)
+                .type(Pooling2D.Pooling2DType.AVG).isNHWC(false).build());
     }
 
     private SDVariable block(String name, SDVariable in, int cin, int cout, SDVariable emb, int e) {
@@ -230,7 +264,8 @@ public final class UNetDenoiser implements Denoiser {
 
     @Override
     public String toString() {
-        return "UNetDenoiser{" + height + "x" + width + ", channels " + c1 + "/" + c2 + ", cond="
+        return "UNetDenoiser{" + height + "x" + width + ", channels " + c1 + "/" + c2 + (c3 > 0 ? "/" + c3 : "")
+                + ", cond="
                 + conditioning.dim() + ", params=" + params.length() + '}';
     }
 }
