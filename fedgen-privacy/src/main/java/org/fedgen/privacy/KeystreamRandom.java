@@ -1,5 +1,7 @@
 package org.fedgen.privacy;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.GeneralSecurityException;
@@ -29,7 +31,9 @@ final class KeystreamRandom extends Random {
     private final transient Cipher cipher;
     private final byte[] zeros = new byte[BUFFER_BYTES];
     private final byte[] keystream = new byte[BUFFER_BYTES];
-    private final transient ByteBuffer words = ByteBuffer.wrap(keystream).order(ByteOrder.LITTLE_ENDIAN);
+    // the keystream read as little-endian words in place: a draw is one plain load
+    private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private int next = BUFFER_BYTES;
 
     /** Keyed with the given 32 bytes (tests compare the stream with AES itself). */
     KeystreamRandom(byte[] key) {
@@ -39,7 +43,6 @@ final class KeystreamRandom extends Random {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK's AES/CTR cipher is unavailable", e);
         }
-        words.position(words.limit());
     }
 
     /** Keyed with 256 fresh bits from {@link SecureRandom}. */
@@ -60,10 +63,12 @@ final class KeystreamRandom extends Random {
 
     @Override
     public long nextLong() {
-        if (words.remaining() < Long.BYTES) {
+        if (next == BUFFER_BYTES) {
             refill();
         }
-        return words.getLong();
+        long w = (long) WORDS.get(keystream, next);
+        next += Long.BYTES;
+        return w;
     }
 
     @Override
@@ -83,6 +88,6 @@ final class KeystreamRandom extends Random {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-CTR keystream failed", e);
         }
-        words.clear();
+        next = 0;
     }
 }
