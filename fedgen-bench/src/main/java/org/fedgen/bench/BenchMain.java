@@ -9,22 +9,24 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.fedgen.models.gan.GanLoss;
 
 /**
  * The one benchmark command (see {@code fedgen-bench/run}): prints, measured side by side in one run, FedAvg GB/s
  * against a one-pass Java limit, the VAE / GAN / DDPM-MLP local step of fedgen against libtorch as ratios, DP-FedAvg
- * round time against FedAvg round time, and round time and peak RSS against clients per round; writes PNG plots.
+ * round time against FedAvg round time, round time and peak RSS against clients per round, and the record-level
+ * private (DP-SGD) step against the plain step; writes PNG plots.
  * {@code jmh [JMH options]} runs the JMH micro-benchmarks instead.
  */
 public final class BenchMain {
-    private static final Set<String> SECTIONS = Set.of("fedavg", "steps", "dp", "scale");
+    private static final Set<String> SECTIONS = Set.of("fedavg", "steps", "dp", "scale", "dpstep");
 
     private BenchMain() {
     }
 
     /** Parsed command-line settings. */
     private static final class Settings {
-        Set<String> sections = new LinkedHashSet<>(List.of("fedavg", "steps", "dp", "scale"));
+        Set<String> sections = new LinkedHashSet<>(List.of("fedavg", "steps", "dp", "scale", "dpstep"));
         Set<String> models = new LinkedHashSet<>(List.of("vae", "gan", "ddpm"));
         Path plots = Path.of("docs");
         int steps = 50;
@@ -89,6 +91,17 @@ public final class BenchMain {
                         p.perRound(), p.roundMs() / 1e3, p.peakRssKb(), p.peakRssKb() / (1024.0 * 1024.0));
             }
             System.out.println("plot: " + Plots.scale(s.plots, points));
+        }
+        if (s.sections.contains("dpstep")) {
+            DpStepComparison c = new DpStepComparison(s.steps, s.repeats);
+            for (DpStepComparison.Result r : List.of(c.vae(), c.discriminator(GanLoss.WGAN_GP),
+                    c.discriminator(GanLoss.NON_SATURATING_BCE))) {
+                System.out.printf("dpstep %s: non-private %.3f ms, private %.3f ms, private/non-private %.2f (goal <= 2);"
+                        + " clipping only %.3f ms (%.2f), secure noise only %.3f ms (%d coordinates, %.2f ns each)"
+                        + " (best thread CPU of %d x %d steps)%n", r.model(), r.plainMs(), r.privateMs(), r.ratio(),
+                        r.clipOnlyMs(), r.clipRatio(), r.noiseOnlyMs(), r.coordinates(), r.noiseNsPerCoordinate(),
+                        s.repeats, s.steps);
+            }
         }
         System.out.println("load average after: " + loadAverage());
     }
@@ -171,10 +184,10 @@ public final class BenchMain {
         System.out.println("""
                 usage: fedgen-bench/run [options]        all sections, side by side in one run
                        fedgen-bench/run jmh [JMH options] JMH micro-benchmarks (e.g. jmh -l to list)
-                  --sections LIST        fedavg,steps,dp,scale (default: all)
+                  --sections LIST        fedavg,steps,dp,scale,dpstep (default: all)
                   --models LIST          vae,gan,ddpm for the step section (default: all)
                   --steps N              local steps per timed repeat (default 50)
-                  --repeats N            repeats of each timing, medians reported (default 7)
+                  --repeats N            repeats of each timing, medians reported (dpstep: best) (default 7)
                   --fedavg-clients K     clients in the FedAvg throughput test (default 50)
                   --fedavg-params P      float32 parameters per client (default 1000000)
                   --dp-rounds R          rounds per DP / FedAvg run (default 6)

@@ -10,8 +10,8 @@ import java.util.Random;
  * probability an exact rational and every Bernoulli(exp(−γ)) drawn by the series method (Algorithm 1). No floating
  * point is involved, so the output carries none of the low-bit leaks of a rounded float Gaussian.
  *
- * <p>Randomness comes from a ChaCha20 keystream keyed by {@link java.security.SecureRandom} ({@link #secure}), or by
- * a seed for tests ({@link #seeded}). Not thread-safe.
+ * <p>Randomness comes from an AES-256-CTR keystream ({@link KeystreamRandom}) keyed by
+ * {@link java.security.SecureRandom} ({@link #secure}), or by a seed for tests ({@link #seeded}). Not thread-safe.
  */
 public final class DiscreteGaussian {
     private final Random random;

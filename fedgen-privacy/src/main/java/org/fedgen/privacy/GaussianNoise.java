@@ -1,18 +1,19 @@
 package org.fedgen.privacy;
 
+import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A stream of standard normal numbers for DP noise, built on the ChaCha20 keystream (RFC 8439, through the JDK's
- * {@code ChaCha20} cipher) turned into Gaussians by the Box–Muller transform.
+ * A stream of standard normal numbers for DP noise: the AES-256-CTR keystream of {@link KeystreamRandom} (a
+ * CTR_DRBG-style generator, NIST SP 800-90A) turned into Gaussians by a 256-layer ziggurat ({@link NormalZiggurat}).
  *
  * <p>{@link #secure()} keys the stream with 256 fresh bits from {@link java.security.SecureRandom}, so nobody (not
  * even whoever knows the run seed) can predict or subtract the noise: use it for real privacy. {@link #seeded(long)}
- * derives the key from a seed so that tests and reproducible experiments get bit-identical noise; such noise protects nobody who knows the
- * seed. Both go through the same code, so the statistics tests measure the production path. Uniforms use 53 bits of
- * the keystream each, and the transform uses {@link StrictMath} so a seeded stream is identical on every JVM.
+ * derives the key from a seed so that tests and reproducible experiments get bit-identical noise; such noise protects
+ * nobody who knows the seed. Both go through the same code, so the statistics tests measure the production path. The
+ * sampler uses only {@link StrictMath} and IEEE arithmetic, so a seeded stream is identical on every JVM.
  *
  * <p>Known limitation shared with most DP libraries: the float64 → float32 Gaussian is not hardened against
  * floating-point side channels (Mironov 2012; Jin et al. 2022); {@link DiscreteGaussian} with {@link GridQuantizer}
@@ -21,12 +22,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Not thread-safe; one instance per use.
  */
 public final class GaussianNoise {
-    private static final double TWO_PI = 2 * Math.PI;
-    private static final double TWO_POW_MINUS_53 = 0x1.0p-53;
-
     private final KeystreamRandom bits;
-    private double spare;
-    private boolean hasSpare;
 
     private GaussianNoise(KeystreamRandom bits) {
         this.bits = bits;
@@ -44,30 +40,21 @@ public final class GaussianNoise {
 
     /** The next standard normal number. */
     public double next() {
-        if (hasSpare) {
-            hasSpare = false;
-            return spare;
-        }
-        // (0, 1]: the log never sees 0.
-        double u1 = ((nextLong() >>> 11) + 1) * TWO_POW_MINUS_53;
-        double u2 = (nextLong() >>> 11) * TWO_POW_MINUS_53;
-        double r = StrictMath.sqrt(-2 * StrictMath.log(u1));
-        double theta = TWO_PI * u2;
-        spare = r * StrictMath.sin(theta);
-        hasSpare = true;
-        return r * StrictMath.cos(theta);
+        return NormalZiggurat.sample(bits);
     }
 
     /** Fills {@code out} with independent N(0, std²) values. */
     public void fill(float[] out, double std) {
         checkStd(std);
         for (int i = 0; i < out.length; i++) {
-            out[i] = (float) (std * next());
+            out[i] = (float) (std * NormalZiggurat.sample(bits));
         }
     }
 
     /**
-     * Adds independent N(0, std²) noise to every element of a float32 vector, in place.
+     * Adds independent N(0, std²) noise to every element of a float32 array, in place: the i-th element in row-major
+     * order becomes {@code x + (float) (std · z_i)} in float32 arithmetic, the same bits whether the array is a
+     * contiguous c-ordered buffer (added to in one pass, no copy) or any other layout.
      *
      * @throws IllegalArgumentException if std is negative or not finite, or the array is not float32
      */
@@ -83,18 +70,28 @@ public final class GaussianNoise {
         if (n > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("vector too long for one noise call: " + n);
         }
+        if (contiguous(target)) {
+            FloatBuffer buffer = target.data().asNioFloat();
+            int offset = (int) target.offset();
+            for (int i = offset, end = offset + (int) n; i < end; i++) {
+                buffer.put(i, buffer.get(i) + (float) (std * NormalZiggurat.sample(bits)));
+            }
+            return;
+        }
         float[] noise = new float[(int) n];
         fill(noise, std);
-        target.addi(Nd4j.createFromArray(noise).reshape(target.shape()));
+        target.addi(Nd4j.createFromArray(noise).reshape('c', target.shape()));
+    }
+
+    /** Whether the array's elements in c order are one run of its buffer. */
+    private static boolean contiguous(INDArray a) {
+        return a.ordering() == 'c' && a.elementWiseStride() == 1 && a.offset() + a.length() <= a.data().length()
+                && a.offset() <= Integer.MAX_VALUE - a.length();
     }
 
     private static void checkStd(double std) {
         if (!(std >= 0) || Double.isInfinite(std)) {
             throw new IllegalArgumentException("noise std must be finite and >= 0, got " + std);
         }
-    }
-
-    private long nextLong() {
-        return bits.nextLong();
     }
 }

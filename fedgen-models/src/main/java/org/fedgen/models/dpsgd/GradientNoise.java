@@ -4,7 +4,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A source of the DP-SGD Gaussian noise. fedgen-models does not implement a cryptographically secure one itself: the
- * run supplies one (fedgen-privacy's ChaCha20 {@code GaussianNoise}, whose {@code addTo} has this shape).
+ * run supplies one (fedgen-privacy's AES-CTR {@code GaussianNoise}, whose {@code addTo} has this shape).
  */
 @FunctionalInterface
 public interface GradientNoise {

@@ -16,7 +16,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Batch sampling is secure ({@link SecureRandom}) unless {@link Builder#seededSampling} asks for sampling derived
  * from the fit seed (reproducible, and then the accountant's ε is not a guarantee). The noise source is given by the
- * caller per fit: fedgen-privacy's secure ChaCha20 Gaussian in a real run.
+ * caller per fit: fedgen-privacy's secure AES-CTR Gaussian in a real run.
  */
 public final class RecordDp {
     private final double noiseMultiplier;
