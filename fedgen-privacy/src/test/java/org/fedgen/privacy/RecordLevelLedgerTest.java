@@ -208,4 +208,35 @@ class RecordLevelLedgerTest {
         assertTrue(ledger.maxEpsilon() <= 3.0, "spent " + ledger.maxEpsilon());
         assertTrue(ledger.maxEpsilonAfterOneMoreRound() > 3.0);
     }
+
+    /**
+     * A ledger restored from another's state after 3 of 5 rounds, then charged the last 2, reports bit for bit the ε
+     * of the ledger charged all 5 (client 1 sat out round 2); a state of other clients is refused.
+     */
+    @Test
+    void stateRestoresEveryClientsAccountingBitExactly() {
+        Map<Integer, ClientPlan> plans = Map.of(0, new ClientPlan(0.05, 20), 1, new ClientPlan(0.1, 7));
+        RecordLevelLedger straight = new RecordLevelLedger(plans, SIGMA, DELTA, Conversion.TIGHT);
+        RecordLevelLedger before = new RecordLevelLedger(plans, SIGMA, DELTA, Conversion.TIGHT);
+        for (int r = 0; r < 3; r++) {
+            List<Integer> sampled = r == 1 ? List.of(0) : List.of(0, 1);
+            straight.charge(sampled);
+            before.charge(sampled);
+        }
+        RecordLevelLedger resumed = new RecordLevelLedger(plans, SIGMA, DELTA, Conversion.TIGHT);
+        resumed.restoreState(before.state());
+        for (int r = 3; r < 5; r++) {
+            straight.charge(List.of(0, 1));
+            resumed.charge(List.of(0, 1));
+        }
+        assertEquals(straight.metrics(), resumed.metrics());
+        assertEquals(Double.doubleToRawLongBits(straight.spent(1).epsilon()),
+                Double.doubleToRawLongBits(resumed.spent(1).epsilon()));
+        RecordLevelLedger other = new RecordLevelLedger(Map.of(0, new ClientPlan(0.05, 20)), SIGMA, DELTA,
+                Conversion.TIGHT);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> other.restoreState(before.state()));
+        assertEquals("record-level ledger state must hold [client/0/rdp, client/0/steps], has [client/0/rdp,"
+                + " client/0/steps, client/1/rdp, client/1/steps]", e.getMessage());
+    }
 }
