@@ -153,6 +153,28 @@ class RecordLevelLedgerTest {
     }
 
     /**
+     * The documented GAN and DDPM cross-silo runs (docs/record-level-dp.md): the same 5 clients, B = 64, a fixed 10
+     * DP-SGD steps per round (--local-steps 10: the BCE discriminator's steps, the denoiser's steps), σ = 1, 20 rounds.
+     * Each client's ε equals the independent computation of (q_k, σ, 200 steps) on the same order grid within 1 %.
+     */
+    @Test
+    void crossSiloFixedStepEpsilonsMatchTheIndependentComputation() {
+        int[] n = {820, 1233, 1416, 1030, 1802};
+        Map<Integer, ClientPlan> plans = new java.util.TreeMap<>();
+        for (int k = 0; k < n.length; k++) {
+            plans.put(k, new ClientPlan(64.0 / n[k], 10));
+        }
+        RecordLevelLedger ledger = new RecordLevelLedger(plans, 1.0, DELTA, Conversion.TIGHT);
+        for (int r = 0; r < 20; r++) {
+            ledger.charge(List.of(0, 1, 2, 3, 4));
+        }
+        for (int k = 0; k < n.length; k++) {
+            double independent = independentEpsilon(64.0 / n[k], 1.0, 200, DELTA, false);
+            assertEquals(independent, ledger.spent(k).epsilon(), 0.01 * independent, "client " + k);
+        }
+    }
+
+    /**
      * Three clients of 1000, 2500 and 400 records with B = 64 (q_k = B/n_k) and one local epoch per round
      * (⌈n_k/B⌉ steps), five rounds of which client 2 sits out two: each client's ε equals the independent
      * computation of (q_k, σ, its total steps) on the same order grid within 1 %, and the reported maximum is the
