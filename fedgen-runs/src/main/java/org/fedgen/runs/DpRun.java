@@ -22,8 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns a run into a DP-FedAvg run when it has a client-level {@link DpConfig} ({@code --dp-noise} on the CLI): maps it to the
- * privacy library's {@link DpSettings} and lets {@link PrivateFederation} set the run up (Poisson sampling, DP-FedAvg
+ * Turns a run into a DP-FedAvg run when it has a client-level {@link DpConfig} ({@code --dp-noise} on the CLI): maps
+ * it to the privacy library's {@link DpSettings} and lets {@link PrivateFederation} set the run up (Poisson sampling, DP-FedAvg
  * with the run's ledger on the protected parts, other parts local-only or as the model's recipe routes them, optional
  * server momentum as post-processing, budget stop, private outputs); the guarantee's checks run when the simulation
  * is built. A record-level configuration adds DP-SGD in the clients ({@link RecordDpRun}); with {@link DpUnit#both}
