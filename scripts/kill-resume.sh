@@ -6,7 +6,7 @@
 # The straight run uses the same --out as the killed one, because the checkpoint records the output directory.
 #
 # Usage: scripts/kill-resume.sh [WORKDIR [FAMILY...]]   (default /tmp/fedgen-kill-resume and every family: vae flgan
-#        iflgan mdgan ddpm dp-seeded; needs fedgen-examples/target/fedgen.jar: mvn -B -q package -DskipTests).
+#        iflgan mdgan ddpm dp-seeded dp-record; needs fedgen-examples/target/fedgen.jar: mvn -B -q package -DskipTests).
 #        Exit status 0 when every family matches.
 set -uo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -24,8 +24,9 @@ declare -A jobs=(
   [mdgan]="--model gan --topology mdgan --local-steps 10 --swap-epochs 1"
   [ddpm]="--model ddpm --mlp-width 64 --mlp-depth 1 --timesteps 50 --ddim-steps 5 --local-steps 20"
   [dp-seeded]="--model vae --local-steps 20 --dp-noise 0.8 --dp-clip 0.01 --dp-q 0.75 --dp-seeded-noise --dp-seeded-sampling"
+  [dp-record]="--model vae --local-steps 5 --dp-unit record --dp-noise 1.0 --dp-clip 0.01 --dp-seeded-noise --dp-seeded-sampling"
 )
-order=(vae flgan iflgan mdgan ddpm dp-seeded)
+order=(vae flgan iflgan mdgan ddpm dp-seeded dp-record)
 if [ $# -gt 1 ]; then
   order=("${@:2}")
 fi

@@ -43,6 +43,7 @@ public final class PrivacyLedger {
 
     private final Conversion conversion;
     private final Set<String> caveats = new LinkedHashSet<>();
+    private String metricPrefix = "";
     private long lastRound;
     // The charges of the round being composed: the accounting before it and Σ z_i⁻² over its mechanisms.
     private double[] beforeRound;
@@ -138,9 +139,20 @@ public final class PrivacyLedger {
         return caveats.isEmpty();
     }
 
-    /** The metric name ε is published under: {@code epsilon}, or {@value #UNPROVEN_EPSILON} with a caveat. */
+    /**
+     * Prefixes every metric this ledger publishes, e.g. {@code client_} in a run that also publishes record-level ε,
+     * so that each guarantee is named with its unit ({@code client_epsilon}, {@code client_dp_order}, ...).
+     */
+    public void metricPrefix(String prefix) {
+        metricPrefix = Objects.requireNonNull(prefix, "prefix");
+    }
+
+    /**
+     * The metric name ε is published under: {@code epsilon}, or {@value #UNPROVEN_EPSILON} with a caveat, after the
+     * {@link #metricPrefix}.
+     */
     public String epsilonMetricName() {
-        return isGuarantee() ? "epsilon" : UNPROVEN_EPSILON;
+        return metricPrefix + (isGuarantee() ? "epsilon" : UNPROVEN_EPSILON);
     }
 
     /** ε spent so far as text: the number, followed by "(not a guarantee: ...)" when there are caveats. */
@@ -152,7 +164,7 @@ public final class PrivacyLedger {
 
     /**
      * Charges the round of {@code context} with q = qW/W and writes ε (under {@link #epsilonMetricName()}),
-     * {@code dp_order}, {@code dp_delta} and {@code dp_q}, marked safe to publish.
+     * {@code dp_order}, {@code dp_delta} and {@code dp_q} (after the {@link #metricPrefix}), marked safe to publish.
      */
     public PrivacySpent charge(RoundContext context, double z) {
         if (context.populationSize() <= 0) {
@@ -162,9 +174,9 @@ public final class PrivacyLedger {
         double q = context.expectedClientsPerRound() / context.populationSize();
         PrivacySpent s = charge(context.round(), q, z);
         context.safeMetric(epsilonMetricName(), s.epsilon());
-        context.safeMetric("dp_order", s.order());
-        context.safeMetric("dp_delta", delta);
-        context.safeMetric("dp_q", q);
+        context.safeMetric(metricPrefix + "dp_order", s.order());
+        context.safeMetric(metricPrefix + "dp_delta", delta);
+        context.safeMetric(metricPrefix + "dp_q", q);
         return s;
     }
 

@@ -1,5 +1,6 @@
 package org.fedgen.privacy;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -18,6 +19,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * clients report besides their updates must still be kept private by the run.
  */
 public final class RecordLevelAccounting implements Aggregator, AggregatorDecorator {
+    private static final String INNER = "inner/";
+    private static final String LEDGER = "record_ledger/";
+
     private final Aggregator inner;
     private final RecordLevelLedger ledger;
     private long chargedRound = -1;
@@ -60,14 +64,37 @@ public final class RecordLevelAccounting implements Aggregator, AggregatorDecora
         return out;
     }
 
+    /** The wrapped rule's state under {@code inner/} and the ledger's under {@code record_ledger/}. */
     @Override
     public Map<String, INDArray> state() {
-        return inner.state();
+        Map<String, INDArray> s = new LinkedHashMap<>();
+        inner.state().forEach((k, v) -> s.put(INNER + k, v));
+        ledger.state().forEach((k, v) -> s.put(LEDGER + k, v));
+        return s;
     }
 
+    /**
+     * Restores what {@link #state()} returned: the ledger continues from the very RDP bits it stopped at.
+     *
+     * @throws IllegalArgumentException for an entry of neither part, or a ledger state that does not fit the ledger
+     */
     @Override
     public void restoreState(Map<String, INDArray> state) {
-        inner.restoreState(state);
+        Map<String, INDArray> innerState = new LinkedHashMap<>();
+        Map<String, INDArray> ledgerState = new LinkedHashMap<>();
+        for (Map.Entry<String, INDArray> e : state.entrySet()) {
+            if (e.getKey().startsWith(INNER)) {
+                innerState.put(e.getKey().substring(INNER.length()), e.getValue());
+            } else if (e.getKey().startsWith(LEDGER)) {
+                ledgerState.put(e.getKey().substring(LEDGER.length()), e.getValue());
+            } else {
+                throw new IllegalArgumentException("record-level accounting cannot restore state entry '"
+                        + e.getKey() + "'");
+            }
+        }
+        inner.restoreState(innerState);
+        ledger.restoreState(ledgerState);
+        chargedRound = -1;
     }
 
     @Override

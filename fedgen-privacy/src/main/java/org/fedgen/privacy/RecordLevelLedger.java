@@ -8,8 +8,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import org.fedgen.core.io.ExactState;
 import org.fedgen.privacy.RdpAccountant.Conversion;
 import org.fedgen.privacy.RdpAccountant.PrivacySpent;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Record-level privacy spent by each client of a run whose clients train with DP-SGD: one {@link RdpAccountant} per
@@ -23,6 +25,10 @@ public final class RecordLevelLedger {
     public static final String MAX_EPSILON = "record_epsilon_max";
     /** The metric of the maximum when an assumption of the accountant does not hold. */
     public static final String MAX_EPSILON_UNPROVEN = "record_epsilon_max_not_a_guarantee";
+
+    private static final String CLIENT = "client/";
+    private static final String RDP = "/rdp";
+    private static final String STEPS = "/steps";
 
     private final Map<Integer, ClientPlan> plans;
     private final Map<Integer, RdpAccountant> accountants = new TreeMap<>();
@@ -162,6 +168,43 @@ public final class RecordLevelLedger {
     /** The client ids with a plan. */
     public List<Integer> clients() {
         return new ArrayList<>(plans.keySet());
+    }
+
+    /**
+     * Every client's accumulated RDP and step count for a checkpoint, bit-exact ({@link ExactState}), under {@code
+     * client/<id>/rdp} and {@code client/<id>/steps}: a resumed run reports the same ε's as one that never stopped.
+     */
+    public Map<String, INDArray> state() {
+        Map<String, INDArray> s = new LinkedHashMap<>();
+        accountants.forEach((id, a) -> {
+            s.put(CLIENT + id + RDP, ExactState.ofDoubles(a.totalRdp()));
+            s.put(CLIENT + id + STEPS, ExactState.ofLongs(a.rounds()));
+        });
+        return s;
+    }
+
+    /**
+     * Restores what {@link #state()} returned.
+     *
+     * @throws IllegalArgumentException if the state is not exactly one RDP vector and step count per client of this
+     *                                  ledger, or a vector does not fit the order grid
+     */
+    public void restoreState(Map<String, INDArray> state) {
+        Set<String> expected = new LinkedHashSet<>();
+        for (int id : accountants.keySet()) {
+            expected.add(CLIENT + id + RDP);
+            expected.add(CLIENT + id + STEPS);
+        }
+        if (!expected.equals(state.keySet())) {
+            throw new IllegalArgumentException("record-level ledger state must hold " + expected + ", has "
+                    + state.keySet());
+        }
+        for (Map.Entry<Integer, RdpAccountant> e : accountants.entrySet()) {
+            String rdp = CLIENT + e.getKey() + RDP;
+            String steps = CLIENT + e.getKey() + STEPS;
+            e.getValue().restore(ExactState.toDoubles(rdp, state.get(rdp)), ExactState.toLong(steps,
+                    state.get(steps)));
+        }
     }
 
     private ClientPlan plan(int id) {

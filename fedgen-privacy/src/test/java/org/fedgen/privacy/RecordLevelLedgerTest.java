@@ -153,6 +153,28 @@ class RecordLevelLedgerTest {
     }
 
     /**
+     * The documented GAN and DDPM cross-silo runs (docs/record-level-dp.md): the same 5 clients, B = 64, a fixed 10
+     * DP-SGD steps per round (--local-steps 10: the BCE discriminator's steps, the denoiser's steps), σ = 1, 20 rounds.
+     * Each client's ε equals the independent computation of (q_k, σ, 200 steps) on the same order grid within 1 %.
+     */
+    @Test
+    void crossSiloFixedStepEpsilonsMatchTheIndependentComputation() {
+        int[] n = {820, 1233, 1416, 1030, 1802};
+        Map<Integer, ClientPlan> plans = new java.util.TreeMap<>();
+        for (int k = 0; k < n.length; k++) {
+            plans.put(k, new ClientPlan(64.0 / n[k], 10));
+        }
+        RecordLevelLedger ledger = new RecordLevelLedger(plans, 1.0, DELTA, Conversion.TIGHT);
+        for (int r = 0; r < 20; r++) {
+            ledger.charge(List.of(0, 1, 2, 3, 4));
+        }
+        for (int k = 0; k < n.length; k++) {
+            double independent = independentEpsilon(64.0 / n[k], 1.0, 200, DELTA, false);
+            assertEquals(independent, ledger.spent(k).epsilon(), 0.01 * independent, "client " + k);
+        }
+    }
+
+    /**
      * Three clients of 1000, 2500 and 400 records with B = 64 (q_k = B/n_k) and one local epoch per round
      * (⌈n_k/B⌉ steps), five rounds of which client 2 sits out two: each client's ε equals the independent
      * computation of (q_k, σ, its total steps) on the same order grid within 1 %, and the reported maximum is the
@@ -207,5 +229,36 @@ class RecordLevelLedgerTest {
         assertTrue(rounds > 0);
         assertTrue(ledger.maxEpsilon() <= 3.0, "spent " + ledger.maxEpsilon());
         assertTrue(ledger.maxEpsilonAfterOneMoreRound() > 3.0);
+    }
+
+    /**
+     * A ledger restored from another's state after 3 of 5 rounds, then charged the last 2, reports bit for bit the ε
+     * of the ledger charged all 5 (client 1 sat out round 2); a state of other clients is refused.
+     */
+    @Test
+    void stateRestoresEveryClientsAccountingBitExactly() {
+        Map<Integer, ClientPlan> plans = Map.of(0, new ClientPlan(0.05, 20), 1, new ClientPlan(0.1, 7));
+        RecordLevelLedger straight = new RecordLevelLedger(plans, SIGMA, DELTA, Conversion.TIGHT);
+        RecordLevelLedger before = new RecordLevelLedger(plans, SIGMA, DELTA, Conversion.TIGHT);
+        for (int r = 0; r < 3; r++) {
+            List<Integer> sampled = r == 1 ? List.of(0) : List.of(0, 1);
+            straight.charge(sampled);
+            before.charge(sampled);
+        }
+        RecordLevelLedger resumed = new RecordLevelLedger(plans, SIGMA, DELTA, Conversion.TIGHT);
+        resumed.restoreState(before.state());
+        for (int r = 3; r < 5; r++) {
+            straight.charge(List.of(0, 1));
+            resumed.charge(List.of(0, 1));
+        }
+        assertEquals(straight.metrics(), resumed.metrics());
+        assertEquals(Double.doubleToRawLongBits(straight.spent(1).epsilon()),
+                Double.doubleToRawLongBits(resumed.spent(1).epsilon()));
+        RecordLevelLedger other = new RecordLevelLedger(Map.of(0, new ClientPlan(0.05, 20)), SIGMA, DELTA,
+                Conversion.TIGHT);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> other.restoreState(before.state()));
+        assertEquals("record-level ledger state must hold [client/0/rdp, client/0/steps], has [client/0/rdp,"
+                + " client/0/steps, client/1/rdp, client/1/steps]", e.getMessage());
     }
 }

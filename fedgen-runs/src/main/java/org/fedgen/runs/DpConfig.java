@@ -31,11 +31,17 @@ import org.fedgen.privacy.RdpAccountant.Conversion;
  *                               training; noise, clip, delta and targetEpsilon then apply to DP-SGD)
  * @param fixedSizeBatches       record-level DP with fixed-size batches instead of Poisson ones; needs
  *                               {@code allowFixedSizeSampling}, and ε is then labelled not a guarantee
+ * @param recordNoise            with unit {@link DpUnit#both}: σ of the clients' DP-SGD ({@code noise} is then
+ *                               DP-FedAvg's z); null otherwise
+ * @param recordClip             with unit both: the per-example clip norm C of DP-SGD ({@code clip} is DP-FedAvg's S)
+ * @param recordTargetEpsilon    with unit both: budget on the maximum client record-level ε ({@code targetEpsilon}
+ *                               is the client-level budget); null = none
  */
 public record DpConfig(double noise, Double clip, double delta, Double targetEpsilon, List<String> parts, Double q,
         Double clientsPerRound, boolean allowFixedSizeSampling, boolean adaptiveClip, Conversion conversion,
         double serverLearningRate, double serverMomentum, boolean seededNoise, boolean seededSampling,
-        boolean discreteNoise, DpUnit unit, boolean fixedSizeBatches) {
+        boolean discreteNoise, DpUnit unit, boolean fixedSizeBatches, Double recordNoise, Double recordClip,
+        Double recordTargetEpsilon) {
 
     /** Copies {@code parts}; a null unit is {@link DpUnit#client}. */
     public DpConfig {
@@ -44,9 +50,34 @@ public record DpConfig(double noise, Double clip, double delta, Double targetEps
         unit = unit == null ? DpUnit.client : unit;
     }
 
-    /** Whether this configuration asks for record-level DP-SGD. */
+    /** Whether this configuration asks for record-level DP-SGD in local training (unit record or both). */
     public boolean recordLevel() {
-        return unit == DpUnit.record;
+        return unit != DpUnit.client;
+    }
+
+    /** Whether this configuration asks for client-level DP-FedAvg on the server (unit client or both). */
+    public boolean clientLevel() {
+        return unit != DpUnit.record;
+    }
+
+    /**
+     * The record-level DP-SGD part as a unit-record configuration: this one for unit record; for unit both, σ, C and
+     * the budget from {@code recordNoise}, {@code recordClip} and {@code recordTargetEpsilon}, with the shared δ,
+     * conversion, seeded flags and batch settings, and no client-level option.
+     *
+     * @throws IllegalStateException for unit client
+     */
+    public DpConfig recordPart() {
+        if (unit == DpUnit.client) {
+            throw new IllegalStateException("a client-level DP configuration has no record-level part");
+        }
+        if (unit == DpUnit.record) {
+            return this;
+        }
+        return builder(recordNoise == null ? Double.NaN : recordNoise, recordClip).delta(delta)
+                .targetEpsilon(recordTargetEpsilon).conversion(conversion).seededNoise(seededNoise)
+                .seededSampling(seededSampling).allowFixedSizeSampling(allowFixedSizeSampling)
+                .fixedSizeBatches(fixedSizeBatches).unit(DpUnit.record).build();
     }
 
     /** A builder with noise multiplier z and clip norm S; the other values default. */
@@ -78,6 +109,9 @@ public record DpConfig(double noise, Double clip, double delta, Double targetEps
         private boolean discreteNoise;
         private DpUnit unit = DpUnit.client;
         private boolean fixedSizeBatches;
+        private Double recordNoise;
+        private Double recordClip;
+        private Double recordTargetEpsilon;
 
         private Builder(double noise, Double clip) {
             this.noise = noise;
@@ -196,11 +230,30 @@ public record DpConfig(double noise, Double clip, double delta, Double targetEps
             return this;
         }
 
+        /** Sets {@code recordNoise}: with unit both, σ of the clients' DP-SGD. */
+        public Builder recordNoise(Double v) {
+            recordNoise = v;
+            return this;
+        }
+
+        /** Sets {@code recordClip}: with unit both, the per-example clip norm C of DP-SGD. */
+        public Builder recordClip(Double v) {
+            recordClip = v;
+            return this;
+        }
+
+        /** Sets {@code recordTargetEpsilon}: with unit both, the budget on the maximum client record-level ε. */
+        public Builder recordTargetEpsilon(Double v) {
+            recordTargetEpsilon = v;
+            return this;
+        }
+
         /** The configuration, after the record's checks of every value. */
         public DpConfig build() {
             return new DpConfig(noise, clip, delta, targetEpsilon, parts, q, clientsPerRound,
                     allowFixedSizeSampling, adaptiveClip, conversion, serverLearningRate, serverMomentum, seededNoise,
-                    seededSampling, discreteNoise, unit, fixedSizeBatches);
+                    seededSampling, discreteNoise, unit, fixedSizeBatches, recordNoise, recordClip,
+                    recordTargetEpsilon);
         }
     }
 }

@@ -7,6 +7,8 @@ import java.util.List;
 import org.fedgen.core.Aggregator;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.PartPolicy;
+import org.fedgen.core.RoundListener;
+import org.fedgen.core.RoundResult;
 import org.fedgen.core.data.Dataset;
 import org.fedgen.core.sim.Simulation;
 import org.fedgen.core.util.Seeds;
@@ -16,15 +18,20 @@ import org.fedgen.privacy.NoiseMode;
 import org.fedgen.privacy.PrivacyLedger;
 import org.fedgen.privacy.PrivateFederation;
 import org.fedgen.privacy.secagg.FixedPoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Turns a run into a DP-FedAvg run when it has a {@link DpConfig} ({@code --dp-noise} on the CLI): maps it to the
- * privacy library's {@link DpSettings} and lets {@link PrivateFederation} set the run up (Poisson sampling, DP-FedAvg
+ * Turns a run into a DP-FedAvg run when it has a client-level {@link DpConfig} ({@code --dp-noise} on the CLI): maps
+ * it to the privacy library's {@link DpSettings} and lets {@link PrivateFederation} set the run up (Poisson sampling, DP-FedAvg
  * with the run's ledger on the protected parts, other parts local-only or as the model's recipe routes them, optional
  * server momentum as post-processing, budget stop, private outputs); the guarantee's checks run when the simulation
- * is built. Without a DP configuration it changes nothing.
+ * is built. A record-level configuration adds DP-SGD in the clients ({@link RecordDpRun}); with {@link DpUnit#both}
+ * the run has both, one ledger per unit. Without a DP configuration it changes nothing.
  */
 final class DpRun {
+    private static final Logger LOG = LoggerFactory.getLogger(DpRun.class);
+
     private final DpConfig d;
     private final PrivateFederation federation;
     private final PartPolicy policy;
@@ -39,13 +46,16 @@ final class DpRun {
      */
     DpRun(RunConfig o, ModelRecipe recipe, List<Dataset> shards) {
         this.d = o.dp();
-        if (d == null || d.recordLevel()) {
+        require(d == null || d.unit() == DpUnit.both || (d.recordNoise() == null && d.recordClip() == null
+                && d.recordTargetEpsilon() == null), "--dp-record-noise, --dp-record-clip and"
+                + " --dp-record-target-epsilon set DP-SGD next to DP-FedAvg and need --dp-unit both; got --dp-unit "
+                + (d == null ? null : d.unit()));
+        record = d != null && d.recordLevel() ? new RecordDpRun(o, recipe, shards) : null;
+        if (d == null || !d.clientLevel()) {
             federation = null;
             policy = null;
-            record = d == null ? null : new RecordDpRun(o, recipe, shards);
             return;
         }
-        record = null;
         require(d.clip() != null, "--dp-clip S is required with --dp-noise");
         require(!o.centralized(), "--centralized has one client holding all data; client-level DP needs clients");
         int population = (int) shards.stream().filter(s -> s.size() > 0).count();
@@ -53,6 +63,10 @@ final class DpRun {
                 "--dp-clients-per-round must be in (0, " + population + "] (the number of clients), got "
                         + d.clientsPerRound());
         this.federation = PrivateFederation.of(settings(o), population);
+        if (record != null) {
+            // Two guarantees in one run: each metric names its unit (client_epsilon next to record_epsilon_max).
+            federation.ledger().metricPrefix("client_");
+        }
 
         ModelState model = recipe.factory().get().initialize(Seeds.derive(o.seed(), "dp-part-names"));
         Aggregator routed = recipe.aggregator(o, federation.aggregator());
@@ -72,33 +86,58 @@ final class DpRun {
         return d != null;
     }
 
-    /** The DP part policy, or {@code nonPrivate} when DP is off or record-level. */
+    /**
+     * The DP part policy (with both units, wrapped to charge the record-level ledger too), or {@code nonPrivate} when
+     * DP is off or record-level only.
+     */
     Aggregator aggregator(Aggregator nonPrivate) {
-        return enabled() && record == null ? policy : nonPrivate;
+        if (federation == null) {
+            return nonPrivate;
+        }
+        // --dp-parts is refused with both units, so the policy keeps no part on the clients that the wrapper hides.
+        return record != null ? record.wrapBase(policy) : policy;
     }
 
     /**
      * The configuration's base rule before the model's recipe routes it: wrapped to charge the record-level ledger
-     * in a record-level run, unchanged otherwise.
+     * in a record-level-only run, unchanged otherwise.
      */
     Aggregator wrapBase(Aggregator base) {
-        return record != null ? record.wrapBase(base) : base;
+        return record != null && federation == null ? record.wrapBase(base) : base;
     }
 
     /**
      * Makes the simulation private ({@link PrivateFederation#applyTo}) with {@code top} as its aggregator: the DP part
-     * policy, or secure aggregation over it; nothing when DP is off.
+     * policy, or secure aggregation over it; with record-level DP the clients' DP-SGD and its budget too; nothing
+     * when DP is off.
      */
     Simulation.Builder configure(Simulation.Builder b, Aggregator top) {
         if (record != null) {
-            return record.configure(b);
+            record.configure(b);
         }
-        return enabled() ? federation.applyTo(b, top) : b;
+        if (federation == null) {
+            return b;
+        }
+        federation.applyTo(b, top);
+        if (record != null) {
+            PrivacyLedger clientLedger = federation.ledger();
+            b.listener(new RoundListener() {
+                @Override
+                public void onRoundEnd(RoundResult result) {
+                }
+
+                @Override
+                public void onRunEnd(ModelState finalState) {
+                    LOG.info("after round {}: client-level {}", finalState.round(), clientLedger.describeSpent());
+                }
+            });
+        }
+        return b;
     }
 
-    /** The run's client-level ledger; null when DP is off or record-level. */
+    /** The run's client-level ledger; null when DP is off or record-level only. */
     PrivacyLedger ledger() {
-        return enabled() && record == null ? federation.ledger() : null;
+        return federation != null ? federation.ledger() : null;
     }
 
     /** The run's record-level ledger; null unless the run is record-level. */

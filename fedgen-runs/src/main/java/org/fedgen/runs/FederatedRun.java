@@ -106,7 +106,8 @@ public final class FederatedRun {
      * metrics.csv keeps exactly the rows of the checkpoint's rounds (a row written after it, by a run killed before
      * its checkpoint, is dropped and computed again). The checkpoint holds the whole run state
      * ({@link Simulation#state()}): the aggregator chain's (server optimizer moments, EMA, a DP run's privacy ledger
-     * and adaptive clip norm, so ε after the resume includes every round before it), the MMD aggregator's adoption
+     * and adaptive clip norm, a record-level run's per-client ledgers, so ε after the resume includes every round
+     * before it), the MMD aggregator's adoption
      * decisions, the parts clients keep (local-only parts, IFL-GAN clients' own generators) and, for MD-GAN, the
      * server's generator and Adam state and every client's discriminator and Adam state. Everything else a round
      * draws is derived from the run seed and the round.
@@ -126,11 +127,6 @@ public final class FederatedRun {
             throw new UncheckedIOException("cannot resume from " + dir + ": " + e.getMessage(), e);
         }
         RunConfig recorded = RunProvenance.fromJson(cp.provenance(), file.toString()).config();
-        if (recorded.dp() != null && recorded.dp().unit() == DpUnit.record) {
-            // Its per-client ledgers are not in the checkpoint: a resumed run would report too small an epsilon.
-            throw new IllegalArgumentException("cannot resume the run in " + dir + ": a record-level DP run's"
-                    + " per-client privacy ledgers are not restored from the checkpoint yet");
-        }
         if (rounds != null && rounds < recorded.rounds()) {
             throw new IllegalArgumentException("--rounds " + rounds + " would shorten the run in " + dir
                     + ", which records rounds " + recorded.rounds() + "; --rounds may only extend it");

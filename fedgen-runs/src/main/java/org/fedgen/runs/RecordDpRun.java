@@ -52,7 +52,7 @@ final class RecordDpRun {
      * @throws IllegalArgumentException naming the option or combination that record-level DP does not support
      */
     RecordDpRun(RunConfig o, ModelRecipe recipe, List<Dataset> shards) {
-        this.d = o.dp();
+        this.d = o.dp().recordPart();
         refuseUnsupported(o);
         this.dp = RecordDp.builder(d.noise(), d.clip())
                 .batching(d.fixedSizeBatches() ? Batching.FIXED_SIZE : Batching.POISSON)
@@ -83,13 +83,21 @@ final class RecordDpRun {
     }
 
     private void refuseUnsupported(RunConfig o) {
-        require(d.clip() != null, "--dp-clip C (the per-example clip norm) is required with --dp-unit record");
-        require(d.noise() > 0 && Double.isFinite(d.noise()), "--dp-noise must be finite and > 0 (sigma = 0 is no"
+        // With --dp-unit both the DP-SGD values come from the --dp-record-* options.
+        boolean both = o.dp().unit() == DpUnit.both;
+        String noise = both ? "--dp-record-noise" : "--dp-noise";
+        String clip = both ? "--dp-record-clip" : "--dp-clip";
+        String target = both ? "--dp-record-target-epsilon" : "--dp-target-epsilon";
+        require(!both || !Double.isNaN(d.noise()), "--dp-unit both needs --dp-record-noise sigma (DP-SGD's noise"
+                + " multiplier; --dp-noise is DP-FedAvg's)");
+        require(d.clip() != null, clip + " C (the per-example clip norm) is required with --dp-unit "
+                + o.dp().unit());
+        require(d.noise() > 0 && Double.isFinite(d.noise()), noise + " must be finite and > 0 (sigma = 0 is no"
                 + " privacy), got " + d.noise());
-        require(d.clip() > 0 && Double.isFinite(d.clip()), "--dp-clip must be finite and > 0, got " + d.clip());
+        require(d.clip() > 0 && Double.isFinite(d.clip()), clip + " must be finite and > 0, got " + d.clip());
         require(d.delta() > 0 && d.delta() < 1, "--dp-delta must be in (0, 1), got " + d.delta());
         require(d.targetEpsilon() == null || (d.targetEpsilon() > 0 && Double.isFinite(d.targetEpsilon())),
-                "--dp-target-epsilon must be finite and > 0, got " + d.targetEpsilon());
+                target + " must be finite and > 0, got " + d.targetEpsilon());
         require(!d.fixedSizeBatches() || d.allowFixedSizeSampling(), "fixed-size DP-SGD batches break the Poisson"
                 + " sampling the accountant assumes; accept an epsilon labelled 'not a guarantee' with"
                 + " --dp-allow-fixed-size-sampling, or drop --dp-fixed-size-batches");
@@ -98,8 +106,12 @@ final class RecordDpRun {
                 : !d.allParts() ? "--dp-parts" : d.serverLearningRate() != 1.0 ? "--dp-server-lr"
                 : d.serverMomentum() != 0.0 ? "--dp-server-momentum" : null;
         require(clientLevel == null, clientLevel + " configures client-level DP-FedAvg; --dp-unit record protects"
-                + " records with DP-SGD on every client (combining both units is not supported yet)");
-        require(o.secureAggregation() == null, "secure aggregation is not supported with --dp-unit record yet");
+                + " records with DP-SGD on every client (--dp-unit both adds client-level DP-FedAvg)");
+        require(o.dp().unit() != DpUnit.both || o.dp().allParts(), "--dp-parts " + String.join(",",
+                o.dp().parts()) + " cannot be combined with --dp-unit both: DP-SGD trains every part on the clients,"
+                + " so DP-FedAvg must protect them all (drop --dp-parts)");
+        require(o.secureAggregation() == null, "secure aggregation is not supported with --dp-unit "
+                + o.dp().unit() + " yet");
         require(o.aggregator() != AggregatorKind.fedsgd, "--aggregator fedsgd sends full-data gradients that DP-SGD"
                 + " does not protect; use fedavg or fedprox with --dp-unit record");
         require(o.aggregator() != AggregatorKind.mmd, "--aggregator mmd weights clients by MMD scores computed from"

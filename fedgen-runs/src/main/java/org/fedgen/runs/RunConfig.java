@@ -466,7 +466,7 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
                     && g.topology() == GanTopology.MDGAN), "--attack cannot be combined with --topology mdgan: MD-GAN"
                     + " clients send no model updates through the simulation's proxies");
             // a robust rule only post-processes record-level DP updates
-            require(!(aggregator.robust() && dp != null && !dp.recordLevel()), "--aggregator " + aggregator
+            require(!(aggregator.robust() && dp != null && dp.clientLevel()), "--aggregator " + aggregator
                     + " cannot be combined with"
                     + " --dp-noise: it looks at individual updates, which DP-FedAvg's accounting does not allow");
             require(maxFailedRounds >= 1, "max failed rounds must be >= 1, got " + maxFailedRounds);

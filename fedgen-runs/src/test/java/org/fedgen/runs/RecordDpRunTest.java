@@ -113,4 +113,90 @@ class RecordDpRunTest {
                 () -> new FederatedRun(b.build()).run());
         assertTrue(e.getMessage().contains(expected), e.getMessage());
     }
+
+    /** Record-level DP-SGD (σ = 1.2, C = 1) under client-level DP-FedAvg (z = 1.1, S = 0.01, every client each round). */
+    private static DpConfig.Builder both() {
+        return DpConfig.builder(1.1, 0.01).unit(DpUnit.both).recordNoise(1.2).recordClip(1.0);
+    }
+
+    /**
+     * Both units in one run: the client-level ε (published as {@code client_epsilon}) is an accountant's ε of r
+     * rounds of (q = 1, z = 1.1) and each client's record-level ε that of r · 2 DP-SGD steps (q_k = 16/n_k, σ = 1.2),
+     * equal to the double; the unprefixed client-level names are not published.
+     */
+    @Test
+    void bothUnitsPublishEachGuaranteeWithItsUnitExactly() {
+        List<RoundResult> seen = new ArrayList<>();
+        RunConfig o = tiny(VaeSettings.defaults(), "both").evalEvery(100).dp(both().build()).build();
+        new FederatedRun(o, seen::add).run();
+        assertEquals(2, seen.size());
+        List<org.fedgen.core.data.Dataset> shards = FederatedRun.setup(o).shards();
+        RdpAccountant client = new RdpAccountant(RdpAccountant.defaultOrders(), 2);
+        RdpAccountant[] record = {new RdpAccountant(), new RdpAccountant()};
+        for (int r = 0; r < 2; r++) {
+            RoundResult row = seen.get(r);
+            client.step(1.0, 1.1);
+            assertEquals(client.epsilon(1e-5).epsilon(), row.metric("client_epsilon"), 0.0, row.metrics().toString());
+            assertEquals(client.epsilon(1e-5).order(), row.metric("client_dp_order"), 0.0);
+            assertEquals(1.0, row.metric("client_dp_q"), 0.0);
+            double max = 0;
+            for (int k = 0; k < 2; k++) {
+                record[k].steps(16.0 / shards.get(k).size(), 1.2, 2);
+                double eps = record[k].epsilon(1e-5).epsilon();
+                assertEquals(eps, row.metric("record_epsilon_" + k), 0.0, "round " + (r + 1) + ", client " + k);
+                max = Math.max(max, eps);
+            }
+            assertEquals(max, row.metric("record_epsilon_max"), 0.0);
+            assertEquals(1.2, row.metric("record_sigma"), 0.0);
+            assertFalse(row.metrics().containsKey("epsilon") || row.metrics().containsKey("dp_order"),
+                    row.metrics().toString());
+            assertFalse(row.metrics().containsKey("client_loss"), row.metrics().toString());
+        }
+    }
+
+    /**
+     * With both units the run stops on either budget: the one given is the ε of that unit after exactly 2 rounds, so
+     * a run of 5 rounds ends after 2. Seeded noise and sampling label both ε's as not a guarantee.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"client", "record"})
+    void withBothUnitsEitherBudgetStopsTheRun(String unit) {
+        RunConfig.Builder b = tiny(VaeSettings.defaults(), "budget-" + unit).rounds(5).localSteps(1).evalEvery(100);
+        List<org.fedgen.core.data.Dataset> shards = FederatedRun.setup(b.build()).shards();
+        DpConfig.Builder d = both().seededNoise(true).seededSampling(true);
+        if (unit.equals("client")) {
+            d.targetEpsilon(new RdpAccountant().steps(1.0, 1.1, 2).epsilon(1e-5).epsilon() * (1 + 1e-9));
+        } else {
+            double target = 0;
+            for (var s : shards) {
+                target = Math.max(target, new RdpAccountant().steps(16.0 / s.size(), 1.2, 2).epsilon(1e-5)
+                        .epsilon());
+            }
+            d.recordTargetEpsilon(target * (1 + 1e-9));
+        }
+        List<RoundResult> seen = new ArrayList<>();
+        new FederatedRun(b.dp(d.build()).build(), seen::add).run();
+        assertEquals(2, seen.size());
+        RoundResult last = seen.get(1);
+        assertTrue(Double.isFinite(last.metric("client_epsilon_not_a_guarantee"))
+                && Double.isFinite(last.metric("record_epsilon_max_not_a_guarantee")), last.metrics().toString());
+        assertFalse(last.metrics().containsKey("client_epsilon") || last.metrics().containsKey("record_epsilon_max"),
+                last.metrics().toString());
+    }
+
+    @Test
+    void combinationsThatStayUnsupportedAreRefusedNamingTheOption() {
+        assertRefused(tiny(VaeSettings.defaults(), "f").dp(both().parts(List.of("decoder")).build()),
+                "--dp-parts decoder cannot be combined with --dp-unit both");
+        assertRefused(tiny(VaeSettings.defaults(), "g").secureAggregation(new SecureAggregationSettings(2, 16, 1.0,
+                0, 0, null)).dp(both().build()), "secure aggregation is not supported with --dp-unit both");
+        assertRefused(tiny(VaeSettings.defaults(), "h").dp(DpConfig.builder(1.1, 0.01).unit(DpUnit.both)
+                .recordClip(1.0).build()), "--dp-unit both needs --dp-record-noise");
+        assertRefused(tiny(VaeSettings.defaults(), "i").dp(DpConfig.builder(1.1, 0.01).unit(DpUnit.both)
+                .recordNoise(1.0).build()), "--dp-record-clip C (the per-example clip norm) is required");
+        assertRefused(tiny(VaeSettings.defaults(), "j").dp(record(1, 1).recordNoise(1.0).build()),
+                "need --dp-unit both; got --dp-unit record");
+        assertRefused(tiny(VaeSettings.defaults(), "k").aggregator(AggregatorKind.fedprox).dp(both().build()),
+                "--aggregator fedprox cannot be combined with --dp-noise");
+    }
 }

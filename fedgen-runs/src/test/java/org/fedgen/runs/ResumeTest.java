@@ -61,6 +61,10 @@ class ResumeTest {
                 Arguments.of("mdgan", GanSettings.builder().topology(GanTopology.MDGAN).generatorSteps(1)
                         .swapEpochs(1).generatorAverageDecay(0.5).build(), AggregatorKind.fedavg, 2,
                         (UnaryOperator<RunConfig.Builder>) b -> b.clientsPerRound(0)),
+                // Record-level DP-SGD with seeded noise and batches: per-client ledgers in the checkpoint.
+                Arguments.of("vae-dp-record-seeded", VaeSettings.defaults(), AggregatorKind.fedavg, 2,
+                        (UnaryOperator<RunConfig.Builder>) b -> b.dp(DpConfig.builder(1.0, 0.01).unit(DpUnit.record)
+                                .seededNoise(true).seededSampling(true).build())),
                 Arguments.of("vae-secagg", VaeSettings.defaults(), AggregatorKind.fedavg, 2,
                         (UnaryOperator<RunConfig.Builder>) b -> b.secureAggregation(new SecureAggregationSettings(2,
                                 16, 1.0, 0, 0, null))));
@@ -161,6 +165,43 @@ class ResumeTest {
         // A reset accountant would report the two resumed rounds as if they were the only ones.
         assertTrue(resumed.get(3) > new RdpAccountant(RdpAccountant.defaultOrders(), 3).steps(q, z, 2)
                 .epsilon(1e-5, Conversion.TIGHT).epsilon());
+    }
+
+    /**
+     * A record-level run with secure noise and batches (not reproducible bit for bit), killed and resumed: every
+     * client's ε column equals the straight run's exactly, because the per-client ledgers come back bit-exact; round
+     * 4's ε is that of 4 rounds of each client's steps, which a reset ledger (2 rounds) would not report.
+     */
+    @Test
+    void aResumedRecordLevelRunReportsTheStraightRunsEpsilonsExactly() throws Exception {
+        Path out = dir.resolve("record-secure");
+        Path crash = dir.resolve("record-secure-crash");
+        // clientsPerRound 0: every client trains every round, so each client's ε is a function of the round alone.
+        RunConfig o = tiny(VaeSettings.defaults(), AggregatorKind.fedavg, out).toBuilder().clientsPerRound(0)
+                .dp(DpConfig.builder(1.0, 0.01).unit(DpUnit.record).build()).build();
+        new FederatedRun(o, killedAfter(2, out, crash)).run();
+        List<String> names = List.of("record_epsilon_max", "record_epsilon_0", "record_epsilon_1",
+                "record_epsilon_2");
+        List<List<Double>> straight = new ArrayList<>();
+        for (String n : names) {
+            straight.add(column(out.resolve("metrics.csv"), n));
+        }
+        leaveAsKilled(out, crash);
+        FederatedRun.resume(out, null).run();
+        List<Double> resumedMax = column(out.resolve("metrics.csv"), "record_epsilon_max");
+        for (int i = 0; i < names.size(); i++) {
+            assertEquals(straight.get(i), column(out.resolve("metrics.csv"), names.get(i)), names.get(i));
+        }
+        List<org.fedgen.core.data.Dataset> shards = FederatedRun.setup(o).shards();
+        double max4 = 0;
+        double max2 = 0;
+        for (org.fedgen.core.data.Dataset shard : shards) {
+            double q = 8.0 / shard.size();
+            max4 = Math.max(max4, new RdpAccountant().steps(q, 1.0, 4 * 2).epsilon(1e-5).epsilon());
+            max2 = Math.max(max2, new RdpAccountant().steps(q, 1.0, 2 * 2).epsilon(1e-5).epsilon());
+        }
+        assertEquals(max4, resumedMax.get(3), 1e-12 * max4);
+        assertTrue(resumedMax.get(3) > max2, resumedMax + " vs a reset ledger's " + max2);
     }
 
     @ParameterizedTest(name = "{0}")

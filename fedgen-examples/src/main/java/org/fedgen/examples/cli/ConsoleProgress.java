@@ -18,7 +18,7 @@ final class ConsoleProgress implements RoundListener {
                     r.metric("client_loss")));
         }
         for (String key : new String[] {"elbo", "fid", "mmd", "epsilon", "epsilon_not_a_guarantee",
-            "record_epsilon_max", "record_epsilon_max_not_a_guarantee", "min_class_fraction", "cond_accuracy"}) {
+            "client_epsilon", "client_epsilon_not_a_guarantee", "record_epsilon_max", "record_epsilon_max_not_a_guarantee", "min_class_fraction", "cond_accuracy"}) {
             double v = r.metric(key);
             if (Double.isFinite(v)) {
                 sb.append(String.format("  %s %.4f", key, v));

@@ -81,13 +81,28 @@ public final class DpOptions {
             + "on the server hides whether a client took part) or record (DP-SGD inside every client's local "
             + "training hides each record: Poisson batches with q = B/n_k, per-example clipping to --dp-clip, noise "
             + "--dp-noise; epsilon per client, the maximum reported as record_epsilon_max and stopped on by "
-            + "--dp-target-epsilon)."})
+            + "--dp-target-epsilon), or both (DP-SGD with --dp-record-noise, --dp-record-clip, "
+            + "--dp-record-target-epsilon in every client, and DP-FedAvg with --dp-noise, --dp-clip, "
+            + "--dp-target-epsilon on the server; client_epsilon and record_epsilon_max reported side by side)."})
     public DpUnit unit = DpUnit.client;
 
     @Option(names = "--dp-fixed-size-batches", description = {"With --dp-unit record: fixed-size DP-SGD batches "
             + "instead of Poisson ones. Needs --dp-allow-fixed-size-sampling: epsilon is then reported as not a "
             + "guarantee."})
     public boolean fixedSizeBatches;
+
+    @Option(names = "--dp-record-noise", paramLabel = "sigma", description = "With --dp-unit both: DP-SGD's noise "
+            + "multiplier sigma in every client (--dp-noise is then DP-FedAvg's z); required there.")
+    public Double recordNoise;
+
+    @Option(names = "--dp-record-clip", paramLabel = "C", description = "With --dp-unit both: DP-SGD's per-example "
+            + "L2 clip norm C (--dp-clip is then DP-FedAvg's S); required there.")
+    public Double recordClip;
+
+    @Option(names = "--dp-record-target-epsilon", paramLabel = "e", description = "With --dp-unit both: record-level "
+            + "budget, the run stops before the round that could take the maximum client record-level epsilon "
+            + "above e (--dp-target-epsilon is then the client-level budget; the run stops on either).")
+    public Double recordTargetEpsilon;
 
     /** The noise distributions by their CLI names. */
     public enum NoiseKind {
@@ -134,6 +149,9 @@ public final class DpOptions {
         add(given, noiseMode != NoiseKind.continuous, "--dp-noise-mode");
         add(given, unit != DpUnit.client, "--dp-unit");
         add(given, fixedSizeBatches, "--dp-fixed-size-batches");
+        add(given, recordNoise != null, "--dp-record-noise");
+        add(given, recordClip != null, "--dp-record-clip");
+        add(given, recordTargetEpsilon != null, "--dp-record-target-epsilon");
         if (!given.isEmpty()) {
             throw new IllegalArgumentException(where + " has no differential privacy and would ignore "
                     + String.join(", ", given));
@@ -165,6 +183,7 @@ public final class DpOptions {
                 .clientsPerRound(clientsPerRound).allowFixedSizeSampling(allowFixedSizeSampling)
                 .adaptiveClip(adaptiveClip).conversion(conversion.conversion()).serverLearningRate(serverLearningRate)
                 .serverMomentum(serverMomentum).seededNoise(seededNoise).seededSampling(seededSampling)
-                .discreteNoise(noiseMode == NoiseKind.discrete).unit(unit).fixedSizeBatches(fixedSizeBatches).build();
+                .discreteNoise(noiseMode == NoiseKind.discrete).unit(unit).fixedSizeBatches(fixedSizeBatches)
+                .recordNoise(recordNoise).recordClip(recordClip).recordTargetEpsilon(recordTargetEpsilon).build();
     }
 }

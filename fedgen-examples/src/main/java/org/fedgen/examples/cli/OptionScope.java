@@ -29,8 +29,10 @@ final class OptionScope {
         List<String> dp = new ArrayList<>(names(DpOptions.class));
         dp.remove("--dp-noise");
         need(given, dp, o.dp.enabled(), "--dp-noise (DP-FedAvg)", "no --dp-noise");
-        need(given, List.of("--dp-fixed-size-batches"), o.dp.unit == org.fedgen.runs.DpUnit.record,
-                "--dp-unit record", "--dp-unit " + o.dp.unit);
+        need(given, List.of("--dp-fixed-size-batches"), o.dp.unit != org.fedgen.runs.DpUnit.client,
+                "--dp-unit record or both", "--dp-unit " + o.dp.unit);
+        need(given, List.of("--dp-record-noise", "--dp-record-clip", "--dp-record-target-epsilon"),
+                o.dp.unit == org.fedgen.runs.DpUnit.both, "--dp-unit both", "--dp-unit " + o.dp.unit);
         List<String> secagg = new ArrayList<>(names(SecureAggregationOptions.class));
         secagg.remove("--secure-aggregation");
         need(given, secagg, o.secureAggregation.enabled, "--secure-aggregation", "no --secure-aggregation");
