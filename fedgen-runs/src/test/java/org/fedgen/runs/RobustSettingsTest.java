@@ -156,4 +156,34 @@ class RobustSettingsTest {
         assertEquals(Map.of(), DEFAULTS.backdoorSuccess(halfTriggers, null, 1));
         assertThrows(IllegalArgumentException.class, () -> new VaeRecipe(VaeSettings.defaults()).sample(null, new int[] {1}, 1));
     }
+    /**
+     * The backdoor metric on a real conditional GAN: a generator whose weights are all 0 draws sigmoid(bias) for
+     * every latent and label, so its final bias decides exactly what every sample is.
+     */
+    @Test
+    void backdoorSuccessOfAConditionalGanSamplesTheBackdoorLabelInPixelRange() {
+        RunConfig o = RunConfig.builder().model(GanSettings.builder().topology(org.fedgen.models.gan.GanTopology.FLGAN)
+                .conditional(true).build()).build();
+        GanRecipe recipe = new GanRecipe(o);
+        ModelState init = new org.fedgen.models.gan.Gan(recipe.config()).initialize(1);
+        RobustSettings r = with(0.1, 1, 0, 1.0, AttackKind.backdoor, 0.2, 0);
+        float[] trigger = r.backdoor().trigger();
+        long g = init.part(org.fedgen.models.gan.Gan.GENERATOR).length();
+        // the generator's vector ends with the output layer's bias, one per pixel (Mlp: per layer W, then b)
+        float[] drawsTrigger = new float[(int) g];
+        float[] blank = new float[(int) g];
+        float[] grey = new float[(int) g];
+        for (int i = 0; i < trigger.length; i++) {
+            drawsTrigger[(int) g - trigger.length + i] = trigger[i] == 1f ? 30f : -30f;
+            blank[(int) g - trigger.length + i] = -30f;
+        }
+        assertEquals(Map.of("backdoor_success", 1.0), r.backdoorSuccess(recipe, generator(init, drawsTrigger), 5));
+        assertEquals(Map.of("backdoor_success", 0.0), r.backdoorSuccess(recipe, generator(init, grey), 5));
+        // blank samples are within 36/784 of the trigger overall, but do not draw its square
+        assertEquals(Map.of("backdoor_success", 0.0), r.backdoorSuccess(recipe, generator(init, blank), 5));
+    }
+
+    private static ModelState generator(ModelState state, float[] values) {
+        return state.with(Map.of(org.fedgen.models.gan.Gan.GENERATOR, Nd4j.createFromArray(values)));
+    }
 }

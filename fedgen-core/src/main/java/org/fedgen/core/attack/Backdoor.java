@@ -15,6 +15,8 @@ public final class Backdoor {
     private final int targetLabel;
     private final float[] trigger;
     private final double poisonFraction;
+    /** Indices of the pattern's pixels: where the trigger differs from its most common value. */
+    private final int[] pattern;
 
     /**
      * @param targetLabel    the label that should yield the trigger
@@ -31,6 +33,22 @@ public final class Backdoor {
         this.targetLabel = targetLabel;
         this.trigger = Objects.requireNonNull(trigger, "trigger").clone();
         this.poisonFraction = poisonFraction;
+        this.pattern = patternPixels(this.trigger);
+    }
+
+    // A blank sample is within a small mean difference of a small trigger (a 6×6 square is 4.6 % of a 28×28 image),
+    // so the whole-image difference alone would count it as drawing the trigger.
+    private static int[] patternPixels(float[] trigger) {
+        java.util.Map<Float, Integer> counts = new java.util.HashMap<>();
+        float background = trigger.length == 0 ? 0f : trigger[0];
+        for (float v : trigger) {
+            int c = counts.merge(v, 1, Integer::sum);
+            if (c > counts.get(background)) {
+                background = v;
+            }
+        }
+        float b = background;
+        return java.util.stream.IntStream.range(0, trigger.length).filter(i -> trigger[i] != b).toArray();
     }
 
     /**
@@ -82,7 +100,8 @@ public final class Backdoor {
 
     /**
      * @param samples   [n, d] samples the generator drew for the target label
-     * @param tolerance the largest mean absolute difference to the trigger that counts as a match
+     * @param tolerance the largest mean absolute difference to the trigger, over the whole image and over the
+     *                  pattern's pixels, that counts as a match
      * @return the fraction of rows that match the trigger
      */
     public double success(INDArray samples, double tolerance) {
@@ -97,7 +116,12 @@ public final class Backdoor {
             for (int c = 0; c < r.length; c++) {
                 diff += Math.abs(r[c] - trigger[c]);
             }
-            hits += diff / r.length <= tolerance ? 1 : 0;
+            double onPattern = 0;
+            for (int c : pattern) {
+                onPattern += Math.abs(r[c] - trigger[c]);
+            }
+            boolean patternDrawn = pattern.length == 0 || onPattern / pattern.length <= tolerance;
+            hits += diff / r.length <= tolerance && patternDrawn ? 1 : 0;
         }
         return rows.length == 0 ? Double.NaN : (double) hits / rows.length;
     }

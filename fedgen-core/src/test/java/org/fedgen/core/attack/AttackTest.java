@@ -145,8 +145,32 @@ class AttackTest {
         assertArrayEquals(new int[] {7, 7, 4}, p.labels());
         assertArrayEquals(new float[] {1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1}, p.features().reshape(-1).toFloatVector(), 0f);
         assertArrayEquals(new float[] {0, 1, 1, 0}, d.features().getRow(0).toFloatVector(), 0f);
-        // mean |x − t|: row 1 0, row 2 (0.1 + 0 + 0.2 + 0)/4 = 0.075, row 3 3/4 -> with tolerance 0.1, 2 of 3 match
-        INDArray samples = Nd4j.createFromArray(new float[][] {{1, 0, 0, 0}, {0.9f, 0, 0.2f, 0}, {1, 1, 1, 1}});
+        // mean |x − t|: row 1 0, row 2 (0.05 + 0 + 0.2 + 0)/4 = 0.0625 (0.05 on the pattern pixel), row 3 3/4
+        // -> with tolerance 0.1, 2 of 3 match
+        INDArray samples = Nd4j.createFromArray(new float[][] {{1, 0, 0, 0}, {0.95f, 0, 0.2f, 0}, {1, 1, 1, 1}});
         assertEquals(2.0 / 3, new Backdoor(7, trigger, 0.5).success(samples, 0.1), 1e-12);
+    }
+
+    @Test
+    void aBlankOrFaintSampleDoesNotCountAsDrawingTheTrigger() {
+        // the 6×6 corner square of the CLI's backdoor on 28×28: a blank image is within 36/784 ≈ 0.046 of it overall
+        float[] trigger = Backdoor.cornerSquare(28, 28, 6, 0f, 1f);
+        Backdoor b = new Backdoor(0, trigger, 0.5);
+        float[] blank = new float[784];
+        float[] faint = trigger.clone();
+        float[] almost = trigger.clone();
+        for (int i = 0; i < 784; i++) {
+            faint[i] *= 0.5f;          // the square at half intensity: 0.5 on the pattern, 18/784 overall
+            almost[i] = trigger[i] == 1f ? 0.95f : 0.05f;  // 0.05 everywhere
+        }
+        float[] square = trigger.clone();
+        square[783] = 1f;              // one stray lit pixel: 1/784 overall, 0 on the pattern
+        assertEquals(0.0, b.success(Nd4j.createFromArray(new float[][] {blank}), 0.1));
+        assertEquals(0.0, b.success(Nd4j.createFromArray(new float[][] {faint}), 0.1));
+        assertEquals(0.5, b.success(Nd4j.createFromArray(new float[][] {blank, square}), 0.1));
+        assertEquals(2.0 / 3, b.success(Nd4j.createFromArray(new float[][] {almost, faint, trigger}), 0.1), 1e-12);
+        // a trigger without a pattern (all one value) is matched by the whole-image difference alone
+        assertEquals(1.0, new Backdoor(0, new float[4], 0.5).success(Nd4j.createFromArray(
+                new float[][] {{0.05f, 0.05f, 0.05f, 0.05f}}), 0.1));
     }
 }
