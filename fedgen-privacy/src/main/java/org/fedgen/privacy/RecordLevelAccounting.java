@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Objects;
 import org.fedgen.core.Aggregator;
 import org.fedgen.core.ClientUpdate;
-import org.fedgen.core.FitInstructions;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.RoundContext;
 import org.fedgen.core.aggregate.AggregatorDecorator;
@@ -40,16 +39,6 @@ public final class RecordLevelAccounting implements Aggregator, AggregatorDecora
     /** The ledger this rule charges. */
     public RecordLevelLedger ledger() {
         return ledger;
-    }
-
-    @Override
-    public FitInstructions configureFit(FitInstructions instructions, ModelState global) {
-        return inner.configureFit(instructions, global);
-    }
-
-    @Override
-    public FitInstructions configureRound(FitInstructions instructions, ModelState global, List<Integer> sampled) {
-        return inner.configureRound(instructions, global, sampled);
     }
 
     @Override

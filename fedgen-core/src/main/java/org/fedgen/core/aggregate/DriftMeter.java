@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import org.fedgen.core.Aggregator;
 import org.fedgen.core.ClientUpdate;
-import org.fedgen.core.FitInstructions;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.PayloadKind;
 import org.fedgen.core.RoundContext;
@@ -45,16 +44,6 @@ public final class DriftMeter implements StreamingAggregator, AggregatorDecorato
     }
 
     @Override
-    public FitInstructions configureFit(FitInstructions instructions, ModelState global) {
-        return inner.configureFit(instructions, global);
-    }
-
-    @Override
-    public FitInstructions configureRound(FitInstructions instructions, ModelState global, List<Integer> sampled) {
-        return inner.configureRound(instructions, global, sampled);
-    }
-
-    @Override
     public ModelState aggregate(ModelState global, List<ClientUpdate> updates, RoundContext context) {
         Meter meter = new Meter(global);
         updates.forEach(meter::add);
@@ -84,16 +73,6 @@ public final class DriftMeter implements StreamingAggregator, AggregatorDecorato
     @Override
     public boolean streams() {
         return StreamingAggregator.of(inner).streams();
-    }
-
-    @Override
-    public Map<String, INDArray> state() {
-        return inner.state();
-    }
-
-    @Override
-    public void restoreState(Map<String, INDArray> state) {
-        inner.restoreState(state);
     }
 
     /** Σ n_k Δ_k per part, Σ n_k ‖Δ_k‖² and Σ n_k, accumulated in double where they are scalars. */

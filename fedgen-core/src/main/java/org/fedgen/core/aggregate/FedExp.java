@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import org.fedgen.core.Aggregator;
 import org.fedgen.core.ClientUpdate;
-import org.fedgen.core.FitInstructions;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.PayloadKind;
 import org.fedgen.core.RoundContext;
@@ -80,16 +79,6 @@ public final class FedExp implements StreamingAggregator, AggregatorDecorator, I
     }
 
     @Override
-    public FitInstructions configureFit(FitInstructions instructions, ModelState global) {
-        return inner.configureFit(instructions, global);
-    }
-
-    @Override
-    public FitInstructions configureRound(FitInstructions instructions, ModelState global, List<Integer> sampled) {
-        return inner.configureRound(instructions, global, sampled);
-    }
-
-    @Override
     public ModelState aggregate(ModelState global, List<ClientUpdate> updates, RoundContext context) {
         Squares squares = new Squares(global);
         updates.forEach(squares::add);
@@ -117,16 +106,6 @@ public final class FedExp implements StreamingAggregator, AggregatorDecorator, I
     @Override
     public boolean streams() {
         return StreamingAggregator.of(inner).streams();
-    }
-
-    @Override
-    public Map<String, INDArray> state() {
-        return inner.state();
-    }
-
-    @Override
-    public void restoreState(Map<String, INDArray> state) {
-        inner.restoreState(state);
     }
 
     private ModelState extrapolate(ModelState global, ModelState proposed, Squares squares, RoundContext context) {

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import org.fedgen.core.Aggregator;
 import org.fedgen.core.ClientUpdate;
-import org.fedgen.core.FitInstructions;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.RoundContext;
 import org.fedgen.core.StreamingAggregator;
@@ -40,16 +39,6 @@ public final class IterateAverage implements StreamingAggregator, AggregatorDeco
     @Override
     public Aggregator inner() {
         return inner;
-    }
-
-    @Override
-    public FitInstructions configureFit(FitInstructions instructions, ModelState global) {
-        return inner.configureFit(instructions, global);
-    }
-
-    @Override
-    public FitInstructions configureRound(FitInstructions instructions, ModelState global, List<Integer> sampled) {
-        return inner.configureRound(instructions, global, sampled);
     }
 
     @Override

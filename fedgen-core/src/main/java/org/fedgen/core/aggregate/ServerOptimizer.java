@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import org.fedgen.core.Aggregator;
 import org.fedgen.core.ClientUpdate;
-import org.fedgen.core.FitInstructions;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.RoundContext;
 import org.fedgen.core.StreamingAggregator;
@@ -104,11 +103,6 @@ public final class ServerOptimizer implements StreamingAggregator, AggregatorDec
     /** Which server optimizer this is. */
     public Kind kind() {
         return kind;
-    }
-
-    @Override
-    public FitInstructions configureFit(FitInstructions instructions, ModelState global) {
-        return inner.configureFit(instructions, global);
     }
 
     @Override

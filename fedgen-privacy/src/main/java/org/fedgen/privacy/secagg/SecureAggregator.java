@@ -365,16 +365,6 @@ public final class SecureAggregator implements Aggregator, AggregatorDecorator {
     }
 
     @Override
-    public Map<String, INDArray> state() {
-        return inner.state();
-    }
-
-    @Override
-    public void restoreState(Map<String, INDArray> state) {
-        inner.restoreState(state);
-    }
-
-    @Override
     public String toString() {
         return "SecureAggregation(" + inner + ", t=" + (config.threshold() > 0 ? config.threshold() : "majority")
                 + ", " + codec
