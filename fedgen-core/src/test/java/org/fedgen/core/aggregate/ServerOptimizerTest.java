@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.fedgen.core.Aggregator;
 import org.fedgen.core.ClientUpdate;
+import org.fedgen.core.FitInstructions;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.RoundContext;
 import org.junit.jupiter.api.Test;
@@ -108,5 +109,25 @@ class ServerOptimizerTest {
         assertThrows(IllegalArgumentException.class, () -> ServerOptimizer.fedYogi(inner, 1, 0.9, 0.99, 0));
         assertThrows(IllegalArgumentException.class,
                 () -> ServerOptimizer.fedAvgM(inner, 1, 0.9).restoreState(Map.of("x", Nd4j.zeros(1))));
+    }
+
+    @Test
+    void theRoundsProtocolReachesTheWrappedAggregator() {
+        FitInstructions asked = FitInstructions.builder().learningRate(0.01).build();
+        FitInstructions fromRound = FitInstructions.builder().learningRate(0.02).build();
+        Aggregator protocol = new Aggregator() {
+            @Override
+            public ModelState aggregate(ModelState global, List<ClientUpdate> updates, RoundContext context) {
+                return global;
+            }
+
+            @Override
+            public FitInstructions configureRound(FitInstructions ins, ModelState global, List<Integer> sampled) {
+                return sampled.equals(List.of(3, 5)) ? fromRound : ins;
+            }
+        };
+        // a wrapper that turned configureRound into configureFit would skip, e.g., secure aggregation's key exchange
+        assertSame(fromRound, ServerOptimizer.fedAvgM(protocol, 1.0, 0.9).configureRound(asked, w(1f), List.of(3, 5)));
+        assertSame(asked, ServerOptimizer.fedAvgM(protocol, 1.0, 0.9).configureFit(asked, w(1f)));
     }
 }
