@@ -4,7 +4,7 @@
 # usage: scripts/robustness-table.sh [--round R] RUNS_DIR
 #
 # RUNS_DIR holds one run directory per (rule, attack), named RULE-clean, RULE-labelflip and RULE-backdoor, where RULE
-# is fedavg, median, multikrum, rfa or trimmed (other names are ignored). Each cell is read from the evaluation row
+# is fedavg, median, multikrum, rfa, trimmed, krum or normbound (other names are ignored). Each cell is read from the evaluation row
 # (a row with an fid) at round R, or from the last evaluation row if --round is not given; a cell whose run has not
 # reached that round says so, and a run that is missing or has no evaluation row yet shows "–".
 # Cells: FID, cond_accuracy, recall (recall only if metrics.csv has it); the last column is backdoor_success at every
@@ -83,13 +83,15 @@ label() {
     case $1 in
         multikrum) printf 'multi-krum (f = 2)' ;;
         trimmed) printf 'trimmed-mean (β = 0.2)' ;;
+        krum) printf 'krum (f = 2)' ;;
+        normbound) printf 'norm-bound (M = 1)' ;;
         *) printf '%s' "$1" ;;
     esac
 }
 
 echo "| \`--aggregator\` | clean | 20 % label flip | 20 % backdoor | backdoor success at each evaluation |"
 echo "|---|---|---|---|---|"
-for rule in fedavg median multikrum rfa trimmed; do
+for rule in fedavg median multikrum rfa trimmed krum normbound; do
     compgen -G "$dir/$rule-*" > /dev/null || continue
     printf '| %s | %s | %s | %s | %s |\n' "$(label "$rule")" "$(cell "$rule-clean")" "$(cell "$rule-labelflip")" \
         "$(cell "$rule-backdoor")" "$(trend "$rule-backdoor")"
