@@ -1,6 +1,5 @@
 package org.fedgen.core.aggregate;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -20,14 +19,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * aggregator does.
  */
 public final class ExponentialMovingAverage implements StreamingAggregator {
-    private static final String EMA_PREFIX = "ema/";
-    private static final String INNER_PREFIX = "inner/";
-    private static final String ROUND_KEY = "round";
 
     private final Aggregator inner;
     private final double decay;
-    private final Map<String, INDArray> ema = new LinkedHashMap<>();
-    private long round;
+    private final AveragedParts kept = new AveragedParts("ema/", "EMA");
 
     /**
      * @param inner the aggregator whose results are averaged
@@ -68,14 +63,14 @@ public final class ExponentialMovingAverage implements StreamingAggregator {
 
     private ModelState track(ModelState result, RoundContext context) {
         for (Map.Entry<String, INDArray> e : result.parts().entrySet()) {
-            INDArray avg = ema.get(e.getKey());
+            INDArray avg = kept.parts.get(e.getKey());
             if (avg == null || avg.length() != e.getValue().length()) {
-                ema.put(e.getKey(), e.getValue().dup());
+                kept.parts.put(e.getKey(), e.getValue().dup());
             } else {
                 avg.muli(decay).addi(e.getValue().mul(1.0 - decay));
             }
         }
-        round = context.round();
+        kept.round = context.round();
         return result;
     }
 
@@ -85,17 +80,12 @@ public final class ExponentialMovingAverage implements StreamingAggregator {
      * @throws IllegalStateException before the first aggregation
      */
     public ModelState average() {
-        if (ema.isEmpty()) {
-            throw new IllegalStateException("no average yet: aggregate() has not been called");
-        }
-        Map<String, INDArray> copy = new LinkedHashMap<>();
-        ema.forEach((k, v) -> copy.put(k, v.dup()));
-        return ModelState.of(round, copy);
+        return kept.copy();
     }
 
     /** Whether an average exists (after the first aggregation or a restore that held one). */
     public boolean hasAverage() {
-        return !ema.isEmpty();
+        return !kept.isEmpty();
     }
 
     /**
@@ -104,38 +94,11 @@ public final class ExponentialMovingAverage implements StreamingAggregator {
      */
     @Override
     public Map<String, INDArray> state() {
-        Map<String, INDArray> s = new LinkedHashMap<>();
-        ema.forEach((k, v) -> s.put(EMA_PREFIX + k, v.dup()));
-        if (!ema.isEmpty()) {
-            // float32 like every checkpointed array (exact for rounds below 2^24)
-            s.put(ROUND_KEY, org.nd4j.linalg.factory.Nd4j.scalar(org.nd4j.linalg.api.buffer.DataType.FLOAT,
-                    (float) round));
-        }
-        inner.state().forEach((k, v) -> s.put(INNER_PREFIX + k, v));
-        return s;
+        return kept.state(inner);
     }
 
     @Override
     public void restoreState(Map<String, INDArray> state) {
-        Map<String, INDArray> restored = new LinkedHashMap<>();
-        Map<String, INDArray> innerState = new LinkedHashMap<>();
-        long restoredRound = 0;
-        for (Map.Entry<String, INDArray> e : state.entrySet()) {
-            String k = e.getKey();
-            if (k.startsWith(EMA_PREFIX)) {
-                restored.put(k.substring(EMA_PREFIX.length()), e.getValue().dup());
-            } else if (k.startsWith(INNER_PREFIX)) {
-                innerState.put(k.substring(INNER_PREFIX.length()), e.getValue());
-            } else if (ROUND_KEY.equals(k)) {
-                restoredRound = Math.round(e.getValue().getDouble(0));
-            } else {
-                throw new IllegalArgumentException("unknown EMA state entry '" + k + "'; expected " + EMA_PREFIX
-                        + "*, " + INNER_PREFIX + "* or " + ROUND_KEY);
-            }
-        }
-        inner.restoreState(innerState);
-        ema.clear();
-        ema.putAll(restored);
-        round = restoredRound;
+        kept.restore(state, inner);
     }
 }
