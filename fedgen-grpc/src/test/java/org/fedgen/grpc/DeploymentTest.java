@@ -161,7 +161,9 @@ class DeploymentTest {
 
     @Test
     void withoutAReconnectGraceTheTasksOfACutSessionFailAndItsRoundGoesOnWithoutThem() throws Exception {
-        RunConfig dep = sim.toBuilder().rounds(1).evalEvery(1).out(dir.resolve("cut-no-grace")).build();
+        // a second round, which waits for all three ids, keeps the run open until the cut host has reconnected, so
+        // it is told the run is over (with one round the run could end, and the server stop listening, before then)
+        RunConfig dep = sim.toBuilder().rounds(2).evalEvery(1).out(dir.resolve("cut-no-grace")).build();
         try (GrpcFederationServer grpc = Deployments.server(dep).reconnectGrace(Duration.ZERO).build().start();
                 CuttingProxy net = new CuttingProxy(grpc.port(), CUT_IN_THE_FIRST_MODEL)) {
             List<CompletableFuture<Void>> running = Deployments.start(threads, List.of(
