@@ -70,6 +70,12 @@ public final class GrpcFederationServer implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong(1);
     /** Tasks of lost sessions waiting for their client to reconnect, by client id (guarded by {@link #byId}). */
     private final Map<Integer, List<ServerSession.Pending>> orphans = new java.util.HashMap<>();
+    /** Every client id that has had a session (guarded by {@link #byId}). */
+    private final Set<Integer> everConnected = new TreeSet<>();
+    /** Ids whose session was sent the end of the run (guarded by {@link #byId}). */
+    private final Set<Integer> toldComplete = new TreeSet<>();
+    /** Why the run ended, once {@link #finish} has been called (guarded by {@link #byId}). */
+    private String completed;
     /** The size the run's split gives each client id, where known. */
     private final Map<Integer, OptionalLong> splitSizes = new ConcurrentHashMap<>();
     private final java.util.concurrent.ScheduledExecutorService timer =
@@ -242,12 +248,68 @@ public final class GrpcFederationServer implements AutoCloseable {
     }
 
     /**
-     * Tells every connected host that the run is over (so they exit 0), waits briefly for them to hang up and stops
-     * listening.
+     * Tells every connected host that the run is over (so they exit 0) and stops listening. A host that is
+     * disconnected at that moment (its connection cut near the end of the run) is told when it reconnects: the
+     * server goes on listening, for up to the reconnect grace, until every client id that ever had a session has
+     * been sent the end of the run.
      */
     public void finish(String reason) {
-        stopSessions(reason, true);
+        Objects.requireNonNull(reason, "reason");
+        List<ServerSession> sessions;
+        synchronized (byId) {
+            completed = reason;
+            sessions = distinctSessions();
+            toldComplete.addAll(byId.keySet());
+        }
+        for (ServerSession s : sessions) {
+            s.shutdown(reason, true);
+        }
+        awaitEveryHostTold();
         stop();
+    }
+
+    /** Whether {@link #finish} has been called: a host that says Hello from now on is told the run is over. */
+    boolean runEnded() {
+        synchronized (byId) {
+            return completed != null;
+        }
+    }
+
+    private void awaitEveryHostTold() {
+        long deadline = System.nanoTime() + b.reconnectGrace.toNanos();
+        synchronized (byId) {
+            Set<Integer> missing = missingAcknowledgements();
+            if (!missing.isEmpty() && !b.reconnectGrace.isZero()) {
+                LOG.info("waiting up to {} s for clients {} to reconnect and hear that the run is over",
+                        b.reconnectGrace.toMillis() / 1000.0, ranges(missing));
+            }
+            long left;
+            while (!missingAcknowledgements().isEmpty() && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(byId, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            missing = missingAcknowledgements();
+            if (!missing.isEmpty() && !b.reconnectGrace.isZero()) {
+                LOG.warn("clients {} did not reconnect within {} s to hear that the run is over; they will retry"
+                        + " until they give up", ranges(missing), b.reconnectGrace.toMillis() / 1000.0);
+            }
+        }
+    }
+
+    private Set<Integer> missingAcknowledgements() {
+        Set<Integer> missing = new TreeSet<>(everConnected);
+        missing.removeAll(toldComplete);
+        return missing;
+    }
+
+    private List<ServerSession> distinctSessions() {
+        Set<ServerSession> sessions = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        sessions.addAll(byId.values());
+        return List.copyOf(sessions);
     }
 
     @Override
@@ -259,8 +321,10 @@ public final class GrpcFederationServer implements AutoCloseable {
     }
 
     private void stopSessions(String reason, boolean complete) {
-        Set<ServerSession> sessions = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-        sessions.addAll(byId.values());
+        List<ServerSession> sessions;
+        synchronized (byId) {
+            sessions = distinctSessions();
+        }
         for (ServerSession s : sessions) {
             s.shutdown(reason, complete);
         }
@@ -381,18 +445,21 @@ public final class GrpcFederationServer implements AutoCloseable {
     void register(ServerSession s) {
         List<ServerSession> replaced = new ArrayList<>();
         List<ServerSession.Pending> waiting = new ArrayList<>();
+        String ended;
         synchronized (byId) {
-            for (int id : s.ids()) {
-                ServerSession old = byId.put(id, s);
-                if (old != null && old != s) {
-                    replaced.add(old);
-                }
-                List<ServerSession.Pending> l = orphans.remove(id);
-                if (l != null) {
-                    waiting.addAll(l);
-                }
+            ended = completed;
+            if (ended == null) {
+                registerLocked(s, replaced, waiting);
+            } else {
+                // a host that reconnects after the run ended (its connection was cut near the end) hears it now
+                s.shutdown(ended, true);
+                toldComplete.addAll(s.ids());
+                byId.notifyAll();
             }
-            byId.notifyAll();
+        }
+        if (ended != null) {
+            LOG.info("{}: clients {} reconnected after the run ended and were told so", s.peer(), ranges(s.ids()));
+            return;
         }
         for (ServerSession.Pending task : waiting) {
             if (!task.future().isDone()) {
@@ -405,6 +472,22 @@ public final class GrpcFederationServer implements AutoCloseable {
         }
         counters.sessionOpened();
     }
+
+    private void registerLocked(ServerSession s, List<ServerSession> replaced, List<ServerSession.Pending> waiting) {
+        everConnected.addAll(s.ids());
+        for (int id : s.ids()) {
+            ServerSession old = byId.put(id, s);
+            if (old != null && old != s) {
+                replaced.add(old);
+            }
+            List<ServerSession.Pending> l = orphans.remove(id);
+            if (l != null) {
+                waiting.addAll(l);
+            }
+        }
+        byId.notifyAll();
+    }
+
 
     void unregister(ServerSession s) {
         synchronized (byId) {
@@ -602,7 +685,8 @@ public final class GrpcFederationServer implements AutoCloseable {
         /**
          * How long a task whose session was lost waits for its client to reconnect and be offered it again, before
          * it fails and the round goes on without the client (default 10 s; zero fails it at once). A round deadline
-         * ends the wait sooner.
+         * ends the wait sooner. It also bounds how long {@link #finish} waits for a disconnected host to reconnect
+         * and hear that the run is over.
          */
         public Builder reconnectGrace(Duration v) {
             if (v == null || v.isNegative()) {

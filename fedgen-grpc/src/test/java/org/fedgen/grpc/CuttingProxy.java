@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A TCP relay on 127.0.0.1 for tests: forwards every connection to the server, but cuts the first one (both sockets
  * closed, as a network failure would) once the server has sent it {@code cutAfterBytes} bytes, e.g. in the middle of
- * the first model, right after the host registered and was given its tasks.
+ * the first model, right after the host registered and was given its tasks. {@link #cutNow} cuts every open
+ * connection, and while {@link #hold} is on, new connections are accepted and closed at once (the network is down).
  */
 final class CuttingProxy implements AutoCloseable {
     private final ServerSocket listen;
@@ -19,6 +20,8 @@ final class CuttingProxy implements AutoCloseable {
     private final long cutAfterBytes;
     private final AtomicInteger connections = new AtomicInteger();
     private volatile boolean cut;
+    private volatile boolean held;
+    private final java.util.Set<Socket> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     CuttingProxy(int upstreamPort, long cutAfterBytes) throws IOException {
         this.listen = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -43,11 +46,30 @@ final class CuttingProxy implements AutoCloseable {
         return connections.get();
     }
 
+    /** While on, new connections are closed as soon as they are accepted. */
+    void hold(boolean on) {
+        held = on;
+    }
+
+    /** Cuts every open connection. */
+    void cutNow() {
+        for (Socket s : open) {
+            closeQuietly(s);
+        }
+        cut = true;
+    }
+
     private void accept() {
         while (!listen.isClosed()) {
             try {
                 Socket client = listen.accept();
+                if (held) {
+                    closeQuietly(client);
+                    continue;
+                }
                 Socket server = new Socket(InetAddress.getLoopbackAddress(), upstreamPort);
+                open.add(client);
+                open.add(server);
                 boolean first = connections.incrementAndGet() == 1;
                 pump(client, server, Long.MAX_VALUE);
                 pump(server, client, first ? cutAfterBytes : Long.MAX_VALUE);

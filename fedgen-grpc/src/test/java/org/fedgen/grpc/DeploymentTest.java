@@ -180,6 +180,35 @@ class DeploymentTest {
         assertEquals(2, Double.parseDouble(round1[header.indexOf("failed")]));
     }
 
+    @Test
+    void aHostWhoseConnectionIsDownWhenTheRunEndsIsToldOnceItReconnectsAndExitsNormally() throws Exception {
+        RunConfig dep = sim.toBuilder().rounds(1).out(dir.resolve("cut-at-end")).build();
+        try (GrpcFederationServer grpc = Deployments.server(dep).reconnectGrace(Duration.ofSeconds(30)).build()
+                .start();
+                CuttingProxy net = new CuttingProxy(grpc.port(), Long.MAX_VALUE)) {
+            List<CompletableFuture<Void>> running = Deployments.start(threads, List.of(
+                    Deployments.host("127.0.0.1", net.port(), split, 0, 1, 2).build()));
+            new FederatedRun(dep, grpc.minClients(3)).deployed(grpc::proxy).run();
+            // the network goes down after the last round and stays down until the server has finished the run
+            net.hold(true);
+            net.cutNow();
+            while (grpc.counters().snapshot().get("sessions_lost") < 1) {
+                Thread.sleep(10);
+            }
+            CompletableFuture<Void> finishing = CompletableFuture.runAsync(() -> grpc.finish("run complete"),
+                    threads);
+            while (!grpc.runEnded()) {
+                Thread.sleep(10);
+            }
+            assertTrue(!finishing.isDone(), "the server waits for the disconnected host");
+            net.hold(false);
+            finishing.get(30, TimeUnit.SECONDS);
+            // without the wait the host retries against a closed port and gives up after 20 s with an exception
+            running.get(0).get(30, TimeUnit.SECONDS);
+            assertEquals(1L, grpc.counters().snapshot().get("sessions"), "the late session is not counted as one of the run");
+        }
+    }
+
     /** Past the Welcome (about 2 KB) and into the first model (26 104 float32, 104 416 bytes). */
     private static final long CUT_IN_THE_FIRST_MODEL = 30_000;
 
