@@ -22,7 +22,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Not thread-safe; one instance per use.
  */
 public final class GaussianNoise {
+    // floats copied out of a native buffer, noised and copied back per chunk: the sampler's loop then works on a heap
+    // array (16 KiB: L1-resident next to the 4 KiB keystream block)
+    private static final int CHUNK = 1 << 12;
     private final KeystreamRandom bits;
+    private float[] scratch;
 
     private GaussianNoise(KeystreamRandom bits) {
         this.bits = bits;
@@ -46,15 +50,14 @@ public final class GaussianNoise {
     /** Fills {@code out} with independent N(0, std²) values. */
     public void fill(float[] out, double std) {
         checkStd(std);
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (float) (std * NormalZiggurat.sample(bits));
-        }
+        NormalZiggurat.fillScaled(bits, out, 0, out.length, std);
     }
 
     /**
      * Adds independent N(0, std²) noise to every element of a float32 array, in place: the i-th element in row-major
      * order becomes {@code x + (float) (std · z_i)} in float32 arithmetic, the same bits whether the array is a
-     * contiguous c-ordered buffer (added to in one pass, no copy) or any other layout.
+     * contiguous c-ordered buffer (copied through a heap chunk, noised there block by block from the keystream) or any
+     * other layout (through a full copy).
      *
      * @throws IllegalArgumentException if std is negative or not finite, or the array is not float32
      */
@@ -73,8 +76,14 @@ public final class GaussianNoise {
         if (contiguous(target)) {
             FloatBuffer buffer = target.data().asNioFloat();
             int offset = (int) target.offset();
-            for (int i = offset, end = offset + (int) n; i < end; i++) {
-                buffer.put(i, buffer.get(i) + (float) (std * NormalZiggurat.sample(bits)));
+            if (scratch == null) {
+                scratch = new float[CHUNK];
+            }
+            for (int start = offset, end = offset + (int) n; start < end; start += CHUNK) {
+                int len = Math.min(CHUNK, end - start);
+                buffer.get(start, scratch, 0, len);
+                NormalZiggurat.addScaled(bits, scratch, 0, len, std);
+                buffer.put(start, scratch, 0, len);
             }
             return;
         }

@@ -25,7 +25,7 @@ final class KeystreamRandom extends Random {
     private static final SecureRandom KEY_SOURCE = new SecureRandom();
     // HotSpot's AES-CTR intrinsic replaces a normally compiled call of the JDK's counter mode; with 64 KiB per call
     // the loop inside got only an on-stack-replacement compile, 30x slower (measured, JDK 17). 4 KiB calls get it.
-    private static final int BUFFER_BYTES = 1 << 12;
+    static final int BUFFER_BYTES = 1 << 12;
     private static final long serialVersionUID = 1L;
 
     private final transient Cipher cipher;
@@ -69,6 +69,33 @@ final class KeystreamRandom extends Random {
         long w = (long) WORDS.get(keystream, next);
         next += Long.BYTES;
         return w;
+    }
+
+    /**
+     * The current keystream block for a bulk reader, refilled first if every word of it was read: the unread words
+     * start at {@link #position()}; the reader reads them with {@link #word} and hands back where it stopped with
+     * {@link #seek}. {@link #nextLong()} reads the same words in the same order.
+     */
+    byte[] block() {
+        if (next == BUFFER_BYTES) {
+            refill();
+        }
+        return keystream;
+    }
+
+    /** The byte offset of the next unread word in {@link #block()}. */
+    int position() {
+        return next;
+    }
+
+    /** Marks the words of the block before byte offset {@code position} as read. */
+    void seek(int position) {
+        next = position;
+    }
+
+    /** The little-endian word at byte offset {@code offset} of a block. */
+    static long word(byte[] block, int offset) {
+        return (long) WORDS.get(block, offset);
     }
 
     @Override

@@ -112,6 +112,63 @@ class GaussianNoiseTest {
     }
 
     @Test
+    void bulkPathsDrawTheSameNumbersAsTheTextbookZiggurat() {
+        // fill and addTo read the keystream block by block and settle most wedges by linear bounds; the reference
+        // below is the plain per-draw ziggurat with an exp for every wedge point: same words, same numbers
+        int n = 1_000_003;
+        for (long seed : new long[] {17, 18}) {
+            GaussianNoise noise = GaussianNoise.seeded(seed);
+            KeystreamRandom reference = KeystreamRandom.seeded(seed);
+            // three single draws first, so that the bulk paths start in the middle of a keystream block
+            for (int i = 0; i < 3; i++) {
+                assertEquals(textbook(reference), noise.next(), 0.0);
+            }
+            float[] filled = new float[n];
+            noise.fill(filled, 0.75);
+            INDArray added = Nd4j.zeros(DataType.FLOAT, 10_001).addi(0.5);
+            noise.addTo(added, 1.25);
+            float[] sum = added.toFloatVector();
+            for (int i = 0; i < n; i++) {
+                assertEquals((float) (0.75 * textbook(reference)), filled[i], 0f, "fill, draw " + i);
+            }
+            for (int i = 0; i < sum.length; i++) {
+                assertEquals(0.5f + (float) (1.25 * textbook(reference)), sum[i], 0f, "addTo, draw " + i);
+            }
+            assertEquals(textbook(reference), noise.next(), 0.0);
+        }
+    }
+
+    @Test
+    void wedgeBoundsNeverContradictTheDensity() {
+        // at 4001 points of every wedge, the height just below f(x) must not be rejected by the bounds and f(x)
+        // itself (rejected by y < f(x)) must not be accepted; and most of the wedge is settled without the exp
+        long settled = 0;
+        long points = 0;
+        for (int layer = 1; layer < NormalZiggurat.LAYERS; layer++) {
+            double lo = NormalZiggurat.edge(layer + 1);
+            double hi = NormalZiggurat.edge(layer);
+            double bottom = NormalZiggurat.height(layer);
+            double top = NormalZiggurat.height(layer + 1);
+            for (int j = 0; j <= 4000; j++) {
+                double x = j == 4000 ? hi : lo + (hi - lo) * j / 4000;
+                double fx = StrictMath.exp(-0.5 * x * x);
+                assertTrue(NormalZiggurat.squeeze(layer, x, Math.nextDown(fx)) >= 0, "layer " + layer + " x " + x);
+                assertTrue(NormalZiggurat.squeeze(layer, x, fx) <= 0, "layer " + layer + " x " + x);
+                for (int h = 0; h < 8; h++) {
+                    double y = bottom + (top - bottom) * (h + 0.5) / 8;
+                    int s = NormalZiggurat.squeeze(layer, x, y);
+                    if (s != 0) {
+                        assertEquals(y < fx, s > 0, "layer " + layer + " x " + x + " y " + y);
+                        settled++;
+                    }
+                    points++;
+                }
+            }
+        }
+        assertTrue(settled > 0.9 * points, settled + " of " + points + " wedge points settled");
+    }
+
+    @Test
     void keystreamIsAes256InCounterModeFromZero() throws Exception {
         byte[] key = new byte[32];
         for (int i = 0; i < 32; i++) {
@@ -188,6 +245,34 @@ class GaussianNoiseTest {
                 () -> GaussianNoise.seeded(1).addTo(Nd4j.zeros(DataType.DOUBLE, 3), 1));
         assertThrows(IllegalArgumentException.class,
                 () -> GaussianNoise.seeded(1).addTo(Nd4j.zeros(DataType.FLOAT, 3), Double.NaN));
+    }
+
+    /** The ziggurat one draw at a time, every wedge point decided by the exp (Marsaglia and Tsang 2000). */
+    private static double textbook(KeystreamRandom bits) {
+        for (;;) {
+            long w = bits.nextLong();
+            int layer = (int) w & (NormalZiggurat.LAYERS - 1);
+            double u = ((w >> 12) + 0.5) * 0x1.0p-51;
+            double x = u * NormalZiggurat.edge(layer);
+            if (Math.abs(u) < NormalZiggurat.edge(layer + 1) / NormalZiggurat.edge(layer)) {
+                return x;
+            }
+            if (layer == 0) {
+                double r = NormalZiggurat.R;
+                double t;
+                double e;
+                do {
+                    t = -StrictMath.log(((bits.nextLong() >>> 11) + 1) * 0x1.0p-53) / r;
+                    e = -StrictMath.log(((bits.nextLong() >>> 11) + 1) * 0x1.0p-53);
+                } while (e + e < t * t);
+                return u < 0 ? -(r + t) : r + t;
+            }
+            double f0 = NormalZiggurat.height(layer);
+            double y = f0 + ((bits.nextLong() >>> 11) * 0x1.0p-53) * (NormalZiggurat.height(layer + 1) - f0);
+            if (y < StrictMath.exp(-0.5 * x * x)) {
+                return x;
+            }
+        }
     }
 
     /** Φ(b) − Φ(a) by composite Simpson with 64 panels (error below 1e-12 for |b − a| = 0.08). */

@@ -192,10 +192,9 @@ final class GanNetworks {
         ws.outputDelta().assign(deltas);
         discriminator.backward(ws, ws.outputDelta(), false, false, false);
         boolean gp = config.loss() == GanLoss.WGAN_GP && config.gradientPenaltyWeight() > 0;
-        Mlp.Workspace pw = null;
         INDArray selection = selection(labels, m);
         if (gp) {
-            pw = discriminator.workspace(m, SLOT_D_PENALTY);
+            Mlp.Workspace pw = discriminator.workspace(m, SLOT_D_PENALTY);
             pw.input().assign(real).subi(fake).muliColumnVector(epsilon).addi(fake);
             discriminator.forward(pw, true);
             penalty.pass(pw, config.gradientPenaltyWeight(), 1.0, selection, null, false);
@@ -220,11 +219,11 @@ final class GanNetworks {
             // bias gradient of row i: δ_real,i + δ_fake,i (the penalty has none)
             normSq.addi(GhostNorms.rowSquares(delta[0].add(delta[1])));
         }
-        INDArray weights = GhostNorms.clipWeights(normSq, clip, members);
-        ws.outputDelta().assign(deltas.muliColumnVector(Nd4j.concat(0, weights, weights).castTo(dataType)));
-        discriminator.backward(ws, ws.outputDelta(), true, false, false);
+        INDArray weights = GhostNorms.clipWeights(normSq, clip, members).castTo(dataType);
+        // the clip-weighted sum from the deltas and penalty factors already computed, without a second backward pass
+        discriminator.weightedParamGrads(ws, Nd4j.concat(0, weights, weights));
         if (gp) {
-            penalty.pass(pw, config.gradientPenaltyWeight(), 1.0, selection, weights, true);
+            penalty.addWeightedGradient(m, weights);
         }
     }
 

@@ -213,6 +213,21 @@ final class Mlp {
         }
     }
 
+    /**
+     * After a {@link #backward} of {@code ws} without parameter gradients: writes the parameter gradients that a
+     * backward pass of the output deltas scaled per row by {@code rowWeights} ([rows, 1]) would write. Backpropagation
+     * is linear in each row's output delta (the masks are fixed by the forward pass), so scaling each layer's deltas
+     * equals propagating the scaled ones, without the propagation. Overwrites the workspace's deltas.
+     */
+    void weightedParamGrads(Workspace ws, INDArray rowWeights) {
+        for (int l = 0; l < w.length; l++) {
+            INDArray in = l == 0 ? ws.input : ws.act[l - 1];
+            ws.delta[l].muliColumnVector(rowWeights);
+            Nd4j.gemm(in, ws.delta[l], gw[l], true, false, 1.0, 0.0);
+            Nd4j.gemm(ws.onesRow, ws.delta[l], gb[l], false, false, 1.0, 0.0);
+        }
+    }
+
     /** Preallocated buffers for one batch size. */
     final class Workspace {
         final int rows;
