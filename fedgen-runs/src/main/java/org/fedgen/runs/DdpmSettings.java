@@ -5,6 +5,7 @@ import static org.fedgen.core.util.Checks.require;
 import java.util.Arrays;
 import java.util.Objects;
 import org.fedgen.models.ddpm.Ddpm;
+import org.fedgen.models.ddpm.GuidanceInterval;
 
 /**
  * A DDPM run's model: denoiser, noise schedule, sampler, server-side EMA, conditioning. Build with {@link #builder()};
@@ -22,11 +23,17 @@ import org.fedgen.models.ddpm.Ddpm;
  * @param emaDecay     server-side EMA of the global model over rounds, used for samples and evaluation; 0 = off
  * @param labelDropout conditional: probability that a training label is replaced by "no label"
  * @param guidance     conditional: classifier-free guidance weight w of sampling
+ * @param guidanceInterval conditional: the steps at which guidance applies, {lo, hi} as fractions of T (see
+ *                     {@link GuidanceInterval})
  * @param conditional  class-conditional (samples cycle through the labels 0..9)
  */
 public record DdpmSettings(DenoiserKind denoiser, int mlpWidth, int mlpDepth, int[] unetChannels,
         ScheduleKind schedule, int timesteps, SamplerKind sampler, int ddimSteps, double minSnrGamma, double emaDecay,
-        double labelDropout, double guidance, boolean conditional) implements ModelSettings {
+        double labelDropout, double guidance, double[] guidanceInterval, boolean conditional)
+        implements ModelSettings {
+
+    /** Guidance at every step unless {@code --guidance-interval} says otherwise. */
+    static final double[] DEFAULT_GUIDANCE_INTERVAL = {0, 1};
 
     /** Denoiser networks. */
     public enum DenoiserKind { mlp, unet }
@@ -37,14 +44,25 @@ public record DdpmSettings(DenoiserKind denoiser, int mlpWidth, int mlpDepth, in
     /** Reverse-process samplers: ancestral DDPM (T steps) or deterministic DDIM (ddimSteps steps). */
     public enum SamplerKind { ddpm, ddim }
 
-    /** Copies {@code unetChannels} so the record stays immutable. */
+    /** Copies {@code unetChannels} and {@code guidanceInterval} so the record stays immutable. */
     public DdpmSettings {
         unetChannels = unetChannels.clone();
+        guidanceInterval = guidanceInterval.clone();
     }
 
     @Override
     public int[] unetChannels() {
         return unetChannels.clone();
+    }
+
+    @Override
+    public double[] guidanceInterval() {
+        return guidanceInterval.clone();
+    }
+
+    /** {@link #guidanceInterval()} as the library's {@link GuidanceInterval}. */
+    public GuidanceInterval interval() {
+        return new GuidanceInterval(guidanceInterval[0], guidanceInterval[1]);
     }
 
     /** A builder with the defaults. */
@@ -64,13 +82,13 @@ public record DdpmSettings(DenoiserKind denoiser, int mlpWidth, int mlpDepth, in
                 && d.timesteps == timesteps && d.sampler == sampler && d.ddimSteps == ddimSteps
                 && Double.compare(d.minSnrGamma, minSnrGamma) == 0 && Double.compare(d.emaDecay, emaDecay) == 0
                 && Double.compare(d.labelDropout, labelDropout) == 0 && Double.compare(d.guidance, guidance) == 0
-                && d.conditional == conditional;
+                && Arrays.equals(d.guidanceInterval, guidanceInterval) && d.conditional == conditional;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(denoiser, mlpWidth, mlpDepth, Arrays.hashCode(unetChannels), schedule, timesteps, sampler,
-                ddimSteps, minSnrGamma, emaDecay, labelDropout, guidance, conditional);
+                ddimSteps, minSnrGamma, emaDecay, labelDropout, guidance, Arrays.hashCode(guidanceInterval), conditional);
     }
 
     @Override
@@ -79,7 +97,7 @@ public record DdpmSettings(DenoiserKind denoiser, int mlpWidth, int mlpDepth, in
                 + ", unetChannels=" + Arrays.toString(unetChannels) + ", schedule=" + schedule + ", timesteps="
                 + timesteps + ", sampler=" + sampler + ", ddimSteps=" + ddimSteps + ", minSnrGamma=" + minSnrGamma
                 + ", emaDecay=" + emaDecay + ", labelDropout=" + labelDropout + ", guidance=" + guidance
-                + ", conditional=" + conditional + "]";
+                + ", guidanceInterval=" + Arrays.toString(guidanceInterval) + ", conditional=" + conditional + "]";
     }
 
     /** Builds {@link DdpmSettings}; option names in messages are the CLI's. */
@@ -96,6 +114,7 @@ public record DdpmSettings(DenoiserKind denoiser, int mlpWidth, int mlpDepth, in
         private double emaDecay = 0.0;
         private double labelDropout = 0.0;
         private double guidance = 0.0;
+        private double[] guidanceInterval = DEFAULT_GUIDANCE_INTERVAL.clone();
         private boolean conditional;
 
         private Builder() {
@@ -176,6 +195,12 @@ public record DdpmSettings(DenoiserKind denoiser, int mlpWidth, int mlpDepth, in
             return this;
         }
 
+        /** Sets {@code guidanceInterval}: conditional: the steps at which guidance applies, lo and hi fractions of T. */
+        public Builder guidanceInterval(double... v) {
+            guidanceInterval = v.clone();
+            return this;
+        }
+
         /** Sets {@code conditional}: class-conditional (samples cycle through the labels 0..9). */
         public Builder conditional(boolean v) {
             conditional = v;
@@ -199,10 +224,16 @@ public record DdpmSettings(DenoiserKind denoiser, int mlpWidth, int mlpDepth, in
             require(emaDecay >= 0 && emaDecay < 1, "--ema-decay must be in [0, 1), got " + emaDecay);
             require(labelDropout >= 0 && labelDropout < 1, "--label-dropout must be in [0, 1), got " + labelDropout);
             require(guidance >= 0 && Double.isFinite(guidance), "--guidance must be finite and >= 0, got " + guidance);
+            require(guidanceInterval.length == 2 && guidanceInterval[0] >= 0 && guidanceInterval[0] <= guidanceInterval[1]
+                    && guidanceInterval[1] <= 1, "--guidance-interval needs lo,hi with 0 <= lo <= hi <= 1 (fractions of "
+                    + "T), got " + Arrays.stream(guidanceInterval).mapToObj(String::valueOf)
+                    .collect(java.util.stream.Collectors.joining(",")));
+            require(conditional || Arrays.equals(guidanceInterval, DEFAULT_GUIDANCE_INTERVAL), "--guidance-interval "
+                    + guidanceInterval[0] + "," + guidanceInterval[1] + " needs --conditional");
             require(conditional || (labelDropout == 0 && guidance == 0), "--label-dropout " + labelDropout
                     + " and --guidance " + guidance + " need --conditional");
             return new DdpmSettings(denoiser, mlpWidth, mlpDepth, unetChannels, schedule, timesteps, sampler,
-                    ddimSteps, minSnrGamma, emaDecay, labelDropout, guidance, conditional);
+                    ddimSteps, minSnrGamma, emaDecay, labelDropout, guidance, guidanceInterval, conditional);
         }
     }
 }

@@ -21,7 +21,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * classifier files under the requested digit), writing {@code ddimS.png} (S the steps) next to the checkpoint. Run
  * with the test classpath: {@code java -cp
  * fedgen-examples/target/fedgen.jar:fedgen-examples/target/lib/*:fedgen-runs/target/test-classes
- * org.fedgen.runs.DdimStepSweep CHECKPOINT SAMPLES S...}.
+ * org.fedgen.runs.DdimStepSweep CHECKPOINT SAMPLES S...}. A conditional model's step count may carry its own guidance,
+ * {@code S:W} (weight W at every step) or {@code S:W:LO,HI} (weight W for LO &le; t/T &le; HI); a bare S keeps the
+ * run's guidance and interval. Grids are then named {@code ddimS-wW-LO-HI.png}.
  */
 final class DdimStepSweep {
     private DdimStepSweep() {
@@ -32,16 +34,33 @@ final class DdimStepSweep {
         int n = Integer.parseInt(args[1]);
         Checkpoint cp = CheckpointFile.read(file);
         DdpmSettings settings = (DdpmSettings) RunProvenance.fromJson(cp.provenance(), args[0]).config().model();
-        Ddpm model = DdpmModels.newModel(settings);
         Map<String, INDArray> agg = cp.aggregatorState();
         String ema = "ema/" + Ddpm.PART;
-        model.load(agg.containsKey(ema) ? ModelState.builder(cp.round()).part(Ddpm.PART, agg.get(ema)).build()
-                : cp.model());
+        ModelState weights = agg.containsKey(ema) ? ModelState.builder(cp.round()).part(Ddpm.PART, agg.get(ema))
+                .build() : cp.model();
         DigitsClassifier classifier = DigitsClassifier.load();
         SampleQuality quality = SampleQuality.against(DigitsSplit.heldOut(), classifier);
         System.out.printf("%s: round %d, %s, %d samples, seed 7%n", file, cp.round(), settings, n);
         for (int i = 2; i < args.length; i++) {
-            int steps = Integer.parseInt(args[i]);
+            String[] spec = args[i].split(":");
+            int steps = Integer.parseInt(spec[0]);
+            DdpmSettings.Builder b = DdpmSettings.builder().denoiser(settings.denoiser()).mlpWidth(settings.mlpWidth())
+                    .mlpDepth(settings.mlpDepth()).unetChannels(settings.unetChannels()).schedule(settings.schedule())
+                    .timesteps(settings.timesteps()).ddimSteps(steps).minSnrGamma(settings.minSnrGamma())
+                    .emaDecay(settings.emaDecay()).labelDropout(settings.labelDropout()).guidance(settings.guidance())
+                    .guidanceInterval(settings.guidanceInterval()).conditional(settings.conditional());
+            if (spec.length > 1) {
+                b.guidance(Double.parseDouble(spec[1])).guidanceInterval(0, 1);
+            }
+            if (spec.length > 2) {
+                String[] lohi = spec[2].split(",");
+                b.guidanceInterval(Double.parseDouble(lohi[0]), Double.parseDouble(lohi[1]));
+            }
+            DdpmSettings run = b.build();
+            Ddpm model = DdpmModels.newModel(run);
+            model.load(weights);
+            String name = "ddim" + steps + (model.conditional() ? "-w" + run.guidance() + "-"
+                    + run.guidanceInterval()[0] + "-" + run.guidanceInterval()[1] : "");
             long t0 = System.nanoTime();
             INDArray x = model.sample(n, 7, new DdimSampler(steps));
             double sec = (System.nanoTime() - t0) / 1e9;
@@ -56,9 +75,9 @@ final class DdimStepSweep {
                 }
                 agreement = String.format("  agreement %.3f", (double) same / n);
             }
-            System.out.printf("ddim %3d  %6.1f s  fid %6.1f  precision %.3f  recall %.3f  dust_ratio %.2f%s%n", steps,
+            System.out.printf("%-24s %6.1f s  fid %6.1f  precision %.3f  recall %.3f  dust_ratio %.2f%s%n", name,
                     sec, m.get("fid"), m.get("precision"), m.get("recall"), m.get("dust_ratio"), agreement);
-            ImageGrid.write(file.toAbsolutePath().getParent().resolve("ddim" + steps + ".png"),
+            ImageGrid.write(file.toAbsolutePath().getParent().resolve(name + ".png"),
                     x.get(NDArrayIndex.interval(0, Math.min(64, n)), NDArrayIndex.all()), 28, 28);
         }
     }

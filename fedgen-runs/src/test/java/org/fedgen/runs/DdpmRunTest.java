@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.fedgen.core.RoundListener;
+import org.fedgen.models.ddpm.GuidanceInterval;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -88,5 +89,12 @@ class DdpmRunTest {
                 () -> DdpmSettings.builder().guidance(2).build());
         assertTrue(e.getMessage().contains("--guidance 2.0") && e.getMessage().contains("--conditional"),
                 e.getMessage());
+        assertEquals(new GuidanceInterval(0.3, 0.8), DdpmModels.newModel(tiny().conditional(true).guidance(1)
+                .guidanceInterval(0.3, 0.8).build()).guidanceInterval());
+        assertEquals(GuidanceInterval.ALL, DdpmModels.newModel(ddpm).guidanceInterval());
+        assertEquals("--guidance-interval needs lo,hi with 0 <= lo <= hi <= 1 (fractions of T), got 0.8,0.3",
+                assertThrows(IllegalArgumentException.class, () -> tiny().conditional(true).guidance(1)
+                        .guidanceInterval(0.8, 0.3).build()).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> tiny().guidanceInterval(0.5).build());
     }
 }

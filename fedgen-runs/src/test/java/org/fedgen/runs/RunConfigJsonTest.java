@@ -28,6 +28,8 @@ class RunConfigJsonTest {
                 .loss(GanLoss.NON_SATURATING_BCE).criticSteps(2).build()).aggregator(AggregatorKind.mmd).build());
         assertRoundTrip(RunConfig.builder().model(DdpmSettings.builder().timesteps(50).ddimSteps(10)
                 .unetChannels(4, 8).build()).build());
+        assertRoundTrip(RunConfig.builder().model(DdpmSettings.builder().conditional(true).labelDropout(0.1)
+                .guidance(2).guidanceInterval(0.25, 0.75).build()).build());
         assertRoundTrip(RunConfig.builder().dp(DpConfig.builder(1.1, 0.5).parts(List.of("decoder"))
                 .seededNoise(true).build()).build());
         assertRoundTrip(RunConfig.builder().secureAggregation(SecureAggregationSettings.defaults()).build());

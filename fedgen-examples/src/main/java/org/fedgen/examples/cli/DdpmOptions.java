@@ -59,6 +59,11 @@ public final class DdpmOptions {
             + "(1 + w) eps(x, t, y) - w eps(x, t, none); 0 = plain conditional (default: ${DEFAULT-VALUE}).")
     public double guidance = 0.0;
 
+    @Option(names = "--guidance-interval", split = ",", paramLabel = "LO,HI", description = "Conditional DDPM: "
+            + "apply guidance only at steps t with LO <= t/T <= HI, the plain conditional prediction elsewhere "
+            + "(default: 0,1, every step).")
+    public double[] guidanceInterval = {0, 1};
+
     /** Class-conditional DDPM (samples cycle through the labels 0..9); set by the command's {@code --conditional}. */
     public boolean conditional;
 
@@ -71,6 +76,6 @@ public final class DdpmOptions {
         return DdpmSettings.builder().denoiser(denoiser).mlpWidth(mlpWidth).mlpDepth(mlpDepth)
                 .unetChannels(unetChannels).schedule(schedule).timesteps(timesteps).sampler(sampler)
                 .ddimSteps(ddimSteps).minSnrGamma(minSnrGamma).emaDecay(emaDecay).labelDropout(labelDropout)
-                .guidance(guidance).conditional(conditional).build();
+                .guidance(guidance).guidanceInterval(guidanceInterval).conditional(conditional).build();
     }
 }

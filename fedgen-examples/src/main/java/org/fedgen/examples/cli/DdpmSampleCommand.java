@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code fedgen ddpm-sample}: loads a DDPM run's checkpoint (its EMA weights when the checkpoint holds them), with the
  * DDPM settings the checkpoint records (a DDPM option given that contradicts them is refused naming both values;
- * {@code --ddim-steps} chooses the DDIM sampler's steps freely; a checkpoint of format 1 needs the run's options) and draws
+ * the sampling options {@code --ddim-steps}, {@code --guidance} and {@code --guidance-interval} override them freely; a checkpoint of format 1 needs the run's options) and draws
  * samples with both the ancestral DDPM sampler and DDIM, printing the time of each and the kernel MMD² against the
  * 1 000 held-out digits, and writing a grid and an IDX file per sampler (score the IDX files with {@code fedgen eval}).
  */
@@ -38,6 +38,10 @@ import picocli.CommandLine.Option;
         description = {"Samples a trained DDPM checkpoint with the ancestral (DDPM) and DDIM samplers; prints the time",
             "and the MMD against the held-out digits of each, writes ddpm-samples-<sampler>.png next to it."})
 public final class DdpmSampleCommand implements Callable<Integer> {
+    /** Options that change only how samples are drawn, not the trained network, so they may differ from the run's. */
+    private static final java.util.Set<String> SAMPLING_ONLY = java.util.Set.of("ddimSteps", "guidance",
+            "guidanceInterval");
+
     @Mixin
     DdpmOptions ddpm = new DdpmOptions();
 
@@ -71,7 +75,7 @@ public final class DdpmSampleCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(checkpoint + ": " + e.getMessage(), e);
         }
-        DdpmSettings settings = cp.provenance().isEmpty() ? given : recorded(cp);
+        DdpmSettings settings = cp.provenance().isEmpty() ? given : withSamplingOptions(recorded(cp));
         Ddpm model = DdpmModels.newModel(settings);
         int ddimSteps = spec.commandLine().getParseResult().hasMatchedOption("--ddim-steps") ? ddpm.ddimSteps
                 : settings.ddimSteps();
@@ -126,7 +130,7 @@ public final class DdpmSampleCommand implements Callable<Integer> {
                         + checkpoint + ")");
             }
             if (!(o.userObject() instanceof Field f) || f.getDeclaringClass() != DdpmOptions.class
-                    || f.getName().equals("ddimSteps")) {
+                    || SAMPLING_ONLY.contains(f.getName())) {
                 continue;
             }
             Object given = f.get(ddpm);
@@ -137,6 +141,19 @@ public final class DdpmSampleCommand implements Callable<Integer> {
             }
         }
         return d;
+    }
+
+    /** The recorded settings with the sampling-only options given on the command line in place of theirs. */
+    private DdpmSettings withSamplingOptions(DdpmSettings d) {
+        var parse = spec.commandLine().getParseResult();
+        return DdpmSettings.builder().denoiser(d.denoiser()).mlpWidth(d.mlpWidth()).mlpDepth(d.mlpDepth())
+                .unetChannels(d.unetChannels()).schedule(d.schedule()).timesteps(d.timesteps()).sampler(d.sampler())
+                .ddimSteps(d.ddimSteps()).minSnrGamma(d.minSnrGamma()).emaDecay(d.emaDecay())
+                .labelDropout(d.labelDropout())
+                .guidance(parse.hasMatchedOption("--guidance") ? ddpm.guidance : d.guidance())
+                .guidanceInterval(parse.hasMatchedOption("--guidance-interval") ? ddpm.guidanceInterval
+                        : d.guidanceInterval())
+                .conditional(d.conditional()).build();
     }
 
     private static String show(Object v) {

@@ -139,6 +139,11 @@ class CliErrorPathTest {
         oneLine(errLines(2, "ddpm-sample", "--checkpoint", "x", "--guidance", "1"),
                 "--label-dropout 0.0 and --guidance 1.0 need --conditional");
         oneLine(errLines(2, "ddpm-sample", "--checkpoint", "x", "--samples", "0"), "--samples must be >= 1, got 0");
+        oneLine(errLines(2, "ddpm-sample", "--checkpoint", "x", "--conditional", "--guidance", "1",
+                "--guidance-interval", "0.8,0.2"), "--guidance-interval needs lo,hi with 0 <= lo <= hi <= 1 (fractions "
+                + "of T), got 0.8,0.2");
+        oneLine(errLines(2, "train", "--model", "ddpm", "--guidance-interval", "0.2,0.8"),
+                "--guidance-interval 0.2,0.8 needs --conditional");
     }
 
     @Test

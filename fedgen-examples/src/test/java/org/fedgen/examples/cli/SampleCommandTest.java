@@ -34,6 +34,27 @@ class SampleCommandTest {
         return out.resolve("checkpoint.fgs");
     }
 
+    /** Guidance and its interval only change how samples are drawn: ddpm-sample takes them over the run's. */
+    @Test
+    void ddpmSampleTakesGuidanceAndItsIntervalOverTheCheckpoints() throws Exception {
+        Path out = dir.resolve("cfg");
+        StringWriter err = new StringWriter();
+        assertEquals(0, run(new StringWriter(), err, "train", "--model", "ddpm", "--conditional", "--label-dropout",
+                "0.1", "--guidance", "4", "--mlp-width", "8", "--mlp-depth", "1", "--timesteps", "21",
+                "--ddim-steps", "2", "--clients", "2", "--partition", "iid", "--rounds", "1", "--local-steps", "1",
+                "--batch-size", "8", "--workers", "1", "--quality-samples", "0", "--samples", "0", "--out",
+                out.toString()), err.toString());
+        Path cp = out.resolve("checkpoint.fgs");
+        assertEquals(0, run(new StringWriter(), err, "ddpm-sample", "--checkpoint", cp.toString(), "--samples", "2",
+                "--conditional", "--guidance", "2", "--guidance-interval", "0.3,0.7"), err.toString());
+        assertEquals(16 + 2 * 28 * 28, Files.size(cp.resolveSibling("ddpm-samples-ddim2-idx3-ubyte")));
+        StringWriter refused = new StringWriter();
+        assertEquals(2, run(new StringWriter(), refused, "ddpm-sample", "--checkpoint", cp.toString(),
+                "--conditional", "--label-dropout", "0.2"));
+        assertEquals(List.of("fedgen: --label-dropout 0.2 contradicts the checkpoint's labelDropout 0.1 (" + cp
+                + ")"), refused.toString().lines().toList());
+    }
+
     @Test
     void aTableRunsCheckpointSamplesRows() throws Exception {
         StringBuilder sb = new StringBuilder("x,c\n");
@@ -77,6 +98,10 @@ class SampleCommandTest {
                 "--timesteps", "50"));
         assertEquals(List.of("fedgen: --timesteps 50 contradicts the checkpoint's timesteps 21 (" + cp + ")"),
                 refused.toString().lines().toList());
+        assertEquals(0, run(new StringWriter(), err, "ddpm-sample", "--checkpoint", cp.toString(), "--samples", "2",
+                "--ddim-steps", "3"), err.toString());
+        assertEquals(16 + 2 * 28 * 28, Files.size(cp.resolveSibling("ddpm-samples-ddim3-idx3-ubyte")),
+                "--ddim-steps is a sampling option, not refused");
         StringWriter labels = new StringWriter();
         assertEquals(2, run(new StringWriter(), labels, "sample", "--checkpoint", cp.toString(), "--labels",
                 "0,3,7"));

@@ -75,6 +75,7 @@ public final class Ddpm implements ConditionalGenerativeModel {
     private final TimestepDistribution uniform;
     private final double labelDropout;
     private final double guidance;
+    private final GuidanceInterval guidanceInterval;
     private final PartVectors parts;
     private final PartUpdater updater;
     private RecordDp recordDp;
@@ -93,11 +94,13 @@ public final class Ddpm implements ConditionalGenerativeModel {
         }
         this.labelDropout = b.labelDropout;
         this.guidance = b.guidance;
+        this.guidanceInterval = b.guidanceInterval;
         if ((labelDropout > 0 || guidance > 0) && denoiser.numClasses() < 1) {
             throw new IllegalArgumentException("label dropout " + labelDropout + " and guidance " + guidance
                     + " need a conditional denoiser (numClasses > 0)");
         }
-        this.samplingNet = guidance > 0 ? new GuidedDenoiser(net, guidance) : net;
+        this.samplingNet = guidance > 0 ? new GuidedDenoiser(net, guidance, guidanceInterval, schedule.steps())
+                : net;
         this.parts = PartVectors.of("DDPM", PART, denoiser.params());
         this.updater = new PartUpdater(PART, denoiser.params(), denoiser.gradient(),
                 new FlatAdam(denoiser.params().length(), b.beta1, b.beta2, b.epsilon));
@@ -136,6 +139,11 @@ public final class Ddpm implements ConditionalGenerativeModel {
     /** Classifier-free guidance weight w of sampling (0 = the plain conditional prediction). */
     public double guidance() {
         return guidance;
+    }
+
+    /** The steps at which guidance applies ({@link GuidanceInterval#ALL} unless set). */
+    public GuidanceInterval guidanceInterval() {
+        return guidanceInterval;
     }
 
     /** The sampler {@link #sample(int, long)} uses. */
@@ -431,6 +439,7 @@ public final class Ddpm implements ConditionalGenerativeModel {
         private double minSnrGamma;
         private double labelDropout;
         private double guidance;
+        private GuidanceInterval guidanceInterval = GuidanceInterval.ALL;
 
         private Builder(Denoiser denoiser) {
             this.denoiser = Objects.requireNonNull(denoiser, "denoiser");
@@ -501,6 +510,15 @@ public final class Ddpm implements ConditionalGenerativeModel {
          */
         public Builder guidance(double w) {
             guidance = finiteNonNegative("guidance", w);
+            return this;
+        }
+
+        /**
+         * The steps at which guidance applies, as fractions of T (see {@link GuidanceInterval}); elsewhere the sampler
+         * uses the plain conditional prediction. Default {@link GuidanceInterval#ALL}, every step.
+         */
+        public Builder guidanceInterval(GuidanceInterval v) {
+            guidanceInterval = Objects.requireNonNull(v, "guidanceInterval");
             return this;
         }
 

@@ -67,6 +67,93 @@ class GuidanceTest {
         assertTrue(bad.getMessage().contains("-0.5"), bad.getMessage());
     }
 
+    /** lo·T &le; t &le; hi·T, both ends included; ends outside [0, 1] or crossed are refused naming them. */
+    @Test
+    void intervalHoldsTheStepsBetweenItsFractionsOfT() {
+        GuidanceInterval band = new GuidanceInterval(0.25, 0.5);
+        assertFalse(band.contains(9, 40));
+        assertTrue(band.contains(10, 40));
+        assertTrue(band.contains(20, 40));
+        assertFalse(band.contains(21, 40));
+        assertTrue(GuidanceInterval.ALL.everywhere());
+        assertFalse(band.everywhere());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new GuidanceInterval(0.6,
+                0.4));
+        assertEquals("guidance interval needs 0 <= lo <= hi <= 1 (fractions of T), got 0.6,0.4", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new GuidanceInterval(-0.1, 0.4));
+        assertThrows(IllegalArgumentException.class, () -> new GuidanceInterval(0.1, 1.5));
+    }
+
+    /**
+     * With an interval, rows whose t is outside it get the conditional prediction's exact bits and rows inside it the
+     * exact bits of guidance at every step.
+     */
+    @Test
+    void outsideTheIntervalTheGuidedPredictionIsTheConditionalOne() {
+        MlpDenoiser net = conditionalNet();
+        INDArray x = Nd4j.rand(Nd4j.getRandomFactory().getNewRandomInstance(4), 3, D).castTo(DataType.FLOAT);
+        int[] t = {1, 20, 40};
+        int[] y = {0, 1, 2};
+        float[] cond = net.predict(x, t, y).dup().reshape(-1).toFloatVector();
+        float[] everywhere = new GuidedDenoiser(net, 2.5).predict(x, t, y).dup().reshape(-1).toFloatVector();
+        // T = 40: [0.4, 0.6] holds t = 16..24, so only the middle row is guided
+        INDArray mixed = new GuidedDenoiser(net, 2.5, new GuidanceInterval(0.4, 0.6), 40).predict(x, t, y);
+        for (int i = 0; i < 3; i++) {
+            float[] want = Arrays.copyOfRange(i == 1 ? everywhere : cond, i * D, (i + 1) * D);
+            assertArrayEquals(want, mixed.getRow(i).toFloatVector(), 0f, "row " + i);
+        }
+        assertFalse(Arrays.equals(Arrays.copyOfRange(cond, D, 2 * D), Arrays.copyOfRange(everywhere, D, 2 * D)));
+        float[] none = new GuidedDenoiser(net, 2.5, new GuidanceInterval(0.6, 0.9), 40)
+                .predict(x, new int[] {1, 20, 22}, y).dup().reshape(-1).toFloatVector();
+        assertArrayEquals(net.predict(x, new int[] {1, 20, 22}, y).dup().reshape(-1).toFloatVector(), none, 0f);
+        assertArrayEquals(everywhere, new GuidedDenoiser(net, 2.5, new GuidanceInterval(0, 1), 40).predict(x, t, y)
+                .dup().reshape(-1).toFloatVector(), 0f);
+    }
+
+    /**
+     * Sampling: an interval that holds none of DDIM's steps gives the unguided conditional sampler's bits, the interval
+     * (0, 1) the bits of guidance without an interval, and one that holds some of the steps neither (compared before
+     * the final clipping to [−1, 1], which the small random network saturates).
+     */
+    @Test
+    void guidanceIntervalSamplingMatchesThePlainAndTheFullyGuidedSamplerAtItsEnds() {
+        MlpDenoiser net = conditionalNet();
+        // T = 40, DDIM 5: τ = 1, 11, 21, 30, 40
+        assertArrayEquals(new int[] {1, 11, 21, 30, 40}, new DdimSampler(5).timesteps(40));
+        float[] plain = unclipped(net, 0, GuidanceInterval.ALL);
+        float[] full = unclipped(net, 3, GuidanceInterval.ALL);
+        assertArrayEquals(plain, unclipped(net, 3, new GuidanceInterval(0.8, 0.95)), 0f);
+        assertArrayEquals(full, unclipped(net, 3, new GuidanceInterval(0, 1)), 0f);
+        // [0.025, 0.75] holds τ = 1, 11, 21, 30: the same as everywhere but at τ = 40
+        float[] band = unclipped(net, 3, new GuidanceInterval(0.025, 0.75));
+        assertFalse(Arrays.equals(band, plain));
+        assertFalse(Arrays.equals(band, full));
+    }
+
+    /** The DDIM-5 sampler's output for labels 0, 1, 2, 0 and seed 17, before {@link Ddpm} clips it. */
+    private static float[] unclipped(MlpDenoiser net, double w, GuidanceInterval interval) {
+        Ddpm model = Ddpm.builder(net).schedule(NoiseSchedule.linear(40)).sampler(new DdimSampler(5)).guidance(w)
+                .guidanceInterval(interval).build();
+        DdimSampler ddim = new DdimSampler(5);
+        ddim.timesteps(40);
+        float[][] out = new float[1][];
+        model.sample(new int[] {0, 1, 2, 0}, 17, new DiffusionSampler() {
+            @Override
+            public INDArray run(Denoiser d, NoiseSchedule schedule, INDArray xT, int[] labels,
+                    org.nd4j.linalg.api.rng.Random rng) {
+                INDArray x = ddim.run(d, schedule, xT, labels, rng);
+                out[0] = x.dup().reshape(-1).toFloatVector();
+                return x;
+            }
+
+            @Override
+            public int evaluations(NoiseSchedule schedule) {
+                return ddim.evaluations(schedule);
+            }
+        });
+        return out[0];
+    }
+
     /** A real denoiser that records the labels training hands it. */
     private static final class LabelRecorder implements Denoiser {
         final MlpDenoiser net = conditionalNet();
