@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * What the server asks of a client for one round of local training. Immutable; derive variants with
@@ -35,6 +36,7 @@ public final class FitInstructions {
     private final boolean reportMmd;
     private final int mmdSamples;
     private final Map<String, String> config;
+    private final Map<String, INDArray> serverControl;
 
     private FitInstructions(Builder b) {
         this.round = b.round;
@@ -52,6 +54,7 @@ public final class FitInstructions {
         this.reportMmd = b.reportMmd;
         this.mmdSamples = b.mmdSamples;
         this.config = Collections.unmodifiableMap(new LinkedHashMap<>(b.config));
+        this.serverControl = Collections.unmodifiableMap(new LinkedHashMap<>(b.serverControl));
     }
 
     /** A builder with defaults: 1 local epoch, batch 64, learning rate 1e-3, μ = 0, weights payload. */
@@ -77,6 +80,7 @@ public final class FitInstructions {
         b.reportMmd = reportMmd;
         b.mmdSamples = mmdSamples;
         b.config.putAll(config);
+        b.serverControl.putAll(serverControl);
         return b;
     }
 
@@ -155,6 +159,16 @@ public final class FitInstructions {
         return config;
     }
 
+    /**
+     * SCAFFOLD's server control c per part (see {@link DriftCorrection}); empty (the default) for every other rule.
+     * When present the client corrects its local gradients of these parts by c − c_i, keeps its new control c_i and
+     * sends its change Δc_i as {@link ControlParts#of control parts} beside the payload. The arrays are shared, not
+     * copied: nobody may modify them.
+     */
+    public Map<String, INDArray> serverControl() {
+        return serverControl;
+    }
+
     /** Whether the named part is trained under these instructions. */
     public boolean trains(String part) {
         return trainParts.isEmpty() || trainParts.contains(part);
@@ -170,7 +184,8 @@ public final class FitInstructions {
         return "FitInstructions{round=" + round + ", epochs=" + localEpochs + ", steps=" + localSteps + ", batch="
                 + batchSize + ", lr=" + learningRate + ", mu=" + proximalMu + ", payload=" + payloadKind
                 + ", train=" + trainParts + ", send=" + sendParts + ", persist=" + persistParts + ", resume="
-                + resumeParts + ", mmd=" + reportMmd + ", config=" + config + '}';
+                + resumeParts + ", mmd=" + reportMmd + ", config=" + config
+                + (serverControl.isEmpty() ? "" : ", serverControl=" + serverControl.keySet()) + '}';
     }
 
     /** Builder for {@link FitInstructions}; every setter checks its argument. */
@@ -190,6 +205,7 @@ public final class FitInstructions {
         private boolean reportMmd = false;
         private int mmdSamples = 200;
         private final Map<String, String> config = new LinkedHashMap<>();
+        private final Map<String, INDArray> serverControl = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -300,6 +316,17 @@ public final class FitInstructions {
         /** Adds a free-form setting a model or client may read (e.g. a topology option). */
         public Builder config(String key, String value) {
             config.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * Sets {@link FitInstructions#serverControl()}: c per part, float32 vectors (empty = no SCAFFOLD correction).
+         */
+        public Builder serverControl(Map<String, INDArray> v) {
+            Map<String, INDArray> checked = new LinkedHashMap<>();
+            v.forEach((k, a) -> checked.put(Objects.requireNonNull(k, "part"), ModelState.checkedVector(k, a)));
+            serverControl.clear();
+            serverControl.putAll(checked);
             return this;
         }
 

@@ -209,6 +209,13 @@ public final class PartPolicy implements StreamingAggregator {
         for (String name : parts) {
             p.put(name, u.part(name));
         }
+        for (String name : parts) {
+            // a SCAFFOLD route reads its parts' control changes too
+            INDArray control = u.parts().get(ControlParts.of(name));
+            if (control != null) {
+                p.put(ControlParts.of(name), control);
+            }
+        }
         return u.withParts(u.kind(), p);
     }
 

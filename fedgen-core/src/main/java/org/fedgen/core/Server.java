@@ -502,13 +502,16 @@ public final class Server {
         return base.toBuilder().seed(Seeds.derive(seed, "client", round, id)).resumeParts(resume).build();
     }
 
-    /** Parts the client starts from its own copy of need not be downloaded. */
+    /** Parts the client starts from its own copy of need not be downloaded; SCAFFOLD's server control must. */
     private long downloadBytes(FitInstructions ins) {
         long n = 0;
         for (Map.Entry<String, INDArray> e : global.parts().entrySet()) {
             if (!ins.resumeParts().contains(e.getKey())) {
                 n += e.getValue().length() * Float.BYTES;
             }
+        }
+        for (INDArray c : ins.serverControl().values()) {
+            n += c.length() * Float.BYTES;
         }
         return n;
     }

@@ -44,6 +44,25 @@ public interface TrainableModel {
     Map<String, Double> fit(Dataset data, FitInstructions instructions, ModelState anchor);
 
     /**
+     * {@link #fit(Dataset, FitInstructions, ModelState)} with SCAFFOLD's drift correction: every local gradient of a
+     * part the correction {@link DriftCorrection#covers covers} goes through {@link DriftCorrection#correct} before the
+     * local optimizer (and before the proximal term) sees it. The engine calls this form only when the instructions
+     * carry a {@link FitInstructions#serverControl() server control}; a model that cannot correct its gradients keeps
+     * this default, which refuses.
+     *
+     * @param correction the correction, or null for a plain fit
+     * @throws UnsupportedOperationException if {@code correction} is not null and the model does not support it
+     */
+    default Map<String, Double> fit(Dataset data, FitInstructions instructions, ModelState anchor,
+            DriftCorrection correction) {
+        if (correction != null) {
+            throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot apply SCAFFOLD's drift"
+                    + " correction to its local gradients");
+        }
+        return fit(data, instructions, anchor);
+    }
+
+    /**
      * The gradient of the mean loss over all of {@code data} at the current parameters (FedSGD: E = 1, B = ∞), for the
      * trained parts, as flat vectors laid out like the parts. Parameters do not change.
      */

@@ -1,5 +1,6 @@
 package org.fedgen.core;
 
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import org.fedgen.core.util.Vectors;
@@ -7,7 +8,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Decides whether a client update may reach the aggregator: it must be for this round, of the payload kind asked for,
- * carry exactly the parts asked for with the global lengths, and hold only finite values — unless the instructions
+ * carry exactly the parts asked for with the global lengths (and, in a SCAFFOLD round, a {@link ControlParts control
+ * part} Δc_i of the server control's length for every controlled part), and hold only finite values — unless the instructions
  * declare the payload {@link #RING_BITS_ENCODING raw ring elements} (secure aggregation), whose float32 slots carry
  * 32-bit integers bit for bit, NaN and infinity patterns included; the aggregator that asked for them checks them.
  */
@@ -41,12 +43,18 @@ public final class UpdateValidator {
             return "payload kind " + u.kind() + ", expected " + instructions.payloadKind();
         }
         boolean rawBits = RING_BITS_ENCODING.equals(instructions.config().get(PAYLOAD_ENCODING));
-        Set<String> expected = instructions.sendParts().isEmpty() ? global.partNames() : instructions.sendParts();
+        Set<String> expected = new LinkedHashSet<>(instructions.sendParts().isEmpty() ? global.partNames()
+                : instructions.sendParts());
+        for (String p : instructions.serverControl().keySet()) {
+            expected.add(ControlParts.of(p));
+        }
         if (!u.parts().keySet().equals(expected)) {
             return "parts " + u.parts().keySet() + ", expected " + expected;
         }
         for (Map.Entry<String, INDArray> e : u.parts().entrySet()) {
-            long want = global.part(e.getKey()).length();
+            String k = e.getKey();
+            long want = ControlParts.isControl(k) ? instructions.serverControl().get(ControlParts.modelPart(k)).length()
+                    : global.part(k).length();
             if (e.getValue().length() != want) {
                 return "part '" + e.getKey() + "' has length " + e.getValue().length() + ", expected " + want;
             }

@@ -10,6 +10,8 @@ public enum AggregatorKind {
     fedprox,
     /** The MMD-softmax aggregator (IFL-GAN) on the generator part, FedAvg on the others. */
     mmd,
+    /** SCAFFOLD: drift-corrected local steps with control variates, server step size {@code --server-lr}. */
+    scaffold,
     /** Coordinate-wise median of the deltas. */
     median,
     /** Coordinate-wise β-trimmed mean of the deltas. */

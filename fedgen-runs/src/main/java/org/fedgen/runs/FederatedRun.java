@@ -27,6 +27,7 @@ import org.fedgen.core.aggregate.FedAvg;
 import org.fedgen.core.aggregate.FedProx;
 import org.fedgen.core.aggregate.FedSgd;
 import org.fedgen.core.aggregate.MmdAggregator;
+import org.fedgen.core.aggregate.Scaffold;
 import org.fedgen.core.aggregate.ServerOptimizer;
 import org.fedgen.core.data.Dataset;
 import org.fedgen.core.data.HeldOutSplit;
@@ -180,6 +181,10 @@ public final class FederatedRun {
         }
         if (o.model() instanceof GanSettings g && g.topology() == GanTopology.MDGAN) {
             return "--topology mdgan exchanges generated batches, not model updates";
+        }
+        if (o.aggregator() == AggregatorKind.scaffold) {
+            return "--aggregator scaffold sends the server control with the instructions, which the gRPC protocol"
+                    + " does not carry yet";
         }
         return null;
     }
@@ -633,6 +638,8 @@ public final class FederatedRun {
             case fedavg -> new FedAvg();
             case fedsgd -> new FedSgd(o.serverLearningRate());
             case fedprox -> new FedProx(o.mu());
+            // --server-lr is SCAFFOLD's η_g unless a server optimizer that takes a learning rate owns it
+            case scaffold -> new Scaffold(serverOptimizerTakesLearningRate(o) ? 1.0 : o.serverLearningRate());
             case mmd -> PartPolicy.builder()
                     .route(mmdAggregator(o), recipe.generatorPart())
                     .otherwise(new FedAvg()).build();
@@ -640,9 +647,15 @@ public final class FederatedRun {
                     : o.clientsPerRound());
         };
         // Drift is measured from individual updates: not under secure aggregation, which hides them.
-        boolean averages = o.aggregator() == AggregatorKind.fedavg || o.aggregator() == AggregatorKind.fedprox;
+        boolean averages = o.aggregator() == AggregatorKind.fedavg || o.aggregator() == AggregatorKind.fedprox
+                || o.aggregator() == AggregatorKind.scaffold;
         Aggregator measured = averages && o.secureAggregation() == null ? new DriftMeter(base) : base;
         return recipe.aggregator(o, serverOptimizer(o, wrapBase.apply(measured)));
+    }
+
+    /** Whether the configuration's server optimizer steps with {@code --server-lr} (FedAvgM, FedAdam, FedYogi). */
+    static boolean serverOptimizerTakesLearningRate(RunConfig o) {
+        return o.serverOptimizer() != ServerOptimizerKind.none && o.serverOptimizer() != ServerOptimizerKind.fedexp;
     }
 
     /**

@@ -484,10 +484,13 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
             require(serverBeta2 >= 0 && serverBeta2 < 1, "--server-beta2 must be in [0, 1), got " + serverBeta2);
             require(serverTau > 0 && Double.isFinite(serverTau), "--server-tau must be finite and > 0, got "
                     + serverTau);
+            if (aggregator == AggregatorKind.scaffold) {
+                checkScaffold();
+            }
             if (serverOptimizer != ServerOptimizerKind.none) {
-                require(aggregator == AggregatorKind.fedavg || aggregator == AggregatorKind.fedprox,
-                        "--server-opt " + serverOptimizer + " applies to --aggregator fedavg or fedprox, got "
-                        + aggregator);
+                require(aggregator == AggregatorKind.fedavg || aggregator == AggregatorKind.fedprox
+                        || aggregator == AggregatorKind.scaffold, "--server-opt " + serverOptimizer
+                        + " applies to --aggregator fedavg, fedprox or scaffold, got " + aggregator);
                 require(dp == null, "--server-opt " + serverOptimizer + " cannot be combined with --dp-noise: a DP"
                         + " run's server step is set with --dp-server-lr and --dp-server-momentum");
                 require(secureAggregation == null, "--server-opt " + serverOptimizer + " cannot be combined with"
@@ -501,6 +504,26 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
                     qualitySamples, samples, centralized, dp, out, maxFailedRounds, secureAggregation,
                     robust, shardSize, streaming, checkpointEvery, images, table, serverOptimizer, serverMomentum,
                     serverBeta2, serverTau);
+        }
+
+        /**
+         * What SCAFFOLD does not combine with: DP (each client's control change Δc_i is a mean of its unclipped,
+         * un-noised gradients, a second release of its data that neither DP-FedAvg's noise nor the record-level
+         * accountant covers), secure aggregation (the server needs Δc_i beside the delta; the masked sum carries
+         * neither separately yet), the centralized baseline (one client: c = c_1, so the correction is zero) and GAN
+         * topologies other than FL-GAN (their part routing or server-side training has no per-client controls).
+         */
+        private void checkScaffold() {
+            require(dp == null, "--aggregator scaffold cannot be combined with --dp-noise / --dp-unit: every client"
+                    + " also sends its control change, a mean of its unclipped and un-noised gradients that the"
+                    + " privacy accounting does not cover");
+            require(secureAggregation == null, "--aggregator scaffold cannot be combined with --secure-aggregation"
+                    + " yet: the server needs each client's control change beside its masked delta");
+            require(!centralized, "--aggregator scaffold does not apply to --centralized: with one client the"
+                    + " server control equals the client's and the correction is zero; drop --aggregator");
+            require(!(model instanceof GanSettings g && g.topology() != GanTopology.FLGAN), "--aggregator scaffold"
+                    + " applies to --topology flgan among the GAN topologies, got " + (model instanceof GanSettings g
+                    ? g.topology() : null));
         }
 
         /** What a table run cannot do (yet): the GAN family, conditioning, label splits, label-based attacks. */

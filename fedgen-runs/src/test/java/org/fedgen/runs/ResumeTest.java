@@ -42,6 +42,12 @@ class ResumeTest {
         UnaryOperator<RunConfig.Builder> same = UnaryOperator.identity();
         return Stream.of(Arguments.of("vae-fedavg", VaeSettings.defaults(), AggregatorKind.fedavg, 2, same),
                 Arguments.of("vae-fedprox", VaeSettings.defaults(), AggregatorKind.fedprox, 1, same),
+                // SCAFFOLD: the server control in the aggregator state, each client's control in its store.
+                Arguments.of("vae-scaffold", VaeSettings.defaults(), AggregatorKind.scaffold, 2, same),
+                Arguments.of("flgan-scaffold", GanSettings.builder().generatorSteps(1).build(),
+                        AggregatorKind.scaffold, 2, same),
+                Arguments.of("ddpm-scaffold", DdpmSettings.builder().mlpWidth(8).mlpDepth(1).timesteps(21)
+                        .ddimSteps(2).build(), AggregatorKind.scaffold, 2, same),
                 Arguments.of("flgan", GanSettings.builder().generatorSteps(1).generatorAverageDecay(0.5).build(),
                         AggregatorKind.fedavg, 2, same),
                 Arguments.of("ddpm-ema", DdpmSettings.builder().mlpWidth(8).mlpDepth(1).timesteps(21).ddimSteps(2)

@@ -87,7 +87,7 @@ class ServerOptimizerWiringTest {
     void aServerOptimizerThatWouldBeIgnoredOrDoubledIsRefusedNamingTheOption() {
         IllegalArgumentException sgd = assertThrows(IllegalArgumentException.class, () -> RunConfig.builder()
                 .aggregator(AggregatorKind.fedsgd).serverOptimizer(ServerOptimizerKind.adam).build());
-        assertEquals("--server-opt adam applies to --aggregator fedavg or fedprox, got fedsgd", sgd.getMessage());
+        assertEquals("--server-opt adam applies to --aggregator fedavg, fedprox or scaffold, got fedsgd", sgd.getMessage());
         IllegalArgumentException dp = assertThrows(IllegalArgumentException.class, () -> RunConfig.builder()
                 .dp(DpConfig.builder(1.0, 0.5).build()).serverOptimizer(ServerOptimizerKind.avgm).build());
         assertEquals(true, dp.getMessage().startsWith("--server-opt avgm cannot be combined with --dp-noise"));

@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.fedgen.core.ClientUpdate;
+import org.fedgen.core.ControlParts;
+import org.fedgen.core.DriftCorrection;
 import org.fedgen.core.EvalInstructions;
 import org.fedgen.core.FitInstructions;
 import org.fedgen.core.GenerativeModel;
@@ -13,7 +15,9 @@ import org.fedgen.core.PayloadKind;
 import org.fedgen.core.TrainableModel;
 import org.fedgen.core.data.Dataset;
 import org.fedgen.core.util.Seeds;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * What a client does with a {@link TrainableModel} in one round, shared by the simulation's virtual clients and by
@@ -48,7 +52,10 @@ public final class LocalTraining {
             // Native memory is only reclaimed by the GC, which a small Java heap rarely triggers: copies made here
             // are closed as soon as they are no longer needed, and the payload is the only one that survives.
             ModelState start = ins.proximalMu() > 0 ? model.state() : null;
-            metrics.putAll(model.fit(train, ins, start));
+            DriftCorrection correction = ins.serverControl().isEmpty() ? null
+                    : new DriftCorrection(ins.serverControl(), storedControls(store, ins));
+            metrics.putAll(correction == null ? model.fit(train, ins, start)
+                    : model.fit(train, ins, start, correction));
             ModelState after = model.state();
             for (String p : ins.persistParts()) {
                 store.put(p, after.part(p));
@@ -64,11 +71,51 @@ public final class LocalTraining {
             if (start != null) {
                 start.parts().values().forEach(LocalTraining::release);
             }
+            if (correction != null) {
+                payload.putAll(updateControls(store, correction, ins));
+            }
         }
         if (ins.reportMmd()) {
             metrics.put("mmd", generatorScore(model, train, ins, score));
         }
         return new ClientUpdate(clientId, ins.round(), train.size(), ins.payloadKind(), payload, metrics);
+    }
+
+    /** The client's controls c_i of the corrected parts it has stored (none before its first SCAFFOLD round). */
+    private static Map<String, INDArray> storedControls(ClientStore store, FitInstructions ins) {
+        if (ins.payloadKind() != PayloadKind.DELTA) {
+            throw new IllegalArgumentException("a SCAFFOLD round sends deltas, but the instructions ask for "
+                    + ins.payloadKind());
+        }
+        Map<String, INDArray> mine = new LinkedHashMap<>();
+        for (String p : ins.serverControl().keySet()) {
+            INDArray ci = store.get(ControlParts.of(p));
+            if (ci != null) {
+                mine.put(p, ci);
+            }
+        }
+        return mine;
+    }
+
+    /**
+     * Stores c_i⁺ for every corrected part that took a step and returns the changes Δc_i = c_i⁺ − c_i as control
+     * parts (zero for a part that took none: its control stays).
+     */
+    private static Map<String, INDArray> updateControls(ClientStore store, DriftCorrection correction,
+            FitInstructions ins) {
+        Map<String, INDArray> changes = new LinkedHashMap<>();
+        for (String p : correction.parts()) {
+            String name = ControlParts.of(p);
+            INDArray next = correction.nextControl(p);
+            INDArray old = store.get(name);
+            if (next == null) {
+                changes.put(name, Nd4j.zeros(DataType.FLOAT, ins.serverControl().get(p).length()));
+                continue;
+            }
+            changes.put(name, old == null ? next.dup() : next.sub(old));
+            store.put(name, next);
+        }
+        return changes;
     }
 
     /** Frees an array's native memory now, if it owns it. */

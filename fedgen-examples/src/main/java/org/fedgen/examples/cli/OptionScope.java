@@ -51,8 +51,10 @@ final class OptionScope {
         // FedExP sets its own step size each round: it takes neither a learning rate nor a momentum.
         boolean steppedServer = o.serverOptimizer != ServerOptimizerKind.none
                 && o.serverOptimizer != ServerOptimizerKind.fedexp;
-        need(given, List.of("--server-lr"), o.aggregator == AggregatorKind.fedsgd || steppedServer,
-                "--aggregator fedsgd or --server-opt avgm, adam or yogi", aggregator + " " + serverOpt);
+        // SCAFFOLD's own η_g, unless a stepped server optimizer takes the rate (SCAFFOLD then steps by 1)
+        need(given, List.of("--server-lr"), o.aggregator == AggregatorKind.fedsgd
+                || o.aggregator == AggregatorKind.scaffold || steppedServer,
+                "--aggregator fedsgd or scaffold, or --server-opt avgm, adam or yogi", aggregator + " " + serverOpt);
         need(given, List.of("--server-momentum"), steppedServer, "--server-opt avgm, adam or yogi", serverOpt);
         need(given, List.of("--server-beta2", "--server-tau"), o.serverOptimizer == ServerOptimizerKind.adam
                 || o.serverOptimizer == ServerOptimizerKind.yogi, "--server-opt adam or yogi", serverOpt);

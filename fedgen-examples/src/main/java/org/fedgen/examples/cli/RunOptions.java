@@ -51,17 +51,18 @@ public final class RunOptions {
     public Double learningRate;
 
     @Option(names = "--aggregator", converter = RobustOptions.AggregatorKindConverter.class,
-            description = "Aggregation: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+            description = "Aggregation: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); scaffold = SCAFFOLD "
+                    + "control variates (Karimireddy et al. 2020), server step --server-lr.")
     public AggregatorKind aggregator = AggregatorKind.fedavg;
 
     @Option(names = "--mu", description = "FedProx proximal coefficient μ (default: ${DEFAULT-VALUE}).")
     public double mu = 0.01;
 
-    @Option(names = "--server-lr", description = "Server learning rate η_s of FedSGD and of --server-opt "
-            + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--server-lr", description = "Server learning rate η_s of FedSGD, of --server-opt avgm, adam "
+            + "and yogi, and else of scaffold (default: ${DEFAULT-VALUE}).")
     public double serverLearningRate = 1.0;
 
-    @Option(names = "--server-opt", description = {"Server optimizer over the aggregate (fedavg, fedprox): "
+    @Option(names = "--server-opt", description = {"Server optimizer over the aggregate (fedavg, fedprox, scaffold): "
             + "${COMPLETION-CANDIDATES}", "(default: ${DEFAULT-VALUE}); avgm = FedAvgM, adam = FedAdam, yogi = "
             + "FedYogi (Reddi et al. 2021), with --server-lr; fedexp = FedExP (Jhunjhunwala et al. 2023), whose "
             + "step size the round's client drift sets."})

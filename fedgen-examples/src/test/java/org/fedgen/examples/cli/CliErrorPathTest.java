@@ -60,9 +60,9 @@ class CliErrorPathTest {
     @Test
     void trainRefusesServerOptimizerOptionsThatWouldBeIgnored() {
         oneLine(errLines(2, "train", "--server-lr", "0.5"), "--server-lr applies only with --aggregator fedsgd or"
-                + " --server-opt avgm, adam or yogi, got --aggregator fedavg --server-opt none");
+                + " scaffold, or --server-opt avgm, adam or yogi, got --aggregator fedavg --server-opt none");
         oneLine(errLines(2, "train", "--server-opt", "fedexp", "--server-lr", "2"), "--server-lr applies only with"
-                + " --aggregator fedsgd or --server-opt avgm, adam or yogi, got --aggregator fedavg"
+                + " --aggregator fedsgd or scaffold, or --server-opt avgm, adam or yogi, got --aggregator fedavg"
                 + " --server-opt fedexp");
         oneLine(errLines(2, "train", "--server-opt", "fedexp", "--server-momentum", "0.9"), "--server-momentum"
                 + " applies only with --server-opt avgm, adam or yogi, got --server-opt fedexp");

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import org.fedgen.core.ConditionalGenerativeModel;
+import org.fedgen.core.DriftCorrection;
 import org.fedgen.core.FitInstructions;
 import org.fedgen.core.GenerativeModel;
 import org.fedgen.core.ModelState;
@@ -187,9 +188,25 @@ public final class Ddpm implements ConditionalGenerativeModel {
      */
     @Override
     public Map<String, Double> fit(Dataset data, FitInstructions instructions, ModelState anchor) {
+        return fit(data, instructions, anchor, null);
+    }
+
+    /**
+     * The fit above with SCAFFOLD's correction applied to every local gradient of the corrected trained parts before
+     * the optimizer (see {@link PartUpdater}); null = none.
+     *
+     * @throws IllegalArgumentException also for a correction under record-level DP-SGD
+     */
+    @Override
+    public Map<String, Double> fit(Dataset data, FitInstructions instructions, ModelState anchor,
+            DriftCorrection correction) {
+        if (correction != null && recordDp != null) {
+            throw new IllegalArgumentException("SCAFFOLD's correction cannot be combined with record-level DP-SGD:"
+                    + " the clients' controls are means of unclipped, un-noised gradients");
+        }
         int n = checkData(data);
         parts.checkTrainParts(instructions);
-        updater.begin(instructions, anchor);
+        updater.begin(instructions, anchor, correction);
         if (recordDp != null) {
             return fitPrivately(data, instructions, n);
         }

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.function.BiConsumer;
 import org.fedgen.core.ConditionalGenerativeModel;
+import org.fedgen.core.DriftCorrection;
 import org.fedgen.core.FitInstructions;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.data.Dataset;
@@ -133,14 +134,30 @@ public final class Gan implements ConditionalGenerativeModel {
      */
     @Override
     public Map<String, Double> fit(Dataset data, FitInstructions instructions, ModelState anchor) {
+        return fit(data, instructions, anchor, null);
+    }
+
+    /**
+     * The fit above with SCAFFOLD's correction applied to every local gradient of the corrected trained parts before
+     * the optimizer (see {@link PartUpdater}); null = none.
+     *
+     * @throws IllegalArgumentException also for a correction under record-level DP-SGD
+     */
+    @Override
+    public Map<String, Double> fit(Dataset data, FitInstructions instructions, ModelState anchor,
+            DriftCorrection correction) {
+        if (correction != null && recordDp != null) {
+            throw new IllegalArgumentException("SCAFFOLD's correction cannot be combined with record-level DP-SGD:"
+                    + " the clients' controls are means of unclipped, un-noised gradients");
+        }
         int n = checkData(data);
         Objects.requireNonNull(instructions, "instructions");
         parts.checkTrainParts(instructions);
         requireNoSources("fit");
         boolean trainD = instructions.trains(DISCRIMINATOR);
         boolean trainG = instructions.trains(GENERATOR);
-        updaterG.begin(instructions, anchor);
-        updaterD.begin(instructions, anchor);
+        updaterG.begin(instructions, anchor, correction);
+        updaterD.begin(instructions, anchor, correction);
         if (recordDp != null) {
             return fitPrivately(data, instructions, n, trainD, trainG);
         }

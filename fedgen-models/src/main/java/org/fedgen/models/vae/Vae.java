@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import org.fedgen.core.ConditionalGenerativeModel;
+import org.fedgen.core.DriftCorrection;
 import org.fedgen.core.FitInstructions;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.data.Dataset;
@@ -165,12 +166,28 @@ public final class Vae implements ConditionalGenerativeModel {
      */
     @Override
     public Map<String, Double> fit(Dataset data, FitInstructions instructions, ModelState anchor) {
+        return fit(data, instructions, anchor, null);
+    }
+
+    /**
+     * The fit above with SCAFFOLD's correction applied to every local gradient of the corrected trained parts before
+     * the optimizer (see {@link PartUpdater}); null = none.
+     *
+     * @throws IllegalArgumentException also for a correction under record-level DP-SGD
+     */
+    @Override
+    public Map<String, Double> fit(Dataset data, FitInstructions instructions, ModelState anchor,
+            DriftCorrection correction) {
+        if (correction != null && recordDp != null) {
+            throw new IllegalArgumentException("SCAFFOLD's correction cannot be combined with record-level DP-SGD:"
+                    + " the clients' controls are means of unclipped, un-noised gradients");
+        }
         Objects.requireNonNull(instructions, "instructions");
         int n = checkData(data);
         boolean trainEncoder = trains(instructions, ENCODER);
         boolean trainDecoder = trains(instructions, DECODER);
-        encoderUpdater.begin(instructions, anchor);
-        decoderUpdater.begin(instructions, anchor);
+        encoderUpdater.begin(instructions, anchor, correction);
+        decoderUpdater.begin(instructions, anchor, correction);
         if (recordDp != null) {
             return fitPrivately(data, instructions, n, trainEncoder, trainDecoder);
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import java.util.Set;
+import org.fedgen.core.DriftCorrection;
 import org.fedgen.core.FitInstructions;
 import org.fedgen.core.ModelState;
 import org.fedgen.core.data.Dataset;
@@ -53,6 +54,45 @@ class VaeTrainingTest {
         double bound = prox.get("gradNormMax") / mu;
         assertTrue(proxDrift <= bound * (1 + 1e-5), "drift " + proxDrift + " exceeds G/mu = " + bound);
         assertTrue(proxDrift < 0.1 * freeDrift, "prox drift " + proxDrift + " vs free drift " + freeDrift);
+    }
+
+    /**
+     * With SGD the control a SCAFFOLD fit leaves (the mean raw gradient of its K steps) is the paper's option II,
+     * c_i⁺ = c_i − c + (x − y)/(K η), up to float rounding: x − y = η Σ_k (g_k + c − c_i).
+     */
+    @Test
+    void aScaffoldFitWithSgdLeavesTheOptionTwoControl() {
+        Vae vae = new Vae(small(VaeConfig.Optimizer.SGD));
+        ModelState x = vae.initialize(3);
+        FitInstructions ins = FitInstructions.builder().localSteps(8).batchSize(32).learningRate(1e-2).seed(4)
+                .build();
+        Map<String, INDArray> c = vae.gradient(digits.range(0, 200), ins);
+        Map<String, INDArray> ci = vae.gradient(digits.range(200, 300), ins);
+        DriftCorrection correction = new DriftCorrection(c, ci);
+        vae.fit(digits.range(300, 600), ins, null, correction);
+        ModelState y = vae.state();
+        for (String part : new String[] {Vae.ENCODER, Vae.DECODER}) {
+            INDArray optionTwo = ci.get(part).sub(c.get(part)).addi(x.part(part).sub(y.part(part)).divi(8 * 1e-2));
+            INDArray mine = correction.nextControl(part);
+            double err = mine.sub(optionTwo).norm2Number().doubleValue() / optionTwo.norm2Number().doubleValue();
+            assertTrue(err < 1e-4, part + ": relative difference " + err);
+        }
+        assertEquals(8, correction.steps(Vae.DECODER));
+    }
+
+    /** A correction of zero (c = c_i) changes no bit of an Adam fit: the correction path adds exact zeros. */
+    @Test
+    void aZeroCorrectionLeavesTheFitBitIdentical() {
+        Vae vae = new Vae(small(VaeConfig.Optimizer.ADAM));
+        ModelState start = vae.initialize(5);
+        FitInstructions ins = FitInstructions.builder().localEpochs(1).batchSize(64).seed(9).build();
+        Map<String, Double> plain = vae.fit(digits, ins, null);
+        ModelState expected = vae.state();
+        vae.load(start);
+        Map<String, INDArray> c = vae.gradient(digits.range(0, 100), ins);
+        Map<String, Double> corrected = vae.fit(digits, ins, null, new DriftCorrection(c, c));
+        assertTrue(vae.state().bitEquals(expected));
+        assertEquals(plain, corrected);
     }
 
     @Test
