@@ -71,7 +71,7 @@ class CliErrorPathTest {
         oneLine(errLines(2, "train", "--server-opt", "avgm", "--centralized"),
                 "--server-opt applies only with a federated run");
         oneLine(errLines(2, "train", "--server-opt", "adam", "--aggregator", "fedsgd"),
-                "--server-opt adam applies to --aggregator fedavg or fedprox, got fedsgd");
+                "--server-opt adam applies to --aggregator fedavg, fedprox or scaffold, got fedsgd");
     }
 
     @Test
