@@ -200,10 +200,7 @@ public final class Ddpm implements ConditionalGenerativeModel {
     @Override
     public Map<String, Double> fit(Dataset data, FitInstructions instructions, ModelState anchor,
             DriftCorrection correction) {
-        if (correction != null && recordDp != null) {
-            throw new IllegalArgumentException("SCAFFOLD's correction cannot be combined with record-level DP-SGD:"
-                    + " the clients' controls are means of unclipped, un-noised gradients");
-        }
+        RecordDp.refuseDriftCorrection(recordDp, correction);
         int n = checkData(data);
         parts.checkTrainParts(instructions);
         updater.begin(instructions, anchor, correction);

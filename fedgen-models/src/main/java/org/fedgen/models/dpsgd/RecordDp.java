@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.function.LongFunction;
 import java.util.random.RandomGenerator;
+import org.fedgen.core.DriftCorrection;
 import org.fedgen.core.util.Seeds;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -39,6 +40,19 @@ public final class RecordDp {
      */
     public static Builder builder(double noiseMultiplier, double clip) {
         return new Builder(noiseMultiplier, clip);
+    }
+
+    /**
+     * Refuses a fit that would apply SCAFFOLD's {@code correction} under record-level DP-SGD {@code dp} (either may
+     * be null: then there is nothing to refuse): the clients' controls are means of unclipped, un-noised gradients.
+     *
+     * @throws IllegalArgumentException if both are given
+     */
+    public static void refuseDriftCorrection(RecordDp dp, DriftCorrection correction) {
+        if (correction != null && dp != null) {
+            throw new IllegalArgumentException("SCAFFOLD's correction cannot be combined with record-level DP-SGD:"
+                    + " the clients' controls are means of unclipped, un-noised gradients");
+        }
     }
 
     /** σ: the noise std on the clipped sum is σ·C. */

@@ -146,10 +146,7 @@ public final class Gan implements ConditionalGenerativeModel {
     @Override
     public Map<String, Double> fit(Dataset data, FitInstructions instructions, ModelState anchor,
             DriftCorrection correction) {
-        if (correction != null && recordDp != null) {
-            throw new IllegalArgumentException("SCAFFOLD's correction cannot be combined with record-level DP-SGD:"
-                    + " the clients' controls are means of unclipped, un-noised gradients");
-        }
+        RecordDp.refuseDriftCorrection(recordDp, correction);
         int n = checkData(data);
         Objects.requireNonNull(instructions, "instructions");
         parts.checkTrainParts(instructions);

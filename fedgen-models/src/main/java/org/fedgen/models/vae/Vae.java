@@ -178,10 +178,7 @@ public final class Vae implements ConditionalGenerativeModel {
     @Override
     public Map<String, Double> fit(Dataset data, FitInstructions instructions, ModelState anchor,
             DriftCorrection correction) {
-        if (correction != null && recordDp != null) {
-            throw new IllegalArgumentException("SCAFFOLD's correction cannot be combined with record-level DP-SGD:"
-                    + " the clients' controls are means of unclipped, un-noised gradients");
-        }
+        RecordDp.refuseDriftCorrection(recordDp, correction);
         Objects.requireNonNull(instructions, "instructions");
         int n = checkData(data);
         boolean trainEncoder = trains(instructions, ENCODER);
