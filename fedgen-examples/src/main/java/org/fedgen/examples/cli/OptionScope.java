@@ -26,6 +26,7 @@ final class OptionScope {
         need(given, names(GanOptions.class), o.model == RunOptions.ModelKind.gan, "--model gan", model);
         need(given, names(DdpmOptions.class), o.model == RunOptions.ModelKind.ddpm, "--model ddpm", model);
         need(given, List.of("--conditional"), o.model != RunOptions.ModelKind.vae, "--model gan or ddpm", model);
+        need(given, List.of("--vae-optimizer"), o.model == RunOptions.ModelKind.vae, "--model vae", model);
         List<String> dp = new ArrayList<>(names(DpOptions.class));
         dp.remove("--dp-noise");
         need(given, dp, o.dp.enabled(), "--dp-noise (DP-FedAvg)", "no --dp-noise");

@@ -1,6 +1,7 @@
 package org.fedgen.examples.cli;
 
 import java.nio.file.Path;
+import org.fedgen.models.vae.VaeConfig;
 import org.fedgen.runs.AggregatorKind;
 import org.fedgen.runs.ModelSettings;
 import org.fedgen.runs.PartitionKind;
@@ -21,6 +22,14 @@ public final class RunOptions {
 
     @Option(names = "--model", description = "Model: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     public ModelKind model = ModelKind.vae;
+
+    /** The VAE's local optimizer as the CLI names it. */
+    public enum VaeOptimizerKind { adam, sgd }
+
+    @Option(names = "--vae-optimizer", description = "VAE local optimizer: ${COMPLETION-CANDIDATES} (default: "
+            + "${DEFAULT-VALUE}); sgd (w -= lr g) suits a server optimizer that adapts the step, such as --server-opt "
+            + "adam over many small clients.")
+    public VaeOptimizerKind vaeOptimizer = VaeOptimizerKind.adam;
 
     /** Options of {@code --model ddpm}. */
     @picocli.CommandLine.Mixin
@@ -198,7 +207,8 @@ public final class RunOptions {
      */
     public RunConfig toConfig() {
         ModelSettings m = switch (model) {
-            case vae -> VaeSettings.defaults();
+            case vae -> new VaeSettings(VaeConfig.builder().optimizer(vaeOptimizer == VaeOptimizerKind.sgd
+                    ? VaeConfig.Optimizer.SGD : VaeConfig.Optimizer.ADAM).build());
             case gan -> gan.toSettings();
             case ddpm -> ddpm.toSettings();
         };

@@ -45,6 +45,8 @@ class CliErrorPathTest {
         oneLine(errLines(2, "train", "--topology", "mdgan"),
                 "--topology applies only with --model gan, got --model vae");
         oneLine(errLines(2, "train", "--conditional"), "--conditional applies only with --model gan or ddpm");
+        oneLine(errLines(2, "train", "--model", "gan", "--vae-optimizer", "sgd"),
+                "--vae-optimizer applies only with --model vae, got --model gan");
         oneLine(errLines(2, "train", "--model", "gan", "--swap-epochs", "2"),
                 "--swap-epochs applies only with --topology mdgan, got --topology flgan");
         oneLine(errLines(2, "train", "--model", "gan", "--class-loss-weight", "1"),
