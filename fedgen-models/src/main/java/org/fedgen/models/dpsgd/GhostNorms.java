@@ -8,8 +8,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Per-example squared gradient norms of dense layers without per-example gradients ("ghost clipping", Goodfellow
  * 2015; Li et al. 2022). For y = a W + b, example i's weight gradient is the outer product a_iᵀ δ_i, whose squared
  * Frobenius norm is ‖a_i‖²‖δ_i‖², and its bias gradient is δ_i. When one example's gradient is the sum of several
- * such terms (the rows a_i^(k), δ_i^(k) of several passes, e.g. a GAN's real and fake rows) the norm is
- * Σ_{k,l} (a^(k)·a^(l))(δ^(k)·δ^(l)), of which {@link #addCross} adds one pair. Accumulators are float64 [rows, 1].
+ * such terms (the rows of several passes, e.g. a GAN's real and fake rows) {@link GhostGram} takes the norms.
+ * Accumulators are float64 [rows, 1].
  */
 public final class GhostNorms {
     private GhostNorms() {
@@ -20,18 +20,22 @@ public final class GhostNorms {
         return Nd4j.zeros(DataType.DOUBLE, rows, 1);
     }
 
+    /** Per thread, the copy {@link #rowSquares} reads (workers train their clients' models on their own threads). */
+    private static final ThreadLocal<RowMajorCopy> COPY = ThreadLocal.withInitial(RowMajorCopy::new);
+
     /**
-     * Row-wise squared L2 norms of an [rows, k] matrix, as float64 [rows, 1]; the norms are taken in the matrix's own
-     * precision (one native pass, no copy) and squared in float64.
+     * Row-wise squared L2 norms of an [rows, k] matrix, as float64 [rows, 1]; the sums are taken in the matrix's own
+     * precision over one copy of it ({@link RowMajorCopy}).
      */
     public static INDArray rowSquares(INDArray m) {
-        INDArray n = m.norm2(true, 1).castTo(DataType.DOUBLE);
-        return n.muli(n);
-    }
-
-    /** Row-wise dot products of two [rows, k] matrices, as float64 [rows, 1]. */
-    public static INDArray rowDots(INDArray a, INDArray b) {
-        return a.mul(b).sum(true, 1).castTo(DataType.DOUBLE);
+        int rows = (int) m.rows();
+        RowMajorCopy c = COPY.get();
+        c.load(m, rows, m.columns());
+        double[] sq = new double[rows];
+        for (int i = 0; i < rows; i++) {
+            sq[i] = c.dot(c, i);
+        }
+        return Nd4j.createFromArray(sq).reshape(rows, 1);
     }
 
     /**
@@ -47,18 +51,6 @@ public final class GhostNorms {
         acc.addi(aSq.mul(dSq));
         if (bias) {
             acc.addi(dSq);
-        }
-    }
-
-    /**
-     * Adds 2 (a^(k)_i·a^(l)_i)(δ^(k)_i·δ^(l)_i) for the weights and, with a bias, 2 δ^(k)_i·δ^(l)_i: the cross terms
-     * of one example's gradient that is the sum of two outer products.
-     */
-    public static void addCross(INDArray acc, INDArray aDot, INDArray deltaK, INDArray deltaL, boolean bias) {
-        INDArray dDot = rowDots(deltaK, deltaL);
-        acc.addi(aDot.mul(dDot).muli(2));
-        if (bias) {
-            acc.addi(dDot.mul(2));
         }
     }
 

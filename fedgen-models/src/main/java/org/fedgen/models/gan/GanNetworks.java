@@ -3,6 +3,7 @@ package org.fedgen.models.gan;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.fedgen.core.util.Seeds;
+import org.fedgen.models.dpsgd.GhostGram;
 import org.fedgen.models.dpsgd.GhostNorms;
 import org.fedgen.models.train.NativeRandom;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -35,6 +36,9 @@ final class GanNetworks {
             return size() > 4;
         }
     };
+
+    /** The per-example norms of record-level DP critic batches; made on the first private step. */
+    private GhostGram ghostGram;
 
     /** ∂L_G/∂x for a generated batch, and L_G. The gradient is a buffer reused by the next call. */
     record Feedback(INDArray inputGradient, double loss) {
@@ -168,7 +172,7 @@ final class GanNetworks {
      * Writes Σ_i min(1, C/‖g_i‖) g_i into the discriminator's gradient vector, where g_i is the gradient of example
      * i's whole contribution to the summed discriminator loss: real row i, fake row i (which carries row i's label)
      * and, for WGAN-GP, the penalty at the interpolate of the two. Row i's norm comes from ghost norms of the three
-     * outer products per weight matrix (real, fake, penalty: {@link GhostNorms#addCross} for the pairs); then one
+     * outer products per weight matrix (real, fake, penalty: {@link GhostGram}); then one
      * backward pass of the clip-weighted loss. Rows from {@code members} on weigh 0 (padding).
      *
      * @throws IllegalArgumentException for a packing discriminator (its rows mix examples)
@@ -199,26 +203,29 @@ final class GanNetworks {
             discriminator.forward(pw, true);
             penalty.pass(pw, config.gradientPenaltyWeight(), 1.0, selection, null, false);
         }
-        INDArray normSq = GhostNorms.accumulator(m);
+        int terms = gp ? 3 : 2;
+        // real and fake rows see the bias, the penalty has none
+        if (ghostGram == null || ghostGram.terms() != terms) {
+            ghostGram = new GhostGram(terms, 2);
+        }
+        GhostGram gram = ghostGram;
+        gram.reset(m);
+        INDArray[] a = new INDArray[terms];
+        INDArray[] delta = new INDArray[terms];
         for (int l = 0; l < discriminator.numLayers(); l++) {
             INDArray in = l == 0 ? ws.input : ws.act[l - 1];
-            INDArray[] a = {rows(in, 0, m), rows(in, m, 2 * m), null};
-            INDArray[] delta = {rows(ws.delta[l], 0, m), rows(ws.delta[l], m, 2 * m), null};
+            a[0] = rows(in, 0, m);
+            a[1] = rows(in, m, 2 * m);
+            delta[0] = rows(ws.delta[l], 0, m);
+            delta[1] = rows(ws.delta[l], m, 2 * m);
             if (gp) {
                 INDArray[] pq = penalty.outerProducts(m, l);
                 a[2] = pq[0];
                 delta[2] = pq[1];
             }
-            int terms = gp ? 3 : 2;
-            for (int t = 0; t < terms; t++) {
-                GhostNorms.addDense(normSq, GhostNorms.rowSquares(a[t]), delta[t], false);
-                for (int u = t + 1; u < terms; u++) {
-                    GhostNorms.addCross(normSq, GhostNorms.rowDots(a[t], a[u]), delta[t], delta[u], false);
-                }
-            }
-            // bias gradient of row i: δ_real,i + δ_fake,i (the penalty has none)
-            normSq.addi(GhostNorms.rowSquares(delta[0].add(delta[1])));
+            gram.addLayer(a, delta);
         }
+        INDArray normSq = gram.squaredNorms();
         INDArray weights = GhostNorms.clipWeights(normSq, clip, members).castTo(dataType);
         // the clip-weighted sum from the deltas and penalty factors already computed, without a second backward pass
         discriminator.weightedParamGrads(ws, Nd4j.concat(0, weights, weights));

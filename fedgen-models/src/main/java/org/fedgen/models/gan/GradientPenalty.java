@@ -122,11 +122,13 @@ final class GradientPenalty {
      * After {@link #pass} without row weights and without writing on {@code rows} rows: adds Σ_i w_i p_iᵀ q_i for every
      * weight matrix into the critic's gradient ({@link #outerProducts}), which is what a pass with row weights w and
      * {@code write} would add (each row's penalty gradient is linear in its coefficient), without recomputing it.
+     * Scales the p matrices in place: {@link #outerProducts} is spent afterwards.
      */
     void addWeightedGradient(int rows, INDArray rowWeights) {
         for (int l = 0; l < critic.numLayers(); l++) {
             INDArray[] pq = outerProducts(rows, l);
-            Nd4j.gemm(pq[0].mulColumnVector(rowWeights), pq[1], critic.weightGradient(l), true, false, 1.0, 1.0);
+            // p is this pass's scratch, not read again before the next pass
+            Nd4j.gemm(pq[0].muliColumnVector(rowWeights), pq[1], critic.weightGradient(l), true, false, 1.0, 1.0);
         }
     }
 
