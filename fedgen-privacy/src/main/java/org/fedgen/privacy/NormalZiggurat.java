@@ -105,6 +105,16 @@ final class NormalZiggurat {
      * and leaves for the rest.
      */
     static void addScaled(KeystreamRandom bits, float[] a, int from, int to, double std) {
+        scaled(bits, a, from, to, std, true);
+    }
+
+    /** As {@link #addScaled}, but writes {@code (float) (std · z)} instead of adding it. */
+    static void fillScaled(KeystreamRandom bits, float[] a, int from, int to, double std) {
+        scaled(bits, a, from, to, std, false);
+    }
+
+    // One loop for both: writing is not adding to zero (0 + −0.0 is +0.0), and the JIT unswitches on the flag.
+    private static void scaled(KeystreamRandom bits, float[] a, int from, int to, double std, boolean add) {
         int i = from;
         while (i < to) {
             byte[] block = bits.block();
@@ -118,39 +128,15 @@ final class NormalZiggurat {
                 if (!(Math.abs(u) < INNER[layer])) {
                     break;
                 }
-                a[i + k] += (float) (std * (u * X[layer]));
+                float v = (float) (std * (u * X[layer]));
+                a[i + k] = add ? a[i + k] + v : v;
             }
             i += k;
             bits.seek(p + (k << 3));
             if (k < n) {
                 // the word at the stop failed the inner test: the rest of that draw out of line
-                a[i] += (float) (std * outside(bits, bits.nextLong()));
-                i++;
-            }
-        }
-    }
-
-    /** As {@link #addScaled}, but writes {@code (float) (std · z)} instead of adding it. */
-    static void fillScaled(KeystreamRandom bits, float[] a, int from, int to, double std) {
-        int i = from;
-        while (i < to) {
-            byte[] block = bits.block();
-            int p = bits.position();
-            int n = Math.min(to - i, (KeystreamRandom.BUFFER_BYTES - p) >>> 3);
-            int k = 0;
-            for (; k < n; k++) {
-                long w = KeystreamRandom.word(block, p + (k << 3));
-                int layer = (int) w & (LAYERS - 1);
-                double u = signedUniform(w);
-                if (!(Math.abs(u) < INNER[layer])) {
-                    break;
-                }
-                a[i + k] = (float) (std * (u * X[layer]));
-            }
-            i += k;
-            bits.seek(p + (k << 3));
-            if (k < n) {
-                a[i] = (float) (std * outside(bits, bits.nextLong()));
+                float v = (float) (std * outside(bits, bits.nextLong()));
+                a[i] = add ? a[i] + v : v;
                 i++;
             }
         }
