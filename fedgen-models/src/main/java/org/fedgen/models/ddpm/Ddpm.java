@@ -67,7 +67,10 @@ public final class Ddpm implements ConditionalGenerativeModel {
     private final Denoiser denoiser;
     /** The ε-predictor used for training and sampling: the denoiser, with the input skip unless it is switched off. */
     private final Denoiser net;
-    /** What the samplers call: {@link #net}, or the guided combination over it when the guidance weight is &gt; 0. */
+    /**
+     * What the samplers call: {@link #net}, or the guided combination over it when the guidance weight is &gt; 0 or
+     * the weight schedule is not the constant one.
+     */
     private final Denoiser samplingNet;
     private final NoiseSchedule schedule;
     private final DiffusionSampler sampler;
