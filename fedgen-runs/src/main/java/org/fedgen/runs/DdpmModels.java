@@ -39,7 +39,8 @@ public final class DdpmModels {
         // the U-Net has no skip of its own: give it the fixed one
         return Ddpm.builder(newDenoiser(s, schedule, height, width)).schedule(schedule).sampler(newSampler(s))
                 .minSnrGamma(s.minSnrGamma()).inputSkip(s.denoiser() == DdpmSettings.DenoiserKind.unet)
-                .labelDropout(s.labelDropout()).guidance(s.guidance()).guidanceInterval(s.interval()).build();
+                .labelDropout(s.labelDropout()).guidance(s.guidance()).guidanceInterval(s.interval())
+                .guidanceSchedule(s.weightSchedule()).build();
     }
 
     /** A fresh denoiser for height × width images; the MLP gets the prior skip for {@code schedule}. */

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import org.fedgen.models.ddpm.Ddpm;
 import org.fedgen.models.ddpm.GuidanceInterval;
+import org.fedgen.models.ddpm.GuidanceSchedule;
 
 /**
  * A DDPM run's model: denoiser, noise schedule, sampler, server-side EMA, conditioning. Build with {@link #builder()};
@@ -25,12 +26,15 @@ import org.fedgen.models.ddpm.GuidanceInterval;
  * @param guidance     conditional: classifier-free guidance weight w of sampling
  * @param guidanceInterval conditional: the steps at which guidance applies, {lo, hi} as fractions of T (see
  *                     {@link GuidanceInterval})
+ * @param guidanceSchedule conditional: the guidance weight as a function of the step, built around {@code guidance},
+ *                     as {@link GuidanceSchedule#parse} reads it ({@code constant}, {@code step:S,W}, {@code linear:W},
+ *                     {@code cosine:W})
  * @param conditional  class-conditional (samples cycle through the labels 0..9)
  */
 public record DdpmSettings(DenoiserKind denoiser, int mlpWidth, int mlpDepth, int[] unetChannels,
         ScheduleKind schedule, int timesteps, SamplerKind sampler, int ddimSteps, double minSnrGamma, double emaDecay,
-        double labelDropout, double guidance, double[] guidanceInterval, boolean conditional)
-        implements ModelSettings {
+        double labelDropout, double guidance, double[] guidanceInterval, String guidanceSchedule,
+        boolean conditional) implements ModelSettings {
 
     /** Guidance at every step unless {@code --guidance-interval} says otherwise. */
     static final double[] DEFAULT_GUIDANCE_INTERVAL = {0, 1};
@@ -65,6 +69,11 @@ public record DdpmSettings(DenoiserKind denoiser, int mlpWidth, int mlpDepth, in
         return new GuidanceInterval(guidanceInterval[0], guidanceInterval[1]);
     }
 
+    /** {@link #guidanceSchedule()} as the library's {@link GuidanceSchedule}. */
+    public GuidanceSchedule weightSchedule() {
+        return GuidanceSchedule.parse(guidanceSchedule);
+    }
+
     /** A builder with the defaults. */
     public static Builder builder() {
         return new Builder();
@@ -82,13 +91,15 @@ public record DdpmSettings(DenoiserKind denoiser, int mlpWidth, int mlpDepth, in
                 && d.timesteps == timesteps && d.sampler == sampler && d.ddimSteps == ddimSteps
                 && Double.compare(d.minSnrGamma, minSnrGamma) == 0 && Double.compare(d.emaDecay, emaDecay) == 0
                 && Double.compare(d.labelDropout, labelDropout) == 0 && Double.compare(d.guidance, guidance) == 0
-                && Arrays.equals(d.guidanceInterval, guidanceInterval) && d.conditional == conditional;
+                && Arrays.equals(d.guidanceInterval, guidanceInterval)
+                && Objects.equals(d.guidanceSchedule, guidanceSchedule) && d.conditional == conditional;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(denoiser, mlpWidth, mlpDepth, Arrays.hashCode(unetChannels), schedule, timesteps, sampler,
-                ddimSteps, minSnrGamma, emaDecay, labelDropout, guidance, Arrays.hashCode(guidanceInterval), conditional);
+                ddimSteps, minSnrGamma, emaDecay, labelDropout, guidance, Arrays.hashCode(guidanceInterval), guidanceSchedule,
+                conditional);
     }
 
     @Override
@@ -97,7 +108,8 @@ public record DdpmSettings(DenoiserKind denoiser, int mlpWidth, int mlpDepth, in
                 + ", unetChannels=" + Arrays.toString(unetChannels) + ", schedule=" + schedule + ", timesteps="
                 + timesteps + ", sampler=" + sampler + ", ddimSteps=" + ddimSteps + ", minSnrGamma=" + minSnrGamma
                 + ", emaDecay=" + emaDecay + ", labelDropout=" + labelDropout + ", guidance=" + guidance
-                + ", guidanceInterval=" + Arrays.toString(guidanceInterval) + ", conditional=" + conditional + "]";
+                + ", guidanceInterval=" + Arrays.toString(guidanceInterval) + ", guidanceSchedule=" + guidanceSchedule
+                + ", conditional=" + conditional + "]";
     }
 
     /** Builds {@link DdpmSettings}; option names in messages are the CLI's. */
@@ -115,6 +127,7 @@ public record DdpmSettings(DenoiserKind denoiser, int mlpWidth, int mlpDepth, in
         private double labelDropout = 0.0;
         private double guidance = 0.0;
         private double[] guidanceInterval = DEFAULT_GUIDANCE_INTERVAL.clone();
+        private String guidanceSchedule = GuidanceSchedule.CONSTANT.toString();
         private boolean conditional;
 
         private Builder() {
@@ -201,6 +214,15 @@ public record DdpmSettings(DenoiserKind denoiser, int mlpWidth, int mlpDepth, in
             return this;
         }
 
+        /**
+         * Sets {@code guidanceSchedule}: conditional: the guidance weight as a function of the step ({@code constant},
+         * {@code step:S,W}, {@code linear:W}, {@code cosine:W}; see {@link GuidanceSchedule}).
+         */
+        public Builder guidanceSchedule(String v) {
+            guidanceSchedule = Objects.requireNonNull(v, "guidanceSchedule");
+            return this;
+        }
+
         /** Sets {@code conditional}: class-conditional (samples cycle through the labels 0..9). */
         public Builder conditional(boolean v) {
             conditional = v;
@@ -230,10 +252,18 @@ public record DdpmSettings(DenoiserKind denoiser, int mlpWidth, int mlpDepth, in
                     .collect(java.util.stream.Collectors.joining(",")));
             require(conditional || Arrays.equals(guidanceInterval, DEFAULT_GUIDANCE_INTERVAL), "--guidance-interval "
                     + guidanceInterval[0] + "," + guidanceInterval[1] + " needs --conditional");
+            String weights;
+            try {
+                weights = GuidanceSchedule.parse(guidanceSchedule).toString();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--guidance-schedule " + guidanceSchedule + ": " + e.getMessage(), e);
+            }
+            require(conditional || weights.equals(GuidanceSchedule.CONSTANT.toString()), "--guidance-schedule "
+                    + guidanceSchedule + " needs --conditional");
             require(conditional || (labelDropout == 0 && guidance == 0), "--label-dropout " + labelDropout
                     + " and --guidance " + guidance + " need --conditional");
             return new DdpmSettings(denoiser, mlpWidth, mlpDepth, unetChannels, schedule, timesteps, sampler,
-                    ddimSteps, minSnrGamma, emaDecay, labelDropout, guidance, guidanceInterval, conditional);
+                    ddimSteps, minSnrGamma, emaDecay, labelDropout, guidance, guidanceInterval, weights, conditional);
         }
     }
 }

@@ -123,7 +123,8 @@ public final class RunConfigJson {
                     .unetChannels(d.unetChannels()).schedule(d.schedule()).timesteps(d.timesteps())
                     .sampler(d.sampler()).ddimSteps(d.ddimSteps()).minSnrGamma(d.minSnrGamma())
                     .emaDecay(d.emaDecay()).labelDropout(d.labelDropout()).guidance(d.guidance())
-                    .guidanceInterval(d.guidanceInterval()).conditional(d.conditional()).build();
+                    .guidanceInterval(d.guidanceInterval()).guidanceSchedule(d.guidanceSchedule())
+                    .conditional(d.conditional()).build();
         }
         return m;
     }

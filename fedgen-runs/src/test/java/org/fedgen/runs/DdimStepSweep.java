@@ -22,8 +22,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * with the test classpath: {@code java -cp
  * fedgen-examples/target/fedgen.jar:fedgen-examples/target/lib/*:fedgen-runs/target/test-classes
  * org.fedgen.runs.DdimStepSweep CHECKPOINT SAMPLES S...}. A conditional model's step count may carry its own guidance,
- * {@code S:W} (weight W at every step) or {@code S:W:LO,HI} (weight W for LO &le; t/T &le; HI); a bare S keeps the
- * run's guidance and interval. Grids are then named {@code ddimS-wW-LO-HI.png}.
+ * {@code S:W} (weight W at every step), {@code S:W:LO,HI} (weight W for LO &le; t/T &le; HI) or
+ * {@code S:W:LO,HI:SCHEDULE} (a {@code --guidance-schedule} around W within the interval, e.g.
+ * {@code 8:6:0,1:step:0.9,2}); a bare S keeps the run's guidance, interval and schedule. Grids are then named
+ * {@code ddimS-wW-LO-HI[-SCHEDULE].png}.
  */
 final class DdimStepSweep {
     private DdimStepSweep() {
@@ -42,25 +44,31 @@ final class DdimStepSweep {
         SampleQuality quality = SampleQuality.against(DigitsSplit.heldOut(), classifier);
         System.out.printf("%s: round %d, %s, %d samples, seed 7%n", file, cp.round(), settings, n);
         for (int i = 2; i < args.length; i++) {
-            String[] spec = args[i].split(":");
+            String[] spec = args[i].split(":", 4);
             int steps = Integer.parseInt(spec[0]);
             DdpmSettings.Builder b = DdpmSettings.builder().denoiser(settings.denoiser()).mlpWidth(settings.mlpWidth())
                     .mlpDepth(settings.mlpDepth()).unetChannels(settings.unetChannels()).schedule(settings.schedule())
                     .timesteps(settings.timesteps()).ddimSteps(steps).minSnrGamma(settings.minSnrGamma())
                     .emaDecay(settings.emaDecay()).labelDropout(settings.labelDropout()).guidance(settings.guidance())
-                    .guidanceInterval(settings.guidanceInterval()).conditional(settings.conditional());
+                    .guidanceInterval(settings.guidanceInterval()).guidanceSchedule(settings.guidanceSchedule())
+                    .conditional(settings.conditional());
             if (spec.length > 1) {
-                b.guidance(Double.parseDouble(spec[1])).guidanceInterval(0, 1);
+                b.guidance(Double.parseDouble(spec[1])).guidanceInterval(0, 1).guidanceSchedule("constant");
             }
             if (spec.length > 2) {
                 String[] lohi = spec[2].split(",");
                 b.guidanceInterval(Double.parseDouble(lohi[0]), Double.parseDouble(lohi[1]));
             }
+            if (spec.length > 3) {
+                b.guidanceSchedule(spec[3]);
+            }
             DdpmSettings run = b.build();
             Ddpm model = DdpmModels.newModel(run);
             model.load(weights);
             String name = "ddim" + steps + (model.conditional() ? "-w" + run.guidance() + "-"
-                    + run.guidanceInterval()[0] + "-" + run.guidanceInterval()[1] : "");
+                    + run.guidanceInterval()[0] + "-" + run.guidanceInterval()[1]
+                    + (run.guidanceSchedule().equals("constant") ? "" : "-" + run.guidanceSchedule().replace(':', '-')
+                    .replace(',', '-')) : "");
             long t0 = System.nanoTime();
             INDArray x = model.sample(n, 7, new DdimSampler(steps));
             double sec = (System.nanoTime() - t0) / 1e9;

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.fedgen.core.RoundListener;
 import org.fedgen.models.ddpm.GuidanceInterval;
+import org.fedgen.models.ddpm.GuidanceSchedule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,5 +97,14 @@ class DdpmRunTest {
                 assertThrows(IllegalArgumentException.class, () -> tiny().conditional(true).guidance(1)
                         .guidanceInterval(0.8, 0.3).build()).getMessage());
         assertThrows(IllegalArgumentException.class, () -> tiny().guidanceInterval(0.5).build());
+        DdpmSettings stepped = tiny().conditional(true).guidance(6).guidanceSchedule("Step:0.9,2").build();
+        assertEquals("step:0.9,2.0", stepped.guidanceSchedule());
+        assertEquals(GuidanceSchedule.parse("step:0.9,2"), DdpmModels.newModel(stepped).guidanceSchedule());
+        assertEquals(GuidanceSchedule.CONSTANT, DdpmModels.newModel(ddpm).guidanceSchedule());
+        assertEquals("--guidance-schedule step:2,1: guidance schedule step needs 0 <= S <= 1 (a fraction of T), got "
+                + "2.0", assertThrows(IllegalArgumentException.class, () -> tiny().conditional(true)
+                        .guidanceSchedule("step:2,1").build()).getMessage());
+        assertEquals("--guidance-schedule linear:2 needs --conditional", assertThrows(IllegalArgumentException.class,
+                () -> tiny().guidanceSchedule("linear:2").build()).getMessage());
     }
 }

@@ -30,6 +30,8 @@ class RunConfigJsonTest {
                 .unetChannels(4, 8).build()).build());
         assertRoundTrip(RunConfig.builder().model(DdpmSettings.builder().conditional(true).labelDropout(0.1)
                 .guidance(2).guidanceInterval(0.25, 0.75).build()).build());
+        assertRoundTrip(RunConfig.builder().model(DdpmSettings.builder().conditional(true).labelDropout(0.1)
+                .guidance(6).guidanceSchedule("step:0.9,2").build()).build());
         assertRoundTrip(RunConfig.builder().dp(DpConfig.builder(1.1, 0.5).parts(List.of("decoder"))
                 .seededNoise(true).build()).build());
         assertRoundTrip(RunConfig.builder().secureAggregation(SecureAggregationSettings.defaults()).build());

@@ -64,6 +64,12 @@ public final class DdpmOptions {
             + "(default: 0,1, every step).")
     public double[] guidanceInterval = {0, 1};
 
+    @Option(names = "--guidance-schedule", paramLabel = "SHAPE", description = "Conditional DDPM: the guidance weight "
+            + "over the steps, around w = --guidance: constant (w at every step), step:S,W (W at t/T > S, w below), "
+            + "linear:W or cosine:W (from W at t = T to w at t = 0); within --guidance-interval (default: "
+            + "${DEFAULT-VALUE}).")
+    public String guidanceSchedule = "constant";
+
     /** Class-conditional DDPM (samples cycle through the labels 0..9); set by the command's {@code --conditional}. */
     public boolean conditional;
 
@@ -76,6 +82,7 @@ public final class DdpmOptions {
         return DdpmSettings.builder().denoiser(denoiser).mlpWidth(mlpWidth).mlpDepth(mlpDepth)
                 .unetChannels(unetChannels).schedule(schedule).timesteps(timesteps).sampler(sampler)
                 .ddimSteps(ddimSteps).minSnrGamma(minSnrGamma).emaDecay(emaDecay).labelDropout(labelDropout)
-                .guidance(guidance).guidanceInterval(guidanceInterval).conditional(conditional).build();
+                .guidance(guidance).guidanceInterval(guidanceInterval).guidanceSchedule(guidanceSchedule)
+                .conditional(conditional).build();
     }
 }

@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code fedgen ddpm-sample}: loads a DDPM run's checkpoint (its EMA weights when the checkpoint holds them), with the
  * DDPM settings the checkpoint records (a DDPM option given that contradicts them is refused naming both values;
- * the sampling options {@code --ddim-steps}, {@code --guidance} and {@code --guidance-interval} override them freely; a checkpoint of format 1 needs the run's options) and draws
+ * the sampling options {@code --ddim-steps}, {@code --guidance}, {@code --guidance-interval} and
+ * {@code --guidance-schedule} override them freely; a checkpoint of format 1 needs the run's options) and draws
  * samples with both the ancestral DDPM sampler and DDIM, printing the time of each and the kernel MMD² against the
  * 1 000 held-out digits, and writing a grid and an IDX file per sampler (score the IDX files with {@code fedgen eval}).
  */
@@ -40,7 +41,7 @@ import picocli.CommandLine.Option;
 public final class DdpmSampleCommand implements Callable<Integer> {
     /** Options that change only how samples are drawn, not the trained network, so they may differ from the run's. */
     private static final java.util.Set<String> SAMPLING_ONLY = java.util.Set.of("ddimSteps", "guidance",
-            "guidanceInterval");
+            "guidanceInterval", "guidanceSchedule");
 
     @Mixin
     DdpmOptions ddpm = new DdpmOptions();
@@ -153,6 +154,8 @@ public final class DdpmSampleCommand implements Callable<Integer> {
                 .guidance(parse.hasMatchedOption("--guidance") ? ddpm.guidance : d.guidance())
                 .guidanceInterval(parse.hasMatchedOption("--guidance-interval") ? ddpm.guidanceInterval
                         : d.guidanceInterval())
+                .guidanceSchedule(parse.hasMatchedOption("--guidance-schedule") ? ddpm.guidanceSchedule
+                        : d.guidanceSchedule())
                 .conditional(d.conditional()).build();
     }
 

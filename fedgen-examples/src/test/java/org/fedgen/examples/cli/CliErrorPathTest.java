@@ -146,6 +146,9 @@ class CliErrorPathTest {
                 + "of T), got 0.8,0.2");
         oneLine(errLines(2, "train", "--model", "ddpm", "--guidance-interval", "0.2,0.8"),
                 "--guidance-interval 0.2,0.8 needs --conditional");
+        oneLine(errLines(2, "train", "--model", "ddpm", "--conditional", "--guidance-schedule", "ramp:2"),
+                "--guidance-schedule ramp:2: unknown guidance schedule 'ramp:2'; valid: constant, step:S,W, linear:W, "
+                + "cosine:W");
     }
 
     @Test

@@ -46,7 +46,8 @@ class SampleCommandTest {
                 out.toString()), err.toString());
         Path cp = out.resolve("checkpoint.fgs");
         assertEquals(0, run(new StringWriter(), err, "ddpm-sample", "--checkpoint", cp.toString(), "--samples", "2",
-                "--conditional", "--guidance", "2", "--guidance-interval", "0.3,0.7"), err.toString());
+                "--conditional", "--guidance", "2", "--guidance-interval", "0.3,0.7", "--guidance-schedule",
+                "step:0.9,1"), err.toString());
         assertEquals(16 + 2 * 28 * 28, Files.size(cp.resolveSibling("ddpm-samples-ddim2-idx3-ubyte")));
         StringWriter refused = new StringWriter();
         assertEquals(2, run(new StringWriter(), refused, "ddpm-sample", "--checkpoint", cp.toString(),

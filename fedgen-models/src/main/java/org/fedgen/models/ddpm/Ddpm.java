@@ -67,7 +67,10 @@ public final class Ddpm implements ConditionalGenerativeModel {
     private final Denoiser denoiser;
     /** The ε-predictor used for training and sampling: the denoiser, with the input skip unless it is switched off. */
     private final Denoiser net;
-    /** What the samplers call: {@link #net}, or the guided combination over it when the guidance weight is &gt; 0. */
+    /**
+     * What the samplers call: {@link #net}, or the guided combination over it when the guidance weight is &gt; 0 or
+     * the weight schedule is not the constant one.
+     */
     private final Denoiser samplingNet;
     private final NoiseSchedule schedule;
     private final DiffusionSampler sampler;
@@ -77,6 +80,7 @@ public final class Ddpm implements ConditionalGenerativeModel {
     private final double labelDropout;
     private final double guidance;
     private final GuidanceInterval guidanceInterval;
+    private final GuidanceSchedule guidanceSchedule;
     private final PartVectors parts;
     private final PartUpdater updater;
     private RecordDp recordDp;
@@ -96,12 +100,16 @@ public final class Ddpm implements ConditionalGenerativeModel {
         this.labelDropout = b.labelDropout;
         this.guidance = b.guidance;
         this.guidanceInterval = b.guidanceInterval;
-        if ((labelDropout > 0 || guidance > 0) && denoiser.numClasses() < 1) {
+        this.guidanceSchedule = b.guidanceSchedule;
+        boolean scheduled = guidanceSchedule != GuidanceSchedule.CONSTANT;
+        if ((labelDropout > 0 || guidance > 0 || scheduled) && denoiser.numClasses() < 1) {
             throw new IllegalArgumentException("label dropout " + labelDropout + " and guidance " + guidance
+                    + (scheduled ? " (schedule " + guidanceSchedule + ")" : "")
                     + " need a conditional denoiser (numClasses > 0)");
         }
-        this.samplingNet = guidance > 0 ? new GuidedDenoiser(net, guidance, guidanceInterval, schedule.steps())
-                : net;
+        // a schedule may guide some steps even when w itself is 0 (step:S,W with w = 0)
+        this.samplingNet = guidance > 0 || scheduled ? new GuidedDenoiser(net, guidance, guidanceInterval,
+                guidanceSchedule, schedule.steps()) : net;
         this.parts = PartVectors.of("DDPM", PART, denoiser.params());
         this.updater = new PartUpdater(PART, denoiser.params(), denoiser.gradient(),
                 new FlatAdam(denoiser.params().length(), b.beta1, b.beta2, b.epsilon));
@@ -145,6 +153,11 @@ public final class Ddpm implements ConditionalGenerativeModel {
     /** The steps at which guidance applies ({@link GuidanceInterval#ALL} unless set). */
     public GuidanceInterval guidanceInterval() {
         return guidanceInterval;
+    }
+
+    /** The guidance weight at each step ({@link GuidanceSchedule#CONSTANT}, w at every step, unless set). */
+    public GuidanceSchedule guidanceSchedule() {
+        return guidanceSchedule;
     }
 
     /** The sampler {@link #sample(int, long)} uses. */
@@ -454,6 +467,7 @@ public final class Ddpm implements ConditionalGenerativeModel {
         private double labelDropout;
         private double guidance;
         private GuidanceInterval guidanceInterval = GuidanceInterval.ALL;
+        private GuidanceSchedule guidanceSchedule = GuidanceSchedule.CONSTANT;
 
         private Builder(Denoiser denoiser) {
             this.denoiser = Objects.requireNonNull(denoiser, "denoiser");
@@ -533,6 +547,16 @@ public final class Ddpm implements ConditionalGenerativeModel {
          */
         public Builder guidanceInterval(GuidanceInterval v) {
             guidanceInterval = Objects.requireNonNull(v, "guidanceInterval");
+            return this;
+        }
+
+        /**
+         * The guidance weight as a function of the step, built around {@link #guidance} w (see
+         * {@link GuidanceSchedule}); it applies within {@link #guidanceInterval}. Default
+         * {@link GuidanceSchedule#CONSTANT}, w at every step. Any other schedule needs a conditional denoiser.
+         */
+        public Builder guidanceSchedule(GuidanceSchedule v) {
+            guidanceSchedule = Objects.requireNonNull(v, "guidanceSchedule");
             return this;
         }
 

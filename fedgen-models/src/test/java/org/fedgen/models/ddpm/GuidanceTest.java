@@ -130,10 +130,131 @@ class GuidanceTest {
         assertFalse(Arrays.equals(band, full));
     }
 
+    /** Each shape's weight at chosen steps of T = 40, around w = 4, exactly. */
+    @Test
+    void scheduleWeightsFollowTheirShapes() {
+        assertEquals(4.0, GuidanceSchedule.CONSTANT.weight(4, 1, 40));
+        assertEquals(4.0, GuidanceSchedule.CONSTANT.weight(4, 40, 40));
+        GuidanceSchedule step = GuidanceSchedule.parse("step:0.5,1.5");
+        assertEquals(4.0, step.weight(4, 20, 40));
+        assertEquals(1.5, step.weight(4, 21, 40));
+        assertEquals(1.5, step.weight(4, 40, 40));
+        GuidanceSchedule linear = GuidanceSchedule.parse("linear:2");
+        assertEquals(2.0, linear.weight(4, 40, 40));
+        assertEquals(3.0, linear.weight(4, 20, 40));
+        assertEquals(3.95, linear.weight(4, 1, 40), 1e-15);
+        GuidanceSchedule cosine = GuidanceSchedule.parse("cosine:2");
+        assertEquals(2.0, cosine.weight(4, 40, 40));
+        assertEquals(3.0, cosine.weight(4, 20, 40), 1e-15);
+        // the half cosine stays nearer w than the line at low noise: 4 - 2 (1 - cos(π/4)) / 2
+        assertEquals(4 - (1 - Math.cos(Math.PI / 4)), cosine.weight(4, 10, 40), 1e-15);
+        assertTrue(cosine.weight(4, 10, 40) > linear.weight(4, 10, 40));
+        // Wang et al.'s increasing linear schedule of mean w = 3: 0 at t = T, 2w at t = 0
+        assertEquals(3.0, GuidanceSchedule.parse("linear:0").weight(6, 20, 40));
+    }
+
+    @Test
+    void scheduleSpellingsRoundTripAndBadOnesAreNamed() {
+        assertEquals(GuidanceSchedule.CONSTANT, GuidanceSchedule.parse("constant"));
+        assertEquals("step:0.9,2.0", GuidanceSchedule.parse("step:0.9,2").toString());
+        assertEquals("linear:1.5", GuidanceSchedule.parse(" Linear:1.5").toString());
+        assertEquals("cosine:0.0", GuidanceSchedule.parse("cosine:0").toString());
+        for (String s : new String[] {"constant", "step:0.9,2.0", "linear:1.5", "cosine:0.0"}) {
+            assertEquals(s, GuidanceSchedule.parse(s).toString());
+        }
+        assertEquals("unknown guidance schedule 'wobble'; valid: constant, step:S,W, linear:W, cosine:W",
+                assertThrows(IllegalArgumentException.class, () -> GuidanceSchedule.parse("wobble")).getMessage());
+        assertEquals("guidance schedule 'step:0.5' needs 2 numbers after the shape, got 1",
+                assertThrows(IllegalArgumentException.class, () -> GuidanceSchedule.parse("step:0.5")).getMessage());
+        assertEquals("guidance schedule 'linear:x': 'x' is not a number",
+                assertThrows(IllegalArgumentException.class, () -> GuidanceSchedule.parse("linear:x")).getMessage());
+        assertEquals("guidance schedule step needs 0 <= S <= 1 (a fraction of T), got 1.5",
+                assertThrows(IllegalArgumentException.class, () -> GuidanceSchedule.parse("step:1.5,2"))
+                        .getMessage());
+        assertEquals("guidance schedule weight must be finite and >= 0, got -1.0",
+                assertThrows(IllegalArgumentException.class, () -> GuidanceSchedule.parse("cosine:-1")).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> GuidanceSchedule.parse("constant:1"));
+    }
+
+    /**
+     * A row gets the bits of guidance at every step with the weight the schedule gives its t, and the conditional bits
+     * where that weight is 0 or t is outside the interval; the constant schedule gives the bits without one.
+     */
+    @Test
+    void scheduledPredictionGivesEachRowTheBitsOfItsOwnWeight() {
+        MlpDenoiser net = conditionalNet();
+        INDArray x = Nd4j.rand(Nd4j.getRandomFactory().getNewRandomInstance(4), 3, D).castTo(DataType.FLOAT);
+        int[] t = {1, 20, 40};
+        int[] y = {0, 1, 2};
+        float[] cond = net.predict(x, t, y).dup().reshape(-1).toFloatVector();
+        float[] at25 = new GuidedDenoiser(net, 2.5).predict(x, t, y).dup().reshape(-1).toFloatVector();
+        float[] at1 = new GuidedDenoiser(net, 1).predict(x, t, y).dup().reshape(-1).toFloatVector();
+        // T = 40, step above 0.5 (t > 20): t = 1 and 20 get w = 2.5, t = 40 gets 1
+        INDArray stepped = new GuidedDenoiser(net, 2.5, GuidanceInterval.ALL, GuidanceSchedule.parse("step:0.5,1"),
+                40).predict(x, t, y);
+        float[][] want = {at25, at25, at1};
+        for (int i = 0; i < 3; i++) {
+            assertArrayEquals(Arrays.copyOfRange(want[i], i * D, (i + 1) * D), stepped.getRow(i).toFloatVector(), 0f,
+                    "row " + i);
+        }
+        // weight 0 above 0.5, and the interval [0.25, 1] leaves t = 1 out: only t = 20 is guided
+        INDArray gated = new GuidedDenoiser(net, 2.5, new GuidanceInterval(0.25, 1),
+                GuidanceSchedule.parse("step:0.5,0"), 40).predict(x, t, y);
+        float[][] want2 = {cond, at25, cond};
+        for (int i = 0; i < 3; i++) {
+            assertArrayEquals(Arrays.copyOfRange(want2[i], i * D, (i + 1) * D), gated.getRow(i).toFloatVector(), 0f,
+                    "row " + i);
+        }
+        assertArrayEquals(at25, new GuidedDenoiser(net, 2.5, GuidanceInterval.ALL, GuidanceSchedule.CONSTANT, 40)
+                .predict(x, t, y).dup().reshape(-1).toFloatVector(), 0f);
+        // one weight for the whole batch (the samplers' case), here from a ramp at its top: guidance with 1 throughout
+        int[] top = {40, 40, 40};
+        assertArrayEquals(new GuidedDenoiser(net, 1).predict(x, top, y).dup().reshape(-1).toFloatVector(),
+                new GuidedDenoiser(net, 2.5, GuidanceInterval.ALL, GuidanceSchedule.parse("linear:1"), 40)
+                        .predict(x, top, y).dup().reshape(-1).toFloatVector(), 0f);
+        assertFalse(Arrays.equals(at1, at25));
+    }
+
+    /**
+     * Sampling: the constant schedule gives the bits of no schedule; a step above 0 (every step) with weight W those
+     * of constant guidance W, a step above 1 (no step) those of constant w; with w = 0 a step that guides only the top
+     * step τ = 40 gives neither the plain nor the fully guided bits; an unconditional denoiser refuses a schedule.
+     */
+    @Test
+    void scheduledSamplingMatchesConstantGuidanceWhereTheScheduleIsConstant() {
+        MlpDenoiser net = conditionalNet();
+        float[] plain = unclipped(net, 0, GuidanceInterval.ALL);
+        float[] full3 = unclipped(net, 3, GuidanceInterval.ALL);
+        float[] full1 = unclipped(net, 1, GuidanceInterval.ALL);
+        assertArrayEquals(full3, unclipped(net, 3, GuidanceInterval.ALL, GuidanceSchedule.CONSTANT), 0f);
+        assertArrayEquals(full1, unclipped(net, 3, GuidanceInterval.ALL, GuidanceSchedule.parse("step:0,1")), 0f);
+        assertArrayEquals(full3, unclipped(net, 3, GuidanceInterval.ALL, GuidanceSchedule.parse("step:1,1")), 0f);
+        assertArrayEquals(plain, unclipped(net, 0, GuidanceInterval.ALL, GuidanceSchedule.parse("step:0.8,0")), 0f);
+        assertArrayEquals(plain, unclipped(net, 3, new GuidanceInterval(0.8, 0.95), GuidanceSchedule.parse(
+                "linear:1")), 0f);
+        float[] topOnly = unclipped(net, 0, GuidanceInterval.ALL, GuidanceSchedule.parse("step:0.8,3"));
+        assertFalse(Arrays.equals(topOnly, plain));
+        assertFalse(Arrays.equals(topOnly, full3));
+        assertEquals(GuidanceSchedule.parse("step:0.8,3"), Ddpm.builder(net).guidanceSchedule(GuidanceSchedule.parse(
+                "step:0.8,3")).build().guidanceSchedule());
+        MlpDenoiser unconditional = new MlpDenoiser(D, new int[] {4}, 4, 0, Activation.SILU);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Ddpm.builder(unconditional)
+                .guidanceSchedule(GuidanceSchedule.parse("linear:2")).build());
+        assertEquals("label dropout 0.0 and guidance 0.0 (schedule linear:2.0) need a conditional denoiser "
+                + "(numClasses > 0)", e.getMessage());
+    }
+
     /** The DDIM-5 sampler's output for labels 0, 1, 2, 0 and seed 17, before {@link Ddpm} clips it. */
     private static float[] unclipped(MlpDenoiser net, double w, GuidanceInterval interval) {
-        Ddpm model = Ddpm.builder(net).schedule(NoiseSchedule.linear(40)).sampler(new DdimSampler(5)).guidance(w)
-                .guidanceInterval(interval).build();
+        return unclipped(net, w, interval, null);
+    }
+
+    /** As above with a guidance schedule (null: the builder's default). */
+    private static float[] unclipped(MlpDenoiser net, double w, GuidanceInterval interval,
+            GuidanceSchedule weights) {
+        Ddpm.Builder b = Ddpm.builder(net).schedule(NoiseSchedule.linear(40)).sampler(new DdimSampler(5)).guidance(w)
+                .guidanceInterval(interval);
+        Ddpm model = (weights == null ? b : b.guidanceSchedule(weights)).build();
         DdimSampler ddim = new DdimSampler(5);
         ddim.timesteps(40);
         float[][] out = new float[1][];
