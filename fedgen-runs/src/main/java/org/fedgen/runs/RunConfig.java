@@ -56,6 +56,8 @@ import org.fedgen.runs.table.TableSource;
  * @param serverMomentum     the server optimizer's momentum β (FedAvgM) or first-moment decay β₁ (FedAdam, FedYogi)
  * @param serverBeta2        FedAdam / FedYogi second-moment decay β₂
  * @param serverTau          FedAdam / FedYogi adaptivity τ
+ * @param serverLrDecay      per-round decay γ of the FedAvgM / FedAdam / FedYogi learning rate: round t steps with
+ *                           serverLearningRate · γ^(t−1); 1 = constant
  */
 public record RunConfig(ModelSettings model, int clients, int clientsPerRound, int rounds, int localEpochs,
         int localSteps, int batchSize, double learningRate, AggregatorKind aggregator, double mu,
@@ -64,7 +66,7 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
         int qualitySamples, int samples, boolean centralized, DpConfig dp, Path out, int maxFailedRounds,
         SecureAggregationSettings secureAggregation, RobustSettings robust, int shardSize, boolean streaming,
         int checkpointEvery, ImageData images, TableSource table, ServerOptimizerKind serverOptimizer,
-        double serverMomentum, double serverBeta2, double serverTau) {
+        double serverMomentum, double serverBeta2, double serverTau, double serverLrDecay) {
 
     /** Shared defaults of the values a model family may override (see {@code GanDefaults}). */
     static final int ROUNDS = 50;
@@ -123,6 +125,7 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
         b.serverMomentum = serverMomentum;
         b.serverBeta2 = serverBeta2;
         b.serverTau = serverTau;
+        b.serverLrDecay = serverLrDecay;
         return b;
     }
 
@@ -171,6 +174,7 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
         private double serverMomentum = 0.9;
         private double serverBeta2 = 0.99;
         private double serverTau = 1e-3;
+        private double serverLrDecay = 1.0;
 
         private Builder() {
         }
@@ -413,6 +417,15 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
             return this;
         }
 
+        /**
+         * Per-round decay γ in (0, 1] of the FedAvgM / FedAdam / FedYogi learning rate (round t steps with
+         * η γ^(t−1)); default 1, a constant rate.
+         */
+        public Builder serverLrDecay(double v) {
+            serverLrDecay = v;
+            return this;
+        }
+
         /** Streaming aggregation: round memory independent of clients per round. */
         public Builder streaming(boolean v) {
             streaming = v;
@@ -484,6 +497,12 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
             require(serverBeta2 >= 0 && serverBeta2 < 1, "--server-beta2 must be in [0, 1), got " + serverBeta2);
             require(serverTau > 0 && Double.isFinite(serverTau), "--server-tau must be finite and > 0, got "
                     + serverTau);
+            require(serverLrDecay > 0 && serverLrDecay <= 1, "--server-lr-decay must be in (0, 1], got "
+                    + serverLrDecay);
+            require(serverLrDecay == 1 || serverOptimizer == ServerOptimizerKind.avgm
+                    || serverOptimizer == ServerOptimizerKind.adam || serverOptimizer == ServerOptimizerKind.yogi,
+                    "--server-lr-decay applies only with --server-opt avgm, adam or yogi, got --server-opt "
+                    + serverOptimizer);
             if (aggregator == AggregatorKind.scaffold) {
                 checkScaffold();
             }
@@ -503,7 +522,7 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
                     mmdThreshold, mmdDataWeights, partition, alpha, labelsPerClient, workers, seed, d.evalEvery(),
                     qualitySamples, samples, centralized, dp, out, maxFailedRounds, secureAggregation,
                     robust, shardSize, streaming, checkpointEvery, images, table, serverOptimizer, serverMomentum,
-                    serverBeta2, serverTau);
+                    serverBeta2, serverTau, serverLrDecay);
         }
 
         /**

@@ -41,6 +41,24 @@ class ServerOptimizerWiringTest {
     }
 
     @Test
+    void theServerLearningRateDecayReachesTheOptimizerAndIsRefusedWhereNothingDecays() {
+        ServerOptimizer opt = assertInstanceOf(ServerOptimizer.class, aggregator(RunConfig.builder()
+                .serverOptimizer(ServerOptimizerKind.adam).serverLearningRate(0.04).serverLrDecay(0.5)));
+        assertEquals(0.04, opt.learningRate(1));
+        assertEquals(0.01, opt.learningRate(3));
+        ServerOptimizer constant = assertInstanceOf(ServerOptimizer.class, aggregator(RunConfig.builder()
+                .serverOptimizer(ServerOptimizerKind.yogi).serverLearningRate(0.04)));
+        assertEquals(0.04, constant.learningRate(50));
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> RunConfig.builder()
+                .serverLrDecay(0.9).build());
+        assertEquals("--server-lr-decay applies only with --server-opt avgm, adam or yogi, got --server-opt none",
+                none.getMessage());
+        IllegalArgumentException range = assertThrows(IllegalArgumentException.class, () -> RunConfig.builder()
+                .serverOptimizer(ServerOptimizerKind.adam).serverLrDecay(1.2).build());
+        assertEquals("--server-lr-decay must be in (0, 1], got 1.2", range.getMessage());
+    }
+
+    @Test
     void fedExpWrapsTheMeasuredAverageAndTheVaeEvaluatesItsLastTwoIterates() {
         IterateAverage avg = assertInstanceOf(IterateAverage.class, aggregator(RunConfig.builder()
                 .serverOptimizer(ServerOptimizerKind.fedexp)));

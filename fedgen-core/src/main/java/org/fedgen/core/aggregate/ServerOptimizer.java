@@ -22,8 +22,14 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *   <li>FedAdam: m = β₁m + (1−β₁)Δ, v = β₂v + (1−β₂)Δ², w += η m/(√v + τ)</li>
  *   <li>FedYogi: as FedAdam but v = v − (1−β₂)Δ² sign(v − Δ²)</li>
  * </ul>
- * Moments start at zero and have no bias correction, as in the paper's Algorithm 2 with v₋₁ = 0. With DP-FedAvg as the
- * inner aggregator the step is post-processing of the noisy mean and keeps the guarantee.
+ * Moments start at zero and have no bias correction, as in the paper's Algorithm 2 with v₋₁ = 0.
+ *
+ * <p>The learning rate may decay exponentially ({@link #withLearningRateDecay}): round t (1-based) steps with
+ * η γ^(t−1). Reddi et al. tune a constant η; a decay keeps the fast early progress of a large η and shrinks the step
+ * later, when a large one overshoots. The factor depends only on the round number, so a resumed run continues the
+ * same schedule.
+ *
+ * <p>With DP-FedAvg as the inner aggregator the step is post-processing of the noisy mean and keeps the guarantee.
  *
  * <p>{@link #state()} holds the moments per part ({@code m/<part>}, {@code v/<part>}) and the inner aggregator's state
  * under {@code inner/}.
@@ -51,10 +57,12 @@ public final class ServerOptimizer implements StreamingAggregator, AggregatorDec
     private final double beta1;
     private final double beta2;
     private final double tau;
+    private final double decay;
     private final Map<String, INDArray> m = new LinkedHashMap<>();
     private final Map<String, INDArray> v = new LinkedHashMap<>();
 
-    private ServerOptimizer(Aggregator inner, Kind kind, double learningRate, double beta1, double beta2, double tau) {
+    private ServerOptimizer(Aggregator inner, Kind kind, double learningRate, double beta1, double beta2, double tau,
+            double decay) {
         if (inner == null) {
             throw new IllegalArgumentException("inner aggregator must not be null");
         }
@@ -70,29 +78,48 @@ public final class ServerOptimizer implements StreamingAggregator, AggregatorDec
         if (!(tau > 0) || Double.isInfinite(tau)) {
             throw new IllegalArgumentException("tau must be finite and > 0, got " + tau);
         }
+        if (!(decay > 0 && decay <= 1)) {
+            throw new IllegalArgumentException("learning-rate decay must be in (0, 1], got " + decay);
+        }
         this.inner = inner;
         this.kind = kind;
         this.learningRate = learningRate;
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.tau = tau;
+        this.decay = decay;
     }
 
     /** FedAvgM with server learning rate η and momentum β. */
     public static ServerOptimizer fedAvgM(Aggregator inner, double learningRate, double momentum) {
-        return new ServerOptimizer(inner, Kind.AVGM, learningRate, momentum, 0, 1);
+        return new ServerOptimizer(inner, Kind.AVGM, learningRate, momentum, 0, 1, 1);
     }
 
     /** FedAdam with server learning rate η, moment decays β₁, β₂ and adaptivity τ. */
     public static ServerOptimizer fedAdam(Aggregator inner, double learningRate, double beta1, double beta2,
             double tau) {
-        return new ServerOptimizer(inner, Kind.ADAM, learningRate, beta1, beta2, tau);
+        return new ServerOptimizer(inner, Kind.ADAM, learningRate, beta1, beta2, tau, 1);
     }
 
     /** FedYogi with server learning rate η, moment decays β₁, β₂ and adaptivity τ. */
     public static ServerOptimizer fedYogi(Aggregator inner, double learningRate, double beta1, double beta2,
             double tau) {
-        return new ServerOptimizer(inner, Kind.YOGI, learningRate, beta1, beta2, tau);
+        return new ServerOptimizer(inner, Kind.YOGI, learningRate, beta1, beta2, tau, 1);
+    }
+
+    /**
+     * This optimizer with its learning rate decaying by {@code gamma} per round: round t (1-based) steps with
+     * η γ^(t−1); γ = 1 is the constant rate. The moments start afresh, so call it before the first round.
+     *
+     * @param gamma per-round factor in (0, 1]
+     */
+    public ServerOptimizer withLearningRateDecay(double gamma) {
+        return new ServerOptimizer(inner, kind, learningRate, beta1, beta2, tau, gamma);
+    }
+
+    /** The learning rate round {@code round} (1-based) steps with: η γ^(round−1). */
+    public double learningRate(long round) {
+        return decay == 1 ? learningRate : learningRate * Math.pow(decay, round - 1);
     }
 
     @Override
@@ -107,12 +134,13 @@ public final class ServerOptimizer implements StreamingAggregator, AggregatorDec
 
     @Override
     public ModelState aggregate(ModelState global, List<ClientUpdate> updates, RoundContext context) {
-        return takeStep(global, inner.aggregate(global, updates, context));
+        return takeStep(global, inner.aggregate(global, updates, context), learningRate(context.round()));
     }
 
     @Override
     public Fold begin(ModelState global, RoundContext context) {
-        return StreamingAggregator.of(inner).begin(global, context).andThen(proposed -> takeStep(global, proposed));
+        return StreamingAggregator.of(inner).begin(global, context).andThen(
+                proposed -> takeStep(global, proposed, learningRate(context.round())));
     }
 
     @Override
@@ -120,22 +148,22 @@ public final class ServerOptimizer implements StreamingAggregator, AggregatorDec
         return StreamingAggregator.of(inner).streams();
     }
 
-    private ModelState takeStep(ModelState global, ModelState proposed) {
+    private ModelState takeStep(ModelState global, ModelState proposed, double lr) {
         Map<String, INDArray> next = new LinkedHashMap<>();
         for (Map.Entry<String, INDArray> e : global.parts().entrySet()) {
             String part = e.getKey();
             INDArray w = e.getValue();
             INDArray delta = proposed.part(part).sub(w);
-            next.put(part, step(part, w, delta));
+            next.put(part, step(part, w, delta, lr));
         }
         return ModelState.of(global.round(), next);
     }
 
-    private INDArray step(String part, INDArray w, INDArray delta) {
+    private INDArray step(String part, INDArray w, INDArray delta, double lr) {
         INDArray mp = moment(m, part, w.length());
         if (kind == Kind.AVGM) {
             mp.muli(beta1).addi(delta);
-            return mp.mul(learningRate).addi(w);
+            return mp.mul(lr).addi(w);
         }
         INDArray vp = moment(v, part, w.length());
         mp.muli(beta1).addi(delta.mul(1 - beta1));
@@ -147,7 +175,7 @@ public final class ServerOptimizer implements StreamingAggregator, AggregatorDec
             vp.subi(sq.muli(sign).muli(1 - beta2));
         }
         INDArray denom = Transforms.sqrt(vp, true).addi(tau);
-        return mp.div(denom).muli(learningRate).addi(w);
+        return mp.div(denom).muli(lr).addi(w);
     }
 
     private static INDArray moment(Map<String, INDArray> store, String part, long length) {
@@ -205,6 +233,6 @@ public final class ServerOptimizer implements StreamingAggregator, AggregatorDec
     @Override
     public String toString() {
         return "ServerOptimizer{" + kind + ", lr=" + learningRate + ", beta1=" + beta1 + ", beta2=" + beta2
-                + ", tau=" + tau + ", inner=" + inner + '}';
+                + ", tau=" + tau + (decay == 1 ? "" : ", decay=" + decay) + ", inner=" + inner + '}';
     }
 }

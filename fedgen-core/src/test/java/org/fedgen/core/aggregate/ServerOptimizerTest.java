@@ -86,6 +86,64 @@ class ServerOptimizerTest {
         assertArrayEquals(new float[] {(float) w0, (float) w1}, run(opt, w(1f, 2f), 2), 1e-6f);
     }
 
+    /** Rounds 1..rounds with their own round numbers, as a run aggregates them. */
+    private static float[] runNumbered(Aggregator a, ModelState start, int rounds) {
+        ModelState s = start;
+        for (int r = 1; r <= rounds; r++) {
+            s = a.aggregate(s, List.of(), new RoundContext(r, 0, 10, 2, List.of()));
+        }
+        return s.part("w").toFloatVector();
+    }
+
+    @Test
+    void aDecayedLearningRateShrinksByGammaEachRound() {
+        ServerOptimizer opt = ServerOptimizer.fedAvgM(new Scripted(), 0.1, 0.9).withLearningRateDecay(0.5);
+        assertEquals(0.1, opt.learningRate(1));
+        assertEquals(0.05, opt.learningRate(2));
+        assertEquals(0.0125, opt.learningRate(4));
+        ServerOptimizer constant = ServerOptimizer.fedAvgM(new Scripted(), 0.1, 0.9);
+        assertEquals(0.1, constant.learningRate(1));
+        assertEquals(0.1, constant.learningRate(50));
+        assertEquals(0.1, constant.withLearningRateDecay(1).learningRate(50));
+    }
+
+    @Test
+    void fedAvgMWithDecayStepsRoundTWithEtaTimesGammaToTheTMinusOne() {
+        float[] d = {0.5f, -1f};
+        Aggregator opt = ServerOptimizer.fedAvgM(new Scripted(d, d), 1.0, 0.9).withLearningRateDecay(0.5);
+        // round 1 (η 1): v = (0.5, −1), w = (1.5, 1); round 2 (η 0.5): v = (0.95, −1.9), w = (1.975, 0.05)
+        assertArrayEquals(new float[] {1.975f, 0.05f}, runNumbered(opt, w(1f, 2f), 2), 1e-6f);
+        // without the decay the round number does not matter: the undecayed fedAvgM result
+        assertArrayEquals(new float[] {2.45f, -0.9f},
+                runNumbered(ServerOptimizer.fedAvgM(new Scripted(d, d), 1.0, 0.9), w(1f, 2f), 2), 1e-6f);
+    }
+
+    @Test
+    void fedAdamWithDecayScalesOnlyTheStepNotTheMoments() {
+        float[] d = {0.5f, -1f};
+        Aggregator opt = ServerOptimizer.fedAdam(new Scripted(d, d), 0.1, 0.9, 0.99, 1e-3)
+                .withLearningRateDecay(0.25);
+        // moments as without decay (see fedAdamStepsByFirstOverRootSecondMoment); round 2 steps with η 0.025
+        double w0 = 1 + 0.1 * 0.05 / (0.05 + 1e-3) + 0.025 * 0.095 / (Math.sqrt(0.004975) + 1e-3);
+        double w1 = 2 + 0.1 * -0.1 / (0.1 + 1e-3) + 0.025 * -0.19 / (Math.sqrt(0.0199) + 1e-3);
+        assertArrayEquals(new float[] {(float) w0, (float) w1}, runNumbered(opt, w(1f, 2f), 2), 1e-6f);
+    }
+
+    @Test
+    void aResumedDecayedOptimizerContinuesTheSchedule() {
+        float[] d1 = {0.5f, -1f};
+        float[] d2 = {0.2f, 0.3f};
+        ServerOptimizer a = ServerOptimizer.fedYogi(new Scripted(d1, d2), 0.1, 0.9, 0.99, 1e-3)
+                .withLearningRateDecay(0.5);
+        ModelState s1 = a.aggregate(w(1f, 2f), List.of(), new RoundContext(1, 0, 10, 2, List.of()));
+        ServerOptimizer b = ServerOptimizer.fedYogi(new Scripted(d2), 0.1, 0.9, 0.99, 1e-3)
+                .withLearningRateDecay(0.5);
+        b.restoreState(a.state());
+        RoundContext round2 = new RoundContext(2, 0, 10, 2, List.of());
+        assertArrayEquals(a.aggregate(s1, List.of(), round2).part("w").toFloatVector(),
+                b.aggregate(s1, List.of(), round2).part("w").toFloatVector(), 0f);
+    }
+
     @Test
     void stateRoundTripContinuesBitIdentically() {
         float[] d1 = {0.5f, -1f};
@@ -109,6 +167,13 @@ class ServerOptimizerTest {
         assertThrows(IllegalArgumentException.class, () -> ServerOptimizer.fedYogi(inner, 1, 0.9, 0.99, 0));
         assertThrows(IllegalArgumentException.class,
                 () -> ServerOptimizer.fedAvgM(inner, 1, 0.9).restoreState(Map.of("x", Nd4j.zeros(1))));
+        IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
+                () -> ServerOptimizer.fedAvgM(inner, 1, 0.9).withLearningRateDecay(0));
+        assertEquals("learning-rate decay must be in (0, 1], got 0.0", zero.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> ServerOptimizer.fedAdam(inner, 1, 0.9, 0.99, 1e-3).withLearningRateDecay(1.5));
+        assertThrows(IllegalArgumentException.class,
+                () -> ServerOptimizer.fedAdam(inner, 1, 0.9, 0.99, 1e-3).withLearningRateDecay(Double.NaN));
     }
 
     @Test

@@ -56,7 +56,8 @@ final class OptionScope {
         need(given, List.of("--server-lr"), o.aggregator == AggregatorKind.fedsgd
                 || o.aggregator == AggregatorKind.scaffold || steppedServer,
                 "--aggregator fedsgd or scaffold, or --server-opt avgm, adam or yogi", aggregator + " " + serverOpt);
-        need(given, List.of("--server-momentum"), steppedServer, "--server-opt avgm, adam or yogi", serverOpt);
+        need(given, List.of("--server-momentum", "--server-lr-decay"), steppedServer,
+                "--server-opt avgm, adam or yogi", serverOpt);
         need(given, List.of("--server-beta2", "--server-tau"), o.serverOptimizer == ServerOptimizerKind.adam
                 || o.serverOptimizer == ServerOptimizerKind.yogi, "--server-opt adam or yogi", serverOpt);
         need(given, List.of("--server-opt"), !o.centralized, "a federated run (the centralized baseline has no "

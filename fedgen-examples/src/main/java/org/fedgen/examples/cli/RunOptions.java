@@ -88,6 +88,11 @@ public final class RunOptions {
     @Option(names = "--server-tau", description = "Adaptivity τ of adam and yogi (default: ${DEFAULT-VALUE}).")
     public double serverTau = 1e-3;
 
+    @Option(names = "--server-lr-decay", paramLabel = "gamma", description = "Per-round decay of the avgm, adam and "
+            + "yogi learning rate: round t steps with --server-lr x gamma^(t-1), in (0, 1] (default: "
+            + "${DEFAULT-VALUE}: constant).")
+    public double serverLrDecay = 1.0;
+
     @Option(names = "--mmd-temperature", description = "MMD aggregator softmax temperature τ (default: 0.01; "
             + "iflgan 1).")
     public Double mmdTemperature;
@@ -223,6 +228,6 @@ public final class RunOptions {
                 .robust(robust.toSettings()).images(images.toSettings())
                 .table(images.table() == null ? null : new TableSource(images.table(), schema, partitionBy))
                 .serverOptimizer(serverOptimizer).serverMomentum(serverMomentum).serverBeta2(serverBeta2)
-                .serverTau(serverTau).build();
+                .serverTau(serverTau).serverLrDecay(serverLrDecay).build();
     }
 }

@@ -70,6 +70,10 @@ class CliErrorPathTest {
                 + " applies only with --server-opt avgm, adam or yogi, got --server-opt fedexp");
         oneLine(errLines(2, "train", "--server-opt", "avgm", "--server-tau", "0.01"),
                 "--server-tau applies only with --server-opt adam or yogi, got --server-opt avgm");
+        oneLine(errLines(2, "train", "--server-opt", "fedexp", "--server-lr-decay", "0.9"), "--server-lr-decay"
+                + " applies only with --server-opt avgm, adam or yogi, got --server-opt fedexp");
+        oneLine(errLines(2, "train", "--server-opt", "adam", "--server-lr-decay", "0"),
+                "--server-lr-decay must be in (0, 1], got 0.0");
         oneLine(errLines(2, "train", "--server-opt", "avgm", "--centralized"),
                 "--server-opt applies only with a federated run");
         oneLine(errLines(2, "train", "--server-opt", "adam", "--aggregator", "fedsgd"),
