@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * with the run's ledger on the protected parts, other parts local-only or as the model's recipe routes them, optional
  * server momentum or FedAdam / FedYogi ({@code --server-opt}) as post-processing, budget stop, private outputs); the
  * guarantee's checks run when the simulation is built. A record-level configuration adds DP-SGD in the clients
- * ({@link RecordDpRun}); with {@link DpUnit#both} the run has both, one ledger per unit. Without a DP configuration it changes nothing.
+ * ({@link RecordDpRun}); with {@link DpUnit#both} the run has both, one ledger per unit. Without a DP configuration
+ * it changes nothing.
  */
 final class DpRun {
     private static final Logger LOG = LoggerFactory.getLogger(DpRun.class);

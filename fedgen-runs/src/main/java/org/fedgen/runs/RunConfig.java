@@ -516,9 +516,9 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
          */
         private void checkDpServerOptimizer() {
             String opt = "--server-opt " + serverOptimizer;
-            require(serverOptimizer != ServerOptimizerKind.avgm, opt + " cannot be combined with --dp-noise: DP-FedAvg's"
-                    + " FedAvgM step on the noisy mean is --dp-server-lr and --dp-server-momentum; or use --server-opt"
-                    + " adam or yogi");
+            require(serverOptimizer != ServerOptimizerKind.avgm, opt + " cannot be combined with --dp-noise:"
+                    + " DP-FedAvg's FedAvgM step on the noisy mean is --dp-server-lr and --dp-server-momentum; or use"
+                    + " --server-opt adam or yogi");
             require(serverOptimizer != ServerOptimizerKind.fedexp, opt + " cannot be combined with --dp-noise: FedExP"
                     + " sizes its step from the clients' individual updates, which DP-FedAvg's accounting does not"
                     + " allow; use --server-opt adam or yogi");
