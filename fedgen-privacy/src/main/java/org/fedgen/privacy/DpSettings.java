@@ -4,11 +4,13 @@ import static org.fedgen.core.util.Checks.require;
 
 import java.util.LinkedHashSet;
 import java.util.Set;
+import org.fedgen.core.aggregate.ServerOptimizer;
 import org.fedgen.privacy.RdpAccountant.Conversion;
 
 /**
  * The settings of a central-DP federated run, immutable: noise multiplier z, clip norm S, δ, how clients are sampled,
- * which parts are protected, adaptive clipping, a budget, and the post-processing server optimizer. Given to
+ * which parts are protected, adaptive clipping, a budget, and the post-processing server optimizer (FedAvgM,
+ * FedAdam or FedYogi on the noisy mean). Given to
  * {@link PrivateFederation#of}. Every value is checked when {@link Builder#build()} is called.
  */
 public final class DpSettings {
@@ -26,6 +28,9 @@ public final class DpSettings {
     private final Set<String> protectedParts;
     private final double serverLearningRate;
     private final double serverMomentum;
+    private final ServerOptimizer.Kind serverOptimizer;
+    private final double serverBeta2;
+    private final double serverTau;
     private final boolean discreteNoise;
     private final double secureSumRounding;
 
@@ -51,6 +56,9 @@ public final class DpSettings {
                 "server learning rate must be finite and > 0, got " + b.serverLearningRate);
         require(b.serverMomentum >= 0 && b.serverMomentum < 1, "server momentum must be in [0, 1), got "
                 + b.serverMomentum);
+        require(b.serverBeta2 >= 0 && b.serverBeta2 < 1, "server beta2 must be in [0, 1), got " + b.serverBeta2);
+        require(b.serverTau > 0 && Double.isFinite(b.serverTau), "server tau must be finite and > 0, got "
+                + b.serverTau);
         this.noiseMultiplier = b.noiseMultiplier;
         this.clipNorm = b.clipNorm;
         this.delta = b.delta;
@@ -65,6 +73,9 @@ public final class DpSettings {
         this.protectedParts = Set.copyOf(b.protectedParts);
         this.serverLearningRate = b.serverLearningRate;
         this.serverMomentum = b.serverMomentum;
+        this.serverOptimizer = b.serverOptimizer;
+        this.serverBeta2 = b.serverBeta2;
+        this.serverTau = b.serverTau;
         this.discreteNoise = b.discreteNoise;
         require(!(discreteNoise && adaptiveClipping), "discrete Gaussian noise needs a fixed clip norm, not adaptive"
                 + " clipping");
@@ -156,9 +167,30 @@ public final class DpSettings {
         return serverLearningRate;
     }
 
-    /** The server momentum on the noisy average (post-processing); 0 = none. */
+    /**
+     * The server momentum on the noisy average (post-processing): FedAvgM's β, or FedAdam's / FedYogi's first-moment
+     * decay β₁; 0 = none.
+     */
     public double serverMomentum() {
         return serverMomentum;
+    }
+
+    /**
+     * The server optimizer on the noisy average (post-processing): {@link ServerOptimizer.Kind#AVGM} by default, which
+     * with learning rate 1 and momentum 0 is no server step at all.
+     */
+    public ServerOptimizer.Kind serverOptimizer() {
+        return serverOptimizer;
+    }
+
+    /** FedAdam's / FedYogi's second-moment decay β₂ (unused by FedAvgM). */
+    public double serverBeta2() {
+        return serverBeta2;
+    }
+
+    /** FedAdam's / FedYogi's adaptivity τ (unused by FedAvgM). */
+    public double serverTau() {
+        return serverTau;
     }
 
     /** Builder for {@link DpSettings}. */
@@ -177,6 +209,9 @@ public final class DpSettings {
         private Set<String> protectedParts = Set.of();
         private double serverLearningRate = 1.0;
         private double serverMomentum = 0.0;
+        private ServerOptimizer.Kind serverOptimizer = ServerOptimizer.Kind.AVGM;
+        private double serverBeta2 = 0.99;
+        private double serverTau = 1e-3;
         private boolean discreteNoise;
         private double secureSumRounding = Double.NaN;
 
@@ -275,8 +310,24 @@ public final class DpSettings {
 
         /** FedAvgM on the noisy average (post-processing): learning rate and momentum. */
         public Builder serverOptimizer(double learningRate, double momentum) {
+            serverOptimizer = ServerOptimizer.Kind.AVGM;
             serverLearningRate = learningRate;
             serverMomentum = momentum;
+            return this;
+        }
+
+        /**
+         * A server optimizer on the noisy average (post-processing, so it costs no privacy): {@code kind} with
+         * learning rate η, first-moment decay (FedAvgM's momentum) β₁, and for FedAdam / FedYogi the second-moment
+         * decay β₂ and adaptivity τ (see {@link ServerOptimizer}). Its moments are part of the run's checkpoint.
+         */
+        public Builder serverOptimizer(ServerOptimizer.Kind kind, double learningRate, double beta1, double beta2,
+                double tau) {
+            serverOptimizer = java.util.Objects.requireNonNull(kind, "kind");
+            serverLearningRate = learningRate;
+            serverMomentum = beta1;
+            serverBeta2 = beta2;
+            serverTau = tau;
             return this;
         }
 

@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
  *   dp.applyTo(simulationBuilder);            // or applyTo(builder, policy built around dp.aggregator())
  * </pre>
  * It builds the run's one {@link PrivacyLedger}, the {@link DpFedAvg} that charges it (with adaptive clipping, whose
- * count noise is part of the z it charges), the Poisson sampler (secure unless seeded sampling is asked for), the
- * budget stop, and marks the run private ({@link PrivateOutputs#standard()}: only ε, δ, public settings, noised
- * statistics and the server's own evaluation are published; federated evaluation is turned off). The compatibility
+ * count noise is part of the z it charges) under the settings' server optimizer if any, the Poisson sampler (secure
+ * unless seeded sampling is asked for), the budget stop, and marks the run private
+ * ({@link PrivateOutputs#standard()}: only ε, δ, public settings, noised statistics and the server's own evaluation
+ * are published; federated evaluation is turned off). The compatibility
  * checks run when the simulation is built, because {@link DpFedAvg} is a
  * {@link org.fedgen.core.privacy.PrivacyGuarantee}: a setup that breaks the guarantee fails there whether or not it
  * was made with this class.
@@ -57,8 +58,7 @@ public final class PrivateFederation {
             dp.adaptiveClipping(AdaptiveClipping.withDefaults(s.clipNorm(), expected));
         }
         this.dpFedAvg = dp.build();
-        this.aggregator = s.serverLearningRate() == 1.0 && s.serverMomentum() == 0.0 ? dpFedAvg
-                : ServerOptimizer.fedAvgM(dpFedAvg, s.serverLearningRate(), s.serverMomentum());
+        this.aggregator = serverStep(s, dpFedAvg);
         LOG.info("private federation: {} over {} clients, sampler {} (q = {}), delta = {}, conversion {}{}",
                 dpFedAvg, population, sampler, q, s.delta(), s.conversion(), s.targetEpsilon() == null ? ""
                         : ", target epsilon " + s.targetEpsilon() + " (at most "
@@ -74,7 +74,10 @@ public final class PrivateFederation {
         return new PrivateFederation(settings, population);
     }
 
-    /** The aggregator for the protected parts: DP-FedAvg, inside FedAvgM if a server optimizer was set. */
+    /**
+     * The aggregator for the protected parts: DP-FedAvg, inside the server optimizer (FedAvgM, FedAdam or FedYogi)
+     * if one was set.
+     */
     public Aggregator aggregator() {
         return aggregator;
     }
@@ -163,6 +166,20 @@ public final class PrivateFederation {
             b.listener(new PrivacyBudget(ledger, settings.targetEpsilon(), q, settings.noiseMultiplier()));
         }
         return b;
+    }
+
+    /**
+     * DP-FedAvg under the settings' server optimizer: the step reads only the noisy mean, so it is post-processing.
+     * FedAvgM with learning rate 1 and no momentum is no step, and DP-FedAvg is used as it is.
+     */
+    private static Aggregator serverStep(DpSettings s, DpFedAvg dp) {
+        double lr = s.serverLearningRate();
+        return switch (s.serverOptimizer()) {
+            case AVGM -> lr == 1.0 && s.serverMomentum() == 0.0 ? dp : ServerOptimizer.fedAvgM(dp, lr,
+                    s.serverMomentum());
+            case ADAM -> ServerOptimizer.fedAdam(dp, lr, s.serverMomentum(), s.serverBeta2(), s.serverTau());
+            case YOGI -> ServerOptimizer.fedYogi(dp, lr, s.serverMomentum(), s.serverBeta2(), s.serverTau());
+        };
     }
 
     private static ClientSampler sampler(DpSettings s, int population) {

@@ -9,6 +9,7 @@ import org.fedgen.core.ModelState;
 import org.fedgen.core.PartPolicy;
 import org.fedgen.core.RoundListener;
 import org.fedgen.core.RoundResult;
+import org.fedgen.core.aggregate.ServerOptimizer;
 import org.fedgen.core.data.Dataset;
 import org.fedgen.core.sim.Simulation;
 import org.fedgen.core.util.Seeds;
@@ -25,9 +26,10 @@ import org.slf4j.LoggerFactory;
  * Turns a run into a DP-FedAvg run when it has a client-level {@link DpConfig} ({@code --dp-noise} on the CLI): maps
  * it to the privacy library's {@link DpSettings} and lets {@link PrivateFederation} set the run up (Poisson sampling, DP-FedAvg
  * with the run's ledger on the protected parts, other parts local-only or as the model's recipe routes them, optional
- * server momentum as post-processing, budget stop, private outputs); the guarantee's checks run when the simulation
- * is built. A record-level configuration adds DP-SGD in the clients ({@link RecordDpRun}); with {@link DpUnit#both}
- * the run has both, one ledger per unit. Without a DP configuration it changes nothing.
+ * server momentum or FedAdam / FedYogi ({@code --server-opt}) as post-processing, budget stop, private outputs); the
+ * guarantee's checks run when the simulation is built. A record-level configuration adds DP-SGD in the clients
+ * ({@link RecordDpRun}); with {@link DpUnit#both} the run has both, one ledger per unit. Without a DP configuration
+ * it changes nothing.
  */
 final class DpRun {
     private static final Logger LOG = LoggerFactory.getLogger(DpRun.class);
@@ -169,6 +171,12 @@ final class DpRun {
                 .noiseMode(d.seededNoise() ? NoiseMode.SEEDED : NoiseMode.SECURE)
                 .serverOptimizer(d.serverLearningRate(), d.serverMomentum())
                 .protectedParts(d.allParts() ? java.util.Set.of() : new LinkedHashSet<>(d.parts()));
+        if (o.serverOptimizer() == ServerOptimizerKind.adam || o.serverOptimizer() == ServerOptimizerKind.yogi) {
+            // RunConfig refused --dp-server-lr / --dp-server-momentum next to it: this replaces the FedAvgM step.
+            b.serverOptimizer(o.serverOptimizer() == ServerOptimizerKind.adam ? ServerOptimizer.Kind.ADAM
+                    : ServerOptimizer.Kind.YOGI, o.serverLearningRate(), o.serverMomentum(), o.serverBeta2(),
+                    o.serverTau());
+        }
         if (o.secureAggregation() != null) {
             // DP-FedAvg then receives the unmasked sum of the clients' clipped codes (RunConfig refuses the rest).
             b.secureSum(1 / (2 * new FixedPoint(o.secureAggregation().bits(), o.secureAggregation().range()).scale()));

@@ -391,8 +391,8 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
 
         /**
          * Server optimizer over the aggregate (default {@code none}); its learning rate is
-         * {@link #serverLearningRate}. Not with FedSGD (which steps with that rate itself) nor with DP (whose server
-         * momentum is a DP setting).
+         * {@link #serverLearningRate}. Not with FedSGD (which steps with that rate itself); with client-level DP only
+         * adam or yogi, on DP-FedAvg's noisy mean (DP's server momentum is a DP setting).
          */
         public Builder serverOptimizer(ServerOptimizerKind v) {
             serverOptimizer = Objects.requireNonNull(v, "serverOptimizer");
@@ -510,10 +510,12 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
                 require(aggregator == AggregatorKind.fedavg || aggregator == AggregatorKind.fedprox
                         || aggregator == AggregatorKind.scaffold, "--server-opt " + serverOptimizer
                         + " applies to --aggregator fedavg, fedprox or scaffold, got " + aggregator);
-                require(dp == null, "--server-opt " + serverOptimizer + " cannot be combined with --dp-noise: a DP"
-                        + " run's server step is set with --dp-server-lr and --dp-server-momentum");
-                require(secureAggregation == null, "--server-opt " + serverOptimizer + " cannot be combined with"
-                        + " --secure-aggregation yet");
+                if (dp != null) {
+                    checkDpServerOptimizer();
+                } else {
+                    require(secureAggregation == null, "--server-opt " + serverOptimizer + " cannot be combined"
+                            + " with --secure-aggregation yet");
+                }
                 require(!(model instanceof GanSettings g && g.topology() == GanTopology.MDGAN), "--server-opt "
                         + serverOptimizer + " does not apply to mdgan, which averages no client models");
             }
@@ -523,6 +525,26 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
                     qualitySamples, samples, centralized, dp, out, maxFailedRounds, secureAggregation,
                     robust, shardSize, streaming, checkpointEvery, images, table, serverOptimizer, serverMomentum,
                     serverBeta2, serverTau, serverLrDecay);
+        }
+
+        /**
+         * A DP run's server optimizer steps on DP-FedAvg's noisy mean (post-processing): FedAdam or FedYogi. FedAvgM
+         * is refused because DP already has it as --dp-server-lr / --dp-server-momentum (the same step, another
+         * default momentum: two spellings of one thing); FedExP because it sizes its step from the individual
+         * updates; record-level DP alone because it has no noisy mean for the step to post-process.
+         */
+        private void checkDpServerOptimizer() {
+            String opt = "--server-opt " + serverOptimizer;
+            require(serverOptimizer != ServerOptimizerKind.avgm, opt + " cannot be combined with --dp-noise:"
+                    + " DP-FedAvg's FedAvgM step on the noisy mean is --dp-server-lr and --dp-server-momentum; or use"
+                    + " --server-opt adam or yogi");
+            require(serverOptimizer != ServerOptimizerKind.fedexp, opt + " cannot be combined with --dp-noise: FedExP"
+                    + " sizes its step from the clients' individual updates, which DP-FedAvg's accounting does not"
+                    + " allow; use --server-opt adam or yogi");
+            require(dp.clientLevel(), opt + " with --dp-unit record: the server optimizer steps on DP-FedAvg's noisy"
+                    + " mean, which record-level DP alone does not have; use --dp-unit client or both");
+            require(dp.serverLearningRate() == 1.0 && dp.serverMomentum() == 0.0, opt + " steps with --server-lr"
+                    + " and --server-momentum: drop --dp-server-lr and --dp-server-momentum (DP's FedAvgM step)");
         }
 
         /**

@@ -74,7 +74,8 @@ public final class RunOptions {
     @Option(names = "--server-opt", description = {"Server optimizer over the aggregate (fedavg, fedprox, scaffold): "
             + "${COMPLETION-CANDIDATES}", "(default: ${DEFAULT-VALUE}); avgm = FedAvgM, adam = FedAdam, yogi = "
             + "FedYogi (Reddi et al. 2021), with --server-lr; fedexp = FedExP (Jhunjhunwala et al. 2023), whose "
-            + "step size the round's client drift sets."})
+            + "step size the round's client drift sets. With --dp-noise: adam or yogi, on DP-FedAvg's noisy mean "
+            + "(post-processing)."})
     public ServerOptimizerKind serverOptimizer = ServerOptimizerKind.none;
 
     @Option(names = "--server-momentum", description = "Server momentum β (avgm) or first-moment decay β1 (adam, "

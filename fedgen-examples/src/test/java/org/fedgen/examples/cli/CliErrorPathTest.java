@@ -81,6 +81,27 @@ class CliErrorPathTest {
     }
 
     @Test
+    void trainRefusesServerOptimizersThatDoNotPostProcessTheDpNoisyMeanOrRepeatDpMomentum() {
+        String[] dp = {"train", "--dp-noise", "1", "--dp-clip", "0.1", "--dp-q", "0.5"};
+        oneLine(errLines(2, concat(dp, "--server-opt", "avgm")), "--server-opt avgm cannot be combined with"
+                + " --dp-noise: DP-FedAvg's FedAvgM step on the noisy mean is --dp-server-lr and --dp-server-momentum;"
+                + " or use --server-opt adam or yogi");
+        oneLine(errLines(2, concat(dp, "--server-opt", "fedexp")), "--server-opt fedexp cannot be combined with"
+                + " --dp-noise: FedExP sizes its step from the clients' individual updates");
+        oneLine(errLines(2, concat(dp, "--server-opt", "adam", "--dp-server-momentum", "0.9")), "--server-opt adam"
+                + " steps with --server-lr and --server-momentum: drop --dp-server-lr and --dp-server-momentum");
+        oneLine(errLines(2, "train", "--dp-unit", "record", "--dp-noise", "1", "--dp-clip", "1", "--server-opt",
+                "yogi"), "--server-opt yogi with --dp-unit record: the server optimizer steps on DP-FedAvg's noisy"
+                + " mean, which record-level DP alone does not have");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void trainRefusesDpOptionsWithoutDpAndDpWithMdGan() {
         oneLine(errLines(2, "train", "--dp-delta", "1e-3"), "--dp-delta applies only with --dp-noise (DP-FedAvg), got "
                 + "no --dp-noise");
