@@ -94,6 +94,10 @@ class DpServerOptimizerRunTest {
                 assertThrows(IllegalArgumentException.class, () -> RunConfig.builder().dp(DpConfig.builder(1.0, 0.5)
                         .unit(DpUnit.record).build()).serverOptimizer(ServerOptimizerKind.yogi).build())
                         .getMessage());
+        assertEquals("--server-lr-decay 0.9 cannot be combined with --dp-noise yet: DP-FedAvg's server step on the"
+                + " noisy mean keeps a constant --server-lr", assertThrows(IllegalArgumentException.class,
+                        () -> RunConfig.builder().dp(dp).serverOptimizer(ServerOptimizerKind.adam).serverLrDecay(0.9)
+                                .build()).getMessage());
     }
 
     /** Seeded noise and sampling make the DP run reproducible, so the resumed run must end on the same bits. */
