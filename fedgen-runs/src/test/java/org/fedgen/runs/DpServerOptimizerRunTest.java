@@ -1,19 +1,19 @@
 package org.fedgen.runs;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.fedgen.core.PartPolicy;
 import org.fedgen.core.aggregate.FedAvg;
 import org.fedgen.core.aggregate.ServerOptimizer;
 import org.fedgen.core.data.Dataset;
-import org.fedgen.core.io.Checkpoint;
 import org.fedgen.models.vae.VaeConfig;
 import org.fedgen.privacy.DpFedAvg;
 import org.junit.jupiter.api.Test;
@@ -107,28 +107,15 @@ class DpServerOptimizerRunTest {
                 .localSteps(2).batchSize(8).workers(1).evalEvery(2).qualitySamples(0).samples(0)
                 .dp(DpConfig.builder(1.0, 0.1).q(0.75).seededNoise(true).seededSampling(true).build())
                 .serverOptimizer(ServerOptimizerKind.adam).serverLearningRate(0.01).serverTau(1e-5);
-        new FederatedRun(tiny.rounds(3).out(dir.resolve("straight")).build()).run();
-        new FederatedRun(tiny.rounds(2).out(dir.resolve("resumed")).build()).run();
-        Checkpoint half = TrainedModel.readFinite(dir.resolve("resumed").resolve(FederatedRun.CHECKPOINT));
-        List<String> keys = new ArrayList<>(half.aggregatorState().keySet());
+        StraightAndResumed r = StraightAndResumed.run(tiny, dir, 3);
+        List<String> keys = new ArrayList<>(r.half().aggregatorState().keySet());
         assertTrue(keys.stream().anyMatch(k -> k.contains("m/")) && keys.stream().anyMatch(k -> k.contains("v/"))
                 && keys.stream().anyMatch(k -> k.contains("ledger/")), "moments and ledger checkpointed: " + keys);
-        FederatedRun.resume(dir.resolve("resumed"), 3).run();
-        Checkpoint a = TrainedModel.readFinite(dir.resolve("straight").resolve(FederatedRun.CHECKPOINT));
-        Checkpoint b = TrainedModel.readFinite(dir.resolve("resumed").resolve(FederatedRun.CHECKPOINT));
-        assertEquals(3, b.round());
-        for (String part : a.model().partNames()) {
-            assertArrayEquals(a.model().part(part).toFloatVector(), b.model().part(part).toFloatVector(), 0f, part);
-        }
-        assertEquals(a.aggregatorState().keySet(), b.aggregatorState().keySet());
-        for (String k : a.aggregatorState().keySet()) {
-            assertArrayEquals(a.aggregatorState().get(k).data().asBytes(), b.aggregatorState().get(k).data()
-                    .asBytes(), k);
-        }
+        assertEquals(3, r.resumed().round());
+        r.assertSameBits();
         // The resumed run moved the model: its third round stepped with the restored moments.
-        Checkpoint two = half;
-        assertTrue(!java.util.Arrays.equals(two.model().part("decoder").toFloatVector(),
-                b.model().part("decoder").toFloatVector()), "round 3 changed the decoder");
+        assertFalse(Arrays.equals(r.half().model().part("decoder").toFloatVector(),
+                r.resumed().model().part("decoder").toFloatVector()), "round 3 changed the decoder");
     }
 
     /** Secure aggregation hands DP-FedAvg the unmasked sum; FedAdam steps on the noisy mean it returns. */

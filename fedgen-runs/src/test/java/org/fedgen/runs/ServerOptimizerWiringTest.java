@@ -1,6 +1,5 @@
 package org.fedgen.runs;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -14,7 +13,6 @@ import org.fedgen.core.aggregate.FedExp;
 import org.fedgen.core.aggregate.FedProx;
 import org.fedgen.core.aggregate.IterateAverage;
 import org.fedgen.core.aggregate.ServerOptimizer;
-import org.fedgen.core.io.Checkpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,22 +73,10 @@ class ServerOptimizerWiringTest {
         RunConfig.Builder tiny = RunConfig.builder().clients(3).partition(PartitionKind.iid).localSteps(2)
                 .batchSize(8).workers(1).evalEvery(2).qualitySamples(0).samples(0)
                 .serverOptimizer(ServerOptimizerKind.fedexp);
-        new FederatedRun(tiny.rounds(3).out(dir.resolve("straight")).build()).run();
-        new FederatedRun(tiny.rounds(2).out(dir.resolve("resumed")).build()).run();
-        Checkpoint half = TrainedModel.readFinite(dir.resolve("resumed").resolve(FederatedRun.CHECKPOINT));
-        assertEquals(true, half.aggregatorState().keySet().stream().anyMatch(k -> k.startsWith("average/")),
-                "the iterate average is in the checkpoint: " + half.aggregatorState().keySet());
-        FederatedRun.resume(dir.resolve("resumed"), 3).run();
-        Checkpoint a = TrainedModel.readFinite(dir.resolve("straight").resolve(FederatedRun.CHECKPOINT));
-        Checkpoint b = TrainedModel.readFinite(dir.resolve("resumed").resolve(FederatedRun.CHECKPOINT));
-        for (String part : a.model().partNames()) {
-            assertArrayEquals(a.model().part(part).toFloatVector(), b.model().part(part).toFloatVector(), 0f, part);
-        }
-        assertEquals(a.aggregatorState().keySet(), b.aggregatorState().keySet());
-        for (String k : a.aggregatorState().keySet()) {
-            assertArrayEquals(a.aggregatorState().get(k).toFloatVector(), b.aggregatorState().get(k).toFloatVector(),
-                    0f, k);
-        }
+        StraightAndResumed r = StraightAndResumed.run(tiny, dir, 3);
+        assertEquals(true, r.half().aggregatorState().keySet().stream().anyMatch(k -> k.startsWith("average/")),
+                "the iterate average is in the checkpoint: " + r.half().aggregatorState().keySet());
+        r.assertSameBits();
     }
 
     @Test
@@ -119,23 +105,11 @@ class ServerOptimizerWiringTest {
         RunConfig.Builder tiny = RunConfig.builder().clients(3).partition(PartitionKind.iid).localSteps(2)
                 .batchSize(8).workers(1).evalEvery(2).qualitySamples(0).samples(0)
                 .serverOptimizer(ServerOptimizerKind.avgm).serverLearningRate(0.7).serverMomentum(0.9);
-        new FederatedRun(tiny.rounds(3).out(dir.resolve("straight")).build()).run();
-        new FederatedRun(tiny.rounds(2).out(dir.resolve("resumed")).build()).run();
-        Checkpoint half = TrainedModel.readFinite(dir.resolve("resumed").resolve(FederatedRun.CHECKPOINT));
-        assertEquals(true, half.aggregatorState().keySet().stream().anyMatch(k -> k.startsWith("m/")),
-                "the momentum is in the checkpoint: " + half.aggregatorState().keySet());
-        FederatedRun.resume(dir.resolve("resumed"), 3).run();
-        Checkpoint a = TrainedModel.readFinite(dir.resolve("straight").resolve(FederatedRun.CHECKPOINT));
-        Checkpoint b = TrainedModel.readFinite(dir.resolve("resumed").resolve(FederatedRun.CHECKPOINT));
-        assertEquals(3, b.round());
-        for (String part : a.model().partNames()) {
-            assertArrayEquals(a.model().part(part).toFloatVector(), b.model().part(part).toFloatVector(), 0f, part);
-        }
-        assertEquals(a.aggregatorState().keySet(), b.aggregatorState().keySet());
-        for (String k : a.aggregatorState().keySet()) {
-            assertArrayEquals(a.aggregatorState().get(k).toFloatVector(), b.aggregatorState().get(k).toFloatVector(),
-                    0f, k);
-        }
+        StraightAndResumed r = StraightAndResumed.run(tiny, dir, 3);
+        assertEquals(true, r.half().aggregatorState().keySet().stream().anyMatch(k -> k.startsWith("m/")),
+                "the momentum is in the checkpoint: " + r.half().aggregatorState().keySet());
+        assertEquals(3, r.resumed().round());
+        r.assertSameBits();
     }
 
     @Test
