@@ -3,6 +3,7 @@ package org.fedgen.privacy;
 import static org.fedgen.core.util.Checks.require;
 
 import java.util.LinkedHashSet;
+import java.util.Objects;
 import java.util.Set;
 import org.fedgen.core.aggregate.ServerOptimizer;
 import org.fedgen.privacy.RdpAccountant.Conversion;
@@ -323,7 +324,7 @@ public final class DpSettings {
          */
         public Builder serverOptimizer(ServerOptimizer.Kind kind, double learningRate, double beta1, double beta2,
                 double tau) {
-            serverOptimizer = java.util.Objects.requireNonNull(kind, "kind");
+            serverOptimizer = Objects.requireNonNull(kind, "kind");
             serverLearningRate = learningRate;
             serverMomentum = beta1;
             serverBeta2 = beta2;

@@ -173,13 +173,12 @@ public final class PrivateFederation {
      * FedAvgM with learning rate 1 and no momentum is no step, and DP-FedAvg is used as it is.
      */
     private static Aggregator serverStep(DpSettings s, DpFedAvg dp) {
-        double lr = s.serverLearningRate();
-        return switch (s.serverOptimizer()) {
-            case AVGM -> lr == 1.0 && s.serverMomentum() == 0.0 ? dp : ServerOptimizer.fedAvgM(dp, lr,
-                    s.serverMomentum());
-            case ADAM -> ServerOptimizer.fedAdam(dp, lr, s.serverMomentum(), s.serverBeta2(), s.serverTau());
-            case YOGI -> ServerOptimizer.fedYogi(dp, lr, s.serverMomentum(), s.serverBeta2(), s.serverTau());
-        };
+        if (s.serverOptimizer() == ServerOptimizer.Kind.AVGM && s.serverLearningRate() == 1.0
+                && s.serverMomentum() == 0.0) {
+            return dp;
+        }
+        return ServerOptimizer.of(s.serverOptimizer(), dp, s.serverLearningRate(), s.serverMomentum(),
+                s.serverBeta2(), s.serverTau());
     }
 
     private static ClientSampler sampler(DpSettings s, int population) {

@@ -9,7 +9,6 @@ import org.fedgen.core.ModelState;
 import org.fedgen.core.PartPolicy;
 import org.fedgen.core.RoundListener;
 import org.fedgen.core.RoundResult;
-import org.fedgen.core.aggregate.ServerOptimizer;
 import org.fedgen.core.data.Dataset;
 import org.fedgen.core.sim.Simulation;
 import org.fedgen.core.util.Seeds;
@@ -173,9 +172,8 @@ final class DpRun {
                 .protectedParts(d.allParts() ? java.util.Set.of() : new LinkedHashSet<>(d.parts()));
         if (o.serverOptimizer() == ServerOptimizerKind.adam || o.serverOptimizer() == ServerOptimizerKind.yogi) {
             // RunConfig refused --dp-server-lr / --dp-server-momentum next to it: this replaces the FedAvgM step.
-            b.serverOptimizer(o.serverOptimizer() == ServerOptimizerKind.adam ? ServerOptimizer.Kind.ADAM
-                    : ServerOptimizer.Kind.YOGI, o.serverLearningRate(), o.serverMomentum(), o.serverBeta2(),
-                    o.serverTau());
+            b.serverOptimizer(o.serverOptimizer().stepKind(), o.serverLearningRate(), o.serverMomentum(),
+                    o.serverBeta2(), o.serverTau());
         }
         if (o.secureAggregation() != null) {
             // DP-FedAvg then receives the unmasked sum of the clients' clipped codes (RunConfig refuses the rest).

@@ -669,13 +669,9 @@ public final class FederatedRun {
         }
         return switch (o.serverOptimizer()) {
             case none -> base;
-            case avgm -> ServerOptimizer.fedAvgM(base, o.serverLearningRate(), o.serverMomentum())
-                    .withLearningRateDecay(o.serverLrDecay());
-            case adam -> ServerOptimizer.fedAdam(base, o.serverLearningRate(), o.serverMomentum(), o.serverBeta2(),
-                    o.serverTau()).withLearningRateDecay(o.serverLrDecay());
-            case yogi -> ServerOptimizer.fedYogi(base, o.serverLearningRate(), o.serverMomentum(), o.serverBeta2(),
-                    o.serverTau()).withLearningRateDecay(o.serverLrDecay());
             case fedexp -> new FedExp(base, FedExp.DEFAULT_EPSILON);
+            case avgm, adam, yogi -> ServerOptimizer.of(o.serverOptimizer().stepKind(), base, o.serverLearningRate(),
+                    o.serverMomentum(), o.serverBeta2(), o.serverTau()).withLearningRateDecay(o.serverLrDecay());
         };
     }
 

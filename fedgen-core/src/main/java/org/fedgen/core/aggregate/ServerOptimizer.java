@@ -108,6 +108,19 @@ public final class ServerOptimizer implements StreamingAggregator, AggregatorDec
     }
 
     /**
+     * The optimizer of {@code kind}: {@link #fedAvgM} with momentum β₁ (β₂ and τ unused), {@link #fedAdam} or
+     * {@link #fedYogi}.
+     */
+    public static ServerOptimizer of(Kind kind, Aggregator inner, double learningRate, double beta1, double beta2,
+            double tau) {
+        return switch (kind) {
+            case AVGM -> fedAvgM(inner, learningRate, beta1);
+            case ADAM -> fedAdam(inner, learningRate, beta1, beta2, tau);
+            case YOGI -> fedYogi(inner, learningRate, beta1, beta2, tau);
+        };
+    }
+
+    /**
      * This optimizer with its learning rate decaying by {@code gamma} per round: round t (1-based) steps with
      * η γ^(t−1); γ = 1 is the constant rate. The moments start afresh, so call it before the first round.
      *
