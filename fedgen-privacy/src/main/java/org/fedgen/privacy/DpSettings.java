@@ -32,6 +32,7 @@ public final class DpSettings {
     private final ServerOptimizer.Kind serverOptimizer;
     private final double serverBeta2;
     private final double serverTau;
+    private final double serverLearningRateDecay;
     private final boolean discreteNoise;
     private final double secureSumRounding;
 
@@ -60,6 +61,8 @@ public final class DpSettings {
         require(b.serverBeta2 >= 0 && b.serverBeta2 < 1, "server beta2 must be in [0, 1), got " + b.serverBeta2);
         require(b.serverTau > 0 && Double.isFinite(b.serverTau), "server tau must be finite and > 0, got "
                 + b.serverTau);
+        require(b.serverLearningRateDecay > 0 && b.serverLearningRateDecay <= 1, "server learning-rate decay must be"
+                + " in (0, 1], got " + b.serverLearningRateDecay);
         this.noiseMultiplier = b.noiseMultiplier;
         this.clipNorm = b.clipNorm;
         this.delta = b.delta;
@@ -77,6 +80,7 @@ public final class DpSettings {
         this.serverOptimizer = b.serverOptimizer;
         this.serverBeta2 = b.serverBeta2;
         this.serverTau = b.serverTau;
+        this.serverLearningRateDecay = b.serverLearningRateDecay;
         this.discreteNoise = b.discreteNoise;
         require(!(discreteNoise && adaptiveClipping), "discrete Gaussian noise needs a fixed clip norm, not adaptive"
                 + " clipping");
@@ -194,6 +198,14 @@ public final class DpSettings {
         return serverTau;
     }
 
+    /**
+     * γ of the server optimizer's learning-rate decay: round t steps with η γ^(t−1) (see
+     * {@link ServerOptimizer#withLearningRateDecay}); 1 = constant. Post-processing like the step itself.
+     */
+    public double serverLearningRateDecay() {
+        return serverLearningRateDecay;
+    }
+
     /** Builder for {@link DpSettings}. */
     public static final class Builder {
         private double noiseMultiplier = Double.NaN;
@@ -213,6 +225,7 @@ public final class DpSettings {
         private ServerOptimizer.Kind serverOptimizer = ServerOptimizer.Kind.AVGM;
         private double serverBeta2 = 0.99;
         private double serverTau = 1e-3;
+        private double serverLearningRateDecay = 1.0;
         private boolean discreteNoise;
         private double secureSumRounding = Double.NaN;
 
@@ -329,6 +342,12 @@ public final class DpSettings {
             serverMomentum = beta1;
             serverBeta2 = beta2;
             serverTau = tau;
+            return this;
+        }
+
+        /** γ of {@link DpSettings#serverLearningRateDecay()}, in (0, 1] (default 1, a constant rate). */
+        public Builder serverLearningRateDecay(double gamma) {
+            serverLearningRateDecay = gamma;
             return this;
         }
 

@@ -170,15 +170,15 @@ public final class PrivateFederation {
 
     /**
      * DP-FedAvg under the settings' server optimizer: the step reads only the noisy mean, so it is post-processing.
-     * FedAvgM with learning rate 1 and no momentum is no step, and DP-FedAvg is used as it is.
+     * FedAvgM with learning rate 1, no momentum and no decay is no step, and DP-FedAvg is used as it is.
      */
     private static Aggregator serverStep(DpSettings s, DpFedAvg dp) {
         if (s.serverOptimizer() == ServerOptimizer.Kind.AVGM && s.serverLearningRate() == 1.0
-                && s.serverMomentum() == 0.0) {
+                && s.serverMomentum() == 0.0 && s.serverLearningRateDecay() == 1.0) {
             return dp;
         }
         return ServerOptimizer.of(s.serverOptimizer(), dp, s.serverLearningRate(), s.serverMomentum(),
-                s.serverBeta2(), s.serverTau());
+                s.serverBeta2(), s.serverTau()).withLearningRateDecay(s.serverLearningRateDecay());
     }
 
     private static ClientSampler sampler(DpSettings s, int population) {

@@ -93,6 +93,16 @@ class DpServerOptimizerTest {
                 .kind());
     }
 
+    /** A decaying rate is a step even at FedAvgM's η = 1 without momentum; its round-t rate is η γ^(t−1). */
+    @Test
+    void aDecayingServerRateWrapsDpFedAvg() {
+        PrivateFederation decaying = PrivateFederation.of(twoClients().serverOptimizer(1.0, 0.0)
+                .serverLearningRateDecay(0.5).build(), 2);
+        ServerOptimizer step = assertInstanceOf(ServerOptimizer.class, decaying.aggregator());
+        assertSame(decaying.dpFedAvg(), step.inner());
+        assertEquals(0.25, step.learningRate(3));
+    }
+
     @Test
     void badAdaptiveServerSettingsAreNamed() {
         IllegalArgumentException beta2 = assertThrows(IllegalArgumentException.class, () -> twoClients()
@@ -101,5 +111,8 @@ class DpServerOptimizerTest {
         IllegalArgumentException tau = assertThrows(IllegalArgumentException.class, () -> twoClients()
                 .serverOptimizer(ServerOptimizer.Kind.YOGI, LR, B1, B2, 0).build());
         assertEquals("server tau must be finite and > 0, got 0.0", tau.getMessage());
+        IllegalArgumentException decay = assertThrows(IllegalArgumentException.class, () -> twoClients()
+                .serverOptimizer(ServerOptimizer.Kind.ADAM, LR, B1, B2, TAU).serverLearningRateDecay(1.5).build());
+        assertEquals("server learning-rate decay must be in (0, 1], got 1.5", decay.getMessage());
     }
 }

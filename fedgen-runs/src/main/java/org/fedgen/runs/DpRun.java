@@ -173,7 +173,7 @@ final class DpRun {
         if (o.serverOptimizer() == ServerOptimizerKind.adam || o.serverOptimizer() == ServerOptimizerKind.yogi) {
             // RunConfig refused --dp-server-lr / --dp-server-momentum next to it: this replaces the FedAvgM step.
             b.serverOptimizer(o.serverOptimizer().stepKind(), o.serverLearningRate(), o.serverMomentum(),
-                    o.serverBeta2(), o.serverTau());
+                    o.serverBeta2(), o.serverTau()).serverLearningRateDecay(o.serverLrDecay());
         }
         if (o.secureAggregation() != null) {
             // DP-FedAvg then receives the unmasked sum of the clients' clipped codes (RunConfig refuses the rest).

@@ -545,8 +545,6 @@ public record RunConfig(ModelSettings model, int clients, int clientsPerRound, i
                     + " mean, which record-level DP alone does not have; use --dp-unit client or both");
             require(dp.serverLearningRate() == 1.0 && dp.serverMomentum() == 0.0, opt + " steps with --server-lr"
                     + " and --server-momentum: drop --dp-server-lr and --dp-server-momentum (DP's FedAvgM step)");
-            require(serverLrDecay == 1, "--server-lr-decay " + serverLrDecay + " cannot be combined with --dp-noise"
-                    + " yet: DP-FedAvg's server step on the noisy mean keeps a constant --server-lr");
         }
 
         /**

@@ -94,19 +94,30 @@ class DpServerOptimizerRunTest {
                 assertThrows(IllegalArgumentException.class, () -> RunConfig.builder().dp(DpConfig.builder(1.0, 0.5)
                         .unit(DpUnit.record).build()).serverOptimizer(ServerOptimizerKind.yogi).build())
                         .getMessage());
-        assertEquals("--server-lr-decay 0.9 cannot be combined with --dp-noise yet: DP-FedAvg's server step on the"
-                + " noisy mean keeps a constant --server-lr", assertThrows(IllegalArgumentException.class,
-                        () -> RunConfig.builder().dp(dp).serverOptimizer(ServerOptimizerKind.adam).serverLrDecay(0.9)
-                                .build()).getMessage());
     }
 
-    /** Seeded noise and sampling make the DP run reproducible, so the resumed run must end on the same bits. */
+    /** --server-lr-decay reaches FedAdam over DP-FedAvg: round t steps with η γ^(t−1). */
+    @Test
+    void theServerLearningRateDecayReachesTheDpServerStep() {
+        DpRun run = new DpRun(dpAdam().serverLrDecay(0.5).build(), new VaeRecipe(VaeSettings.defaults()), shards());
+        ServerOptimizer adam = assertInstanceOf(ServerOptimizer.class,
+                ((PartPolicy) run.aggregator(new FedAvg())).defaultAggregator());
+        assertEquals(0.01, adam.learningRate(1));
+        assertEquals(0.0025, adam.learningRate(3));
+        assertInstanceOf(DpFedAvg.class, adam.inner());
+    }
+
+    /**
+     * Seeded noise and sampling make the DP run reproducible, so the resumed run (with a decaying server rate) must
+     * end on the same bits.
+     */
     @Test
     void aDpFedAdamRunResumedEndsBitIdenticalToTheStraightRun() throws Exception {
         RunConfig.Builder tiny = RunConfig.builder().model(TINY_VAE).clients(4).partition(PartitionKind.iid)
                 .localSteps(2).batchSize(8).workers(1).evalEvery(2).qualitySamples(0).samples(0)
                 .dp(DpConfig.builder(1.0, 0.1).q(0.75).seededNoise(true).seededSampling(true).build())
-                .serverOptimizer(ServerOptimizerKind.adam).serverLearningRate(0.01).serverTau(1e-5);
+                .serverOptimizer(ServerOptimizerKind.adam).serverLearningRate(0.01).serverTau(1e-5)
+                .serverLrDecay(0.8);
         StraightAndResumed r = StraightAndResumed.run(tiny, dir, 3);
         List<String> keys = new ArrayList<>(r.half().aggregatorState().keySet());
         assertTrue(keys.stream().anyMatch(k -> k.contains("m/")) && keys.stream().anyMatch(k -> k.contains("v/"))
