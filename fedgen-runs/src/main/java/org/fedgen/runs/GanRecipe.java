@@ -58,7 +58,7 @@ public final class GanRecipe implements ModelRecipe {
         int[] item = DataFit.itemShape(o);
         return GanConfig.builder().dataDim(item[0] * item[1] * item[2]).latentDim(64).generatorHidden(GanDefaults.GENERATOR_HIDDEN)
                 .discriminatorHidden(GanDefaults.DISCRIMINATOR_HIDDEN).numClasses(g.conditional() ? 10 : 0)
-                .classLossWeight(g.classLossWeight()).pack(g.pack())
+                .classLossWeight(g.classLossWeight()).twinClassifier(g.twinClassifier()).pack(g.pack())
                 .loss(g.loss()).criticSteps(g.effectiveCriticSteps()).learningRate(o.learningRate())
                 .betas(0.5, g.loss() == GanLoss.WGAN_GP ? 0.9 : 0.999)
                 .realLabel(g.loss() == GanLoss.WGAN_GP ? 1.0 : 0.9).build();

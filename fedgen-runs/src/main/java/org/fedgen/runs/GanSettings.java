@@ -15,6 +15,8 @@ import org.fedgen.models.gan.GanTopology;
  * @param loss                  WGAN-GP or non-saturating BCE (with one-sided label smoothing 0.9)
  * @param conditional           class-conditional: the one-hot digit is G's input and selects D's projection output
  * @param classLossWeight       conditional GAN: weight of the auxiliary class loss on D's projection head
+ * @param twinClassifier        conditional GAN: a twin classifier on D's head that learns G's samples and whose
+ *                              cross-entropy G maximises (TAC-GAN), so the class loss does not narrow each class
  * @param pack                  unconditional GAN: examples D judges jointly (PacGAN); 1 = one at a time
  * @param generatorAverageDecay decay of the moving average of the generator used for evaluation and samples (over
  *                              iterations for MD-GAN, over rounds for FL-GAN / IFL-GAN); 0 = the last weights
@@ -25,7 +27,8 @@ import org.fedgen.models.gan.GanTopology;
  * @param swapEpochs            MD-GAN: epochs E between discriminator swaps; 0 = never
  * @param clientCodes           MD-GAN: condition the generator on a one-hot client code weighted by the clients' data
  */
-public record GanSettings(GanTopology topology, GanLoss loss, boolean conditional, double classLossWeight, int pack,
+public record GanSettings(GanTopology topology, GanLoss loss, boolean conditional, double classLossWeight,
+        boolean twinClassifier, int pack,
         double generatorAverageDecay, int generatorSteps, Integer criticSteps, Integer mdLocalSteps, int swapEpochs,
         boolean clientCodes) implements ModelSettings {
 
@@ -41,6 +44,7 @@ public record GanSettings(GanTopology topology, GanLoss loss, boolean conditiona
         b.loss = loss;
         b.conditional = conditional;
         b.classLossWeight = classLossWeight;
+        b.twinClassifier = twinClassifier;
         b.pack = pack;
         b.generatorAverageDecay = generatorAverageDecay;
         b.generatorSteps = generatorSteps;
@@ -72,6 +76,7 @@ public record GanSettings(GanTopology topology, GanLoss loss, boolean conditiona
         private GanLoss loss = GanLoss.WGAN_GP;
         private boolean conditional;
         private double classLossWeight = 2.0;
+        private boolean twinClassifier;
         private int pack = 1;
         private double generatorAverageDecay = 0.0;
         private int generatorSteps = 5;
@@ -107,6 +112,15 @@ public record GanSettings(GanTopology topology, GanLoss loss, boolean conditiona
         /** Sets {@code classLossWeight}: conditional GAN: weight of the auxiliary class loss on D's projection head. */
         public Builder classLossWeight(double v) {
             classLossWeight = v;
+            return this;
+        }
+
+        /**
+         * Sets {@code twinClassifier}: conditional GAN: a twin classifier on D's head that learns G's samples and
+         * whose cross-entropy G maximises (TAC-GAN).
+         */
+        public Builder twinClassifier(boolean v) {
+            twinClassifier = v;
             return this;
         }
 
@@ -162,6 +176,7 @@ public record GanSettings(GanTopology topology, GanLoss loss, boolean conditiona
         public GanSettings build() {
             require(classLossWeight >= 0 && Double.isFinite(classLossWeight), "--class-loss-weight must be finite "
                     + "and >= 0, got " + classLossWeight);
+            require(!twinClassifier || conditional, "--twin-classifier needs a conditional GAN (add --conditional)");
             require(pack >= 1, "--pack must be >= 1, got " + pack);
             require(pack == 1 || !conditional, "--pack " + pack + " needs an unconditional GAN (drop --conditional)");
             require(generatorAverageDecay >= 0 && generatorAverageDecay < 1, "--generator-average must be in [0, 1), "
@@ -176,8 +191,8 @@ public record GanSettings(GanTopology topology, GanLoss loss, boolean conditiona
             require(!clientCodes || topology == GanTopology.MDGAN, "--client-codes needs --topology mdgan, got "
                     + topology.name().toLowerCase(Locale.ROOT));
             require(!clientCodes || !conditional, "--client-codes needs an unconditional GAN (drop --conditional)");
-            return new GanSettings(topology, loss, conditional, classLossWeight, pack, generatorAverageDecay,
-                    generatorSteps, criticSteps, mdLocalSteps, swapEpochs, clientCodes);
+            return new GanSettings(topology, loss, conditional, classLossWeight, twinClassifier, pack,
+                    generatorAverageDecay, generatorSteps, criticSteps, mdLocalSteps, swapEpochs, clientCodes);
         }
     }
 }

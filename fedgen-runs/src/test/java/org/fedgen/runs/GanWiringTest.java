@@ -167,6 +167,19 @@ class GanWiringTest {
                 .contains("--class-loss-weight must be finite and >= 0, got -0.25"));
     }
 
+    /** The twin classifier reaches the model's config, and only a conditional GAN takes it. */
+    @Test
+    void twinClassifierNeedsConditioningAndReachesTheConfig() {
+        RunConfig o = RunConfig.builder().model(gan(GanTopology.FLGAN).conditional(true).twinClassifier(true).build())
+                .build();
+        assertTrue(new GanRecipe(o).config().twinClassifier());
+        assertEquals(false, new GanRecipe(RunConfig.builder().model(gan(GanTopology.FLGAN).conditional(true).build())
+                .build()).config().twinClassifier());
+        assertEquals("--twin-classifier needs a conditional GAN (add --conditional)", assertThrows(
+                IllegalArgumentException.class, () -> gan(GanTopology.FLGAN).twinClassifier(true).build())
+                .getMessage());
+    }
+
     /** Client codes give MD-GAN's generator one code per client, weighted by the clients' training examples. */
     @Test
     void clientCodesWeightTheGeneratorCodesByClientDataAndNeedMdGan() {

@@ -26,6 +26,11 @@ public final class GanOptions {
             + "discriminator's projection head; 0 = pure projection discriminator (default: ${DEFAULT-VALUE}).")
     public double classLossWeight = 2.0;
 
+    @Option(names = "--twin-classifier", description = "Conditional GAN: add a twin classifier to the "
+            + "discriminator's head that learns the generator's samples and whose cross-entropy the generator "
+            + "maximises (TAC-GAN), so the class loss does not narrow each digit to a few styles.")
+    public boolean twinClassifier;
+
     @Option(names = "--pack", description = "Unconditional GAN: examples the discriminator judges jointly "
             + "(PacGAN); 1 = one at a time (default: ${DEFAULT-VALUE}).")
     public int pack = 1;
@@ -64,7 +69,7 @@ public final class GanOptions {
      */
     public GanSettings toSettings() {
         return GanSettings.builder().topology(topology).loss(loss).conditional(conditional)
-                .classLossWeight(classLossWeight).pack(pack).generatorAverageDecay(generatorAverageDecay)
+                .classLossWeight(classLossWeight).twinClassifier(twinClassifier).pack(pack).generatorAverageDecay(generatorAverageDecay)
                 .generatorSteps(generatorSteps).criticSteps(criticSteps).mdLocalSteps(mdLocalSteps)
                 .swapEpochs(swapEpochs).clientCodes(clientCodes).build();
     }

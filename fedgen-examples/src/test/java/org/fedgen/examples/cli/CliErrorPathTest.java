@@ -51,6 +51,8 @@ class CliErrorPathTest {
                 "--swap-epochs applies only with --topology mdgan, got --topology flgan");
         oneLine(errLines(2, "train", "--model", "gan", "--class-loss-weight", "1"),
                 "--class-loss-weight applies only with --conditional, got an unconditional GAN");
+        oneLine(errLines(2, "train", "--model", "gan", "--twin-classifier"),
+                "--twin-classifier applies only with --conditional, got an unconditional GAN");
         oneLine(errLines(2, "train", "--model", "gan", "--topology", "mdgan", "--clients-per-round", "3"),
                 "--clients-per-round 3 does not apply to mdgan");
         oneLine(errLines(2, "train", "--mu", "0.1"), "--mu applies only with --aggregator fedprox, got --aggregator "

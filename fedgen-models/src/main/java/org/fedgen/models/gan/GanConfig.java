@@ -18,6 +18,11 @@ import java.util.Objects;
  * logits of a softmax cross-entropy weighted by {@link #classLossWeight()} (D: on real examples; G: on its samples
  * with the requested labels). The label enters D at its head rather than being concatenated to D's input, which the
  * generator learned to ignore (measured in {@code docs/results.md}).
+ *
+ * <p>The auxiliary class loss alone pulls each class's samples towards where the classifier is surest, which narrows
+ * them to a few styles. With {@link #twinClassifier()} the head has C more outputs o_{1+C} … o_{2C}: a twin classifier
+ * (TAC-GAN, Gong et al. 2019) that D trains on G's samples, with the same weight, and whose cross-entropy G maximises,
+ * so G's loss carries weight · (CE(o_{1…C}, y) − CE(o_{1+C…2C}, y)) and the entropy-lowering pull cancels.
  */
 public final class GanConfig {
     private final int dataDim;
@@ -36,6 +41,7 @@ public final class GanConfig {
     private final double adamEpsilon;
     private final double realLabel;
     private final double classLossWeight;
+    private final boolean twinClassifier;
     private final int pack;
     private final double[] sourceWeights;
 
@@ -56,6 +62,7 @@ public final class GanConfig {
         this.adamEpsilon = b.adamEpsilon;
         this.realLabel = b.realLabel;
         this.classLossWeight = b.classLossWeight;
+        this.twinClassifier = b.twinClassifier;
         this.pack = b.pack;
         this.sourceWeights = b.sourceWeights.clone();
     }
@@ -88,6 +95,7 @@ public final class GanConfig {
         b.adamEpsilon = adamEpsilon;
         b.realLabel = realLabel;
         b.classLossWeight = classLossWeight;
+        b.twinClassifier = twinClassifier;
         b.pack = pack;
         b.sourceWeights = sourceWeights.clone();
         return b;
@@ -185,6 +193,14 @@ public final class GanConfig {
     }
 
     /**
+     * Whether a conditional GAN's head carries the twin classifier of the class comment (TAC-GAN); false = the
+     * auxiliary classifier alone.
+     */
+    public boolean twinClassifier() {
+        return twinClassifier;
+    }
+
+    /**
      * m, the number of examples the discriminator judges jointly (PacGAN, Lin et al. 2018); 1 = one at a time. With
      * m &gt; 1 each row i of a batch of n real (or n generated) examples is scored together with rows i + 1, …,
      * i + m − 1 (mod n): D's input is their concatenation, so the n scores of a batch use every example m times and
@@ -216,11 +232,11 @@ public final class GanConfig {
     }
 
     /**
-     * Layer widths of the discriminator including input (data × {@link #pack()}) and output (1 + classes, see the
-     * class comment).
+     * Layer widths of the discriminator including input (data × {@link #pack()}) and output (1 + classes, and
+     * classes more with the twin classifier; see the class comment).
      */
     int[] discriminatorLayers() {
-        return layers(dataDim * pack, discriminatorHidden, 1 + numClasses);
+        return layers(dataDim * pack, discriminatorHidden, 1 + numClasses * (twinClassifier ? 2 : 1));
     }
 
     private static int[] layers(int in, int[] hidden, int out) {
@@ -237,7 +253,7 @@ public final class GanConfig {
                 + ", D=" + Arrays.toString(discriminatorHidden) + ", classes=" + numClasses + ", loss=" + loss
                 + ", lambda=" + gradientPenaltyWeight + ", nCritic=" + criticSteps + ", slope=" + leakySlope
                 + ", out=" + outputActivation + ", realLabel=" + realLabel + ", classLoss=" + classLossWeight
-                + ", pack=" + pack
+                + ", twin=" + twinClassifier + ", pack=" + pack
                 + ", lr=" + learningRate + ", betas=(" + beta1 + ", " + beta2 + ")}";
     }
 
@@ -259,6 +275,7 @@ public final class GanConfig {
         private double adamEpsilon = 1e-8;
         private double realLabel = 1.0;
         private double classLossWeight = 2.0;
+        private boolean twinClassifier;
         private int pack = 1;
         private double[] sourceWeights = new double[0];
 
@@ -377,6 +394,12 @@ public final class GanConfig {
             return this;
         }
 
+        /** Sets {@link GanConfig#twinClassifier()} (default false; conditional GANs only, checked by build). */
+        public Builder twinClassifier(boolean v) {
+            twinClassifier = v;
+            return this;
+        }
+
         /** m of {@link GanConfig#pack()}, ≥ 1 (default 1; only 1 for a conditional GAN, checked by build). */
         public Builder pack(int v) {
             pack = positive("pack", v);
@@ -409,9 +432,13 @@ public final class GanConfig {
 
         /**
          * @throws IllegalArgumentException if {@code pack} &gt; 1 or source codes are set for a conditional GAN (its
-         *                                  critic is per example and label, and its generator's one-hot is the label)
+         *                                  critic is per example and label, and its generator's one-hot is the label),
+         *                                  or the twin classifier for an unconditional one
          */
         public GanConfig build() {
+            if (twinClassifier && numClasses == 0) {
+                throw new IllegalArgumentException("the twin classifier needs a conditional GAN, got 0 classes");
+            }
             if (pack > 1 && numClasses > 0) {
                 throw new IllegalArgumentException("pack " + pack + " needs an unconditional GAN, got " + numClasses
                         + " classes");

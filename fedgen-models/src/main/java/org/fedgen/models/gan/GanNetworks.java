@@ -93,7 +93,8 @@ final class GanNetworks {
      * Discriminator loss and its gradient (into the discriminator's gradient vector) for a batch of real and fake
      * examples: BCE(real → 1) + BCE(fake → 0), or for WGAN-GP mean D(fake) − mean D(real) + the penalty at
      * interpolates x̂ = fake + ε(real − fake) (with the real rows' labels); a conditional critic adds the auxiliary
-     * class loss of the real rows (see {@link GanConfig}).
+     * class loss of the real rows and, with the twin classifier, the twin's class loss of the fake rows (see
+     * {@link GanConfig}).
      *
      * @param epsilon    [rows, 1] interpolation weights in [0, 1] (WGAN-GP only; ignored otherwise)
      * @param realScale  weight of each real row (1/n for a mean); also the weight of each penalty row
@@ -161,8 +162,12 @@ final class GanNetworks {
                 dl = fakeScale * sigmoid(l);
             }
             addCriticDelta(d, k, i, y, dl);
-            if (isReal && y >= 0 && classWeight > 0) {
-                loss += classLoss(o, d, k, i, y, realScale * classWeight);
+            if (y >= 0 && classWeight > 0) {
+                if (isReal) {
+                    loss += classLoss(o, d, k, i, y, CLASSIFIER, realScale * classWeight);
+                } else if (config.twinClassifier()) {
+                    loss += classLoss(o, d, k, i, y, twinHead(), fakeScale * classWeight);
+                }
             }
         }
         return loss;
@@ -241,7 +246,7 @@ final class GanNetworks {
     /**
      * The generator loss of a generated batch under the current discriminator, and its gradient with respect to the
      * batch (the discriminator's parameter gradient is left untouched): BCE(fake → 1) or −mean D(x), plus for a
-     * conditional GAN the auxiliary class loss of the requested labels.
+     * conditional GAN the auxiliary class loss of the requested labels, minus the twin classifier's if there is one.
      *
      * @param scale weight of each row (1/n for a mean)
      */
@@ -267,7 +272,10 @@ final class GanNetworks {
                 addCriticDelta(d, k, i, y, scale * (sigmoid(l) - 1));
             }
             if (y >= 0 && classWeight > 0) {
-                loss += classLoss(o, d, k, i, y, scale * classWeight);
+                loss += classLoss(o, d, k, i, y, CLASSIFIER, scale * classWeight);
+                if (config.twinClassifier()) {
+                    loss += classLoss(o, d, k, i, y, twinHead(), -scale * classWeight);
+                }
             }
         }
         ws.outputDelta().assign(matrix(d, n, k));
@@ -383,13 +391,22 @@ final class GanNetworks {
         }
     }
 
+    /** Column of the first class logit of the auxiliary classifier in D's output. */
+    private static final int CLASSIFIER = 1;
+
+    /** Column of the first class logit of the twin classifier (see {@link GanConfig#twinClassifier()}). */
+    private int twinHead() {
+        return 1 + config.numClasses();
+    }
+
     /**
-     * Adds weight · (log Σ_c exp o_{1+c} − o_{1+y}) to the loss of row i and its gradient weight · (softmax − onehot)
-     * to {@code d}; returns the weighted loss.
+     * Adds weight · (log Σ_c exp o_{head+c} − o_{head+y}) to the loss of row i and its gradient
+     * weight · (softmax − onehot) to {@code d}; returns the weighted loss. A negative weight maximises the
+     * cross-entropy (G against the twin classifier).
      */
-    private static double classLoss(double[] o, double[] d, int k, int i, int y, double weight) {
-        int base = i * k + 1;
-        int classes = k - 1;
+    private double classLoss(double[] o, double[] d, int k, int i, int y, int head, double weight) {
+        int base = i * k + head;
+        int classes = config.numClasses();
         double max = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < classes; c++) {
             max = Math.max(max, o[base + c]);

@@ -49,11 +49,11 @@ class GanGradientCheckTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"NON_SATURATING_BCE,0,1.0", "NON_SATURATING_BCE,3,1.0", "NON_SATURATING_BCE,0,0.9", "WGAN_GP,0,1.0",
-        "WGAN_GP,3,1.0"})
-    void discriminatorLossGradientMatchesFiniteDifferences(GanLoss loss, int classes, double realLabel) {
+    @CsvSource({"NON_SATURATING_BCE,0,1.0,false", "NON_SATURATING_BCE,3,1.0,false", "NON_SATURATING_BCE,0,0.9,false",
+        "WGAN_GP,0,1.0,false", "WGAN_GP,3,1.0,false", "NON_SATURATING_BCE,3,1.0,true", "WGAN_GP,3,1.0,true"})
+    void discriminatorLossGradientMatchesFiniteDifferences(GanLoss loss, int classes, double realLabel, boolean twin) {
         GanNetworks nets = new GanNetworks(tiny(loss, classes, OutputActivation.SIGMOID).toBuilder()
-                .realLabel(realLabel).build(), DataType.DOUBLE);
+                .realLabel(realLabel).twinClassifier(twin).build(), DataType.DOUBLE);
         nets.initialize(11);
         try (Random r = Nd4j.getRandomFactory().getNewRandomInstance(5)) {
             INDArray real = rand(r, B, 6);
@@ -73,10 +73,13 @@ class GanGradientCheckTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"NON_SATURATING_BCE,0,SIGMOID", "NON_SATURATING_BCE,3,TANH_RESCALED", "WGAN_GP,0,TANH_RESCALED",
-            "WGAN_GP,3,SIGMOID"})
-    void generatorLossGradientMatchesFiniteDifferences(GanLoss loss, int classes, OutputActivation out) {
-        GanNetworks nets = new GanNetworks(tiny(loss, classes, out), DataType.DOUBLE);
+    @CsvSource({"NON_SATURATING_BCE,0,SIGMOID,false", "NON_SATURATING_BCE,3,TANH_RESCALED,false",
+        "WGAN_GP,0,TANH_RESCALED,false", "WGAN_GP,3,SIGMOID,false", "NON_SATURATING_BCE,3,SIGMOID,true",
+        "WGAN_GP,3,TANH_RESCALED,true"})
+    void generatorLossGradientMatchesFiniteDifferences(GanLoss loss, int classes, OutputActivation out,
+            boolean twin) {
+        GanNetworks nets = new GanNetworks(tiny(loss, classes, out).toBuilder().twinClassifier(twin).build(),
+                DataType.DOUBLE);
         nets.initialize(12);
         try (Random r = Nd4j.getRandomFactory().getNewRandomInstance(6)) {
             INDArray z = Nd4j.randn(r, B, 3).castTo(DataType.DOUBLE);
@@ -189,6 +192,65 @@ class GanGradientCheckTest {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
+    }
+
+    /**
+     * With the twin classifier D has 1 + 2C outputs; G's WGAN loss is −D(x, y) + w·(CE(o_{1…C}, y) − CE(o_{1+C…2C}, y))
+     * per row, and D's is D(fake) − D(real) + w·CE(o_{1…C}, y) on real rows + w·CE(o_{1+C…2C}, y) on fake rows
+     * (no penalty here), all from D's raw outputs.
+     */
+    @org.junit.jupiter.api.Test
+    void twinClassifierLossesAreTheTwoCrossEntropiesOfTheHead() {
+        double w = 0.75;
+        GanConfig config = tiny(GanLoss.WGAN_GP, 3, OutputActivation.SIGMOID).toBuilder().twinClassifier(true)
+                .classLossWeight(w).gradientPenaltyWeight(0).build();
+        GanNetworks nets = new GanNetworks(config, DataType.DOUBLE);
+        nets.initialize(18);
+        try (Random r = Nd4j.getRandomFactory().getNewRandomInstance(12)) {
+            INDArray real = rand(r, B, 6);
+            INDArray fake = rand(r, B, 6);
+            int[] y = labels(3);
+            int[] yf = {2, 0, 0, 1};
+            INDArray realOut = rawOutputs(nets, real);
+            INDArray fakeOut = rawOutputs(nets, fake);
+            assertEquals(7, fakeOut.columns());
+            double expectedG = 0;
+            double expectedD = 0;
+            for (int i = 0; i < B; i++) {
+                expectedG += (-(fakeOut.getDouble(i, 0) + fakeOut.getDouble(i, 1 + yf[i]))
+                        + w * (crossEntropy(fakeOut, i, 1, yf[i]) - crossEntropy(fakeOut, i, 4, yf[i]))) / B;
+                expectedD += (fakeOut.getDouble(i, 0) + fakeOut.getDouble(i, 1 + yf[i])
+                        - realOut.getDouble(i, 0) - realOut.getDouble(i, 1 + y[i])
+                        + w * crossEntropy(realOut, i, 1, y[i]) + w * crossEntropy(fakeOut, i, 4, yf[i])) / B;
+            }
+            assertEquals(expectedG, nets.generatorFeedback(fake, yf, 1.0 / B).loss(), 1e-12);
+            assertEquals(expectedD, nets.discriminatorGradient(real, y, fake, yf, null, 1.0 / B, 1.0 / B, false),
+                    1e-12);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void twinClassifierNeedsAConditionalGan() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> tiny(GanLoss.WGAN_GP, 0, OutputActivation.SIGMOID).toBuilder().twinClassifier(true).build());
+        assertEquals("the twin classifier needs a conditional GAN, got 0 classes", e.getMessage());
+    }
+
+    private static INDArray rawOutputs(GanNetworks nets, INDArray x) {
+        Mlp.Workspace ws = nets.discriminator.workspace((int) x.rows(), 7);
+        ws.input().assign(x);
+        return nets.discriminator.forward(ws, false).dup();
+    }
+
+    /** −log softmax(o[i, head … head + 2])[y], computed directly. */
+    private static double crossEntropy(INDArray o, int i, int head, int y) {
+        double z = 0;
+        for (int c = 0; c < 3; c++) {
+            z += Math.exp(o.getDouble(i, head + c));
+        }
+        return Math.log(z) - o.getDouble(i, head + y);
     }
 
     /**
