@@ -69,7 +69,8 @@ public final class GanOptions {
      */
     public GanSettings toSettings() {
         return GanSettings.builder().topology(topology).loss(loss).conditional(conditional)
-                .classLossWeight(classLossWeight).twinClassifier(twinClassifier).pack(pack).generatorAverageDecay(generatorAverageDecay)
+                .classLossWeight(classLossWeight).twinClassifier(twinClassifier).pack(pack)
+                .generatorAverageDecay(generatorAverageDecay)
                 .generatorSteps(generatorSteps).criticSteps(criticSteps).mdLocalSteps(mdLocalSteps)
                 .swapEpochs(swapEpochs).clientCodes(clientCodes).build();
     }

@@ -45,7 +45,8 @@ final class OptionScope {
         need(given, List.of("--critic-steps"), t != GanTopology.MDGAN || o.gan.mdLocalSteps == null,
                 "a topology whose clients train locally, or mdgan without --md-local-steps", topology
                         + " --md-local-steps");
-        need(given, List.of("--class-loss-weight", "--twin-classifier"), o.gan.conditional, "--conditional", "an unconditional GAN");
+        need(given, List.of("--class-loss-weight", "--twin-classifier"), o.gan.conditional, "--conditional",
+                "an unconditional GAN");
         String aggregator = "--aggregator " + o.aggregator;
         need(given, List.of("--mu"), o.aggregator == AggregatorKind.fedprox, "--aggregator fedprox", aggregator);
         String serverOpt = "--server-opt " + o.serverOptimizer;

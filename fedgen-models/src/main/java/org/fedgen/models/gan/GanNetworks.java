@@ -23,6 +23,8 @@ final class GanNetworks {
     private static final int SLOT_D_EVAL = 3;
     private static final int SLOT_G_TRAIN = 0;
     private static final int SLOT_G_SAMPLE = 1;
+    /** Column of the first class logit of the auxiliary classifier in D's output. */
+    private static final int CLASSIFIER = 1;
 
     final GanConfig config;
     final Mlp generator;
@@ -390,9 +392,6 @@ final class GanNetworks {
             d[i * k + 1 + y] += g;
         }
     }
-
-    /** Column of the first class logit of the auxiliary classifier in D's output. */
-    private static final int CLASSIFIER = 1;
 
     /** Column of the first class logit of the twin classifier (see {@link GanConfig#twinClassifier()}). */
     private int twinHead() {
